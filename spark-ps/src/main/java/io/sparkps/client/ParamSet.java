@@ -1,0 +1,77 @@
+package io.sparkps.client;
+
+import io.sparkps.param.SliceInfo;
+import io.sparkps.param.SliceMap;
+import io.sparkps.transport.Values;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A worker's local copy of every param of a model, as one flat array per param, kept in step
+ * with the servers slice by slice. Not thread safe: one per worker.
+ */
+public final class ParamSet {
+  private final SliceMap map;
+  private final float[][] values;
+  private final long[] versions;
+
+  public ParamSet(SliceMap map) {
+    this.map = map;
+    this.values = new float[map.params().size()][];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = new float[Math.toIntExact(map.params().get(i).length())];
+    }
+    this.versions = new long[map.slices().size()];
+  }
+
+  /** The current local values, one array per param; updated in place by pulls and pushes. */
+  public float[][] values() {
+    return values;
+  }
+
+  /** Pulls every slice at version {@code minVersion} or later; blocks up to the timeout. */
+  public void pullAll(PsClient client, long minVersion) {
+    List<CompletableFuture<Values>> pending = new ArrayList<>();
+    for (SliceInfo s : map.slices()) {
+      pending.add(client.pull(s, minVersion));
+    }
+    store(pending, client.timeoutMs());
+  }
+
+  /**
+   * Pushes the gradient sums of one step, slice by slice, and stores the values the servers
+   * answer with (the parameters after the step).
+   *
+   * @param gradientSums one array per param, the sum of the gradients over {@code examples}
+   */
+  public void pushAll(PsClient client, long step, int group, int workerId, int examples,
+      float[][] gradientSums) {
+    List<CompletableFuture<Values>> pending = new ArrayList<>();
+    for (SliceInfo s : map.slices()) {
+      float[] part = new float[s.length()];
+      System.arraycopy(gradientSums[s.param()], (int) s.offset(), part, 0, s.length());
+      pending.add(client.push(s, step, group, workerId, 1, examples, part));
+    }
+    store(pending, client.timeoutMs());
+  }
+
+  private void store(List<CompletableFuture<Values>> pending, long timeoutMs) {
+    List<SliceInfo> slices = map.slices();
+    for (int i = 0; i < pending.size(); i++) {
+      Values v = PsClient.await(pending.get(i), timeoutMs);
+      SliceInfo s = slices.get(i);
+      System.arraycopy(v.values(), 0, values[s.param()], (int) s.offset(), s.length());
+      versions[i] = v.version();
+    }
+  }
+
+  /** Smallest version among the slices as last seen. */
+  public long minVersion() {
+    long min = Long.MAX_VALUE;
+    for (long v : versions) {
+      min = Math.min(min, v);
+    }
+    return versions.length == 0 ? 0 : min;
+  }
+}

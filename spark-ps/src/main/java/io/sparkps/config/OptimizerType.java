@@ -1,0 +1,44 @@
+package io.sparkps.config;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The update rule a server applies to a slice. The rules themselves live in
+ * {@code io.sparkps.server.optim}; FTRL (for sparse models) is expected to join later.
+ */
+public enum OptimizerType {
+  /** Plain SGD: {@code w -= lr * g}. */
+  SGD,
+  /** Heavy-ball momentum: {@code v = m * v + g; w -= lr * v}. */
+  MOMENTUM,
+  /** AdaGrad: {@code h += g^2; w -= lr * g / (sqrt(h) + eps)}. */
+  ADAGRAD,
+  /** Adam with bias correction. */
+  ADAM;
+
+  /** The lower-case name used in configuration. */
+  public String cliName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Parses a name ignoring case, blanks, {@code -} and {@code _} (so "AdaGrad" and "ada-grad"
+   * both work).
+   *
+   * @throws InvalidConfigException listing the accepted names if there is no such optimizer
+   */
+  public static OptimizerType parse(String name) {
+    String wanted = name == null ? ""
+        : name.trim().replace("-", "").replace("_", "").toUpperCase(Locale.ROOT);
+    for (OptimizerType t : values()) {
+      if (t.name().equals(wanted)) {
+        return t;
+      }
+    }
+    throw new InvalidConfigException("optimizer", "optimizer='" + name
+        + "': unknown; accepted names are "
+        + Arrays.stream(values()).map(OptimizerType::cliName).collect(Collectors.joining("|")));
+  }
+}

@@ -1,0 +1,226 @@
+package io.sparkps.config;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The {@code spark.ps.*} settings: every key as a constant next to its doc, default and
+ * check, and a parsed, checked set of values.
+ *
+ * <p>Build one from all Spark settings; keys outside {@code spark.ps.} are ignored, unknown
+ * {@code spark.ps.} keys and bad values fail at once, before anything starts:
+ *
+ * <pre>{@code
+ * PsConf conf = new PsConf(Map.of("spark.ps.framework", "downpour", "spark.ps.lease", "10s"));
+ * Duration lease = conf.get(PsConf.LEASE);
+ * ClusterConfig topology = conf.clusterConfig(numPartitions);
+ * }</pre>
+ *
+ * <p>Immutable, thread safe and {@link Serializable} (it holds only parsed values).
+ */
+public final class PsConf implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  /** Every key starts with this. */
+  public static final String PREFIX = "spark.ps.";
+
+  public static final ConfigKey<Framework> FRAMEWORK = new ConfigKey<>("spark.ps.framework",
+      Framework.SANDBLASTER, Framework::parse, f -> true, "one of " + Framework.acceptedNames(),
+      "Cluster topology preset; the spark.ps.num* and spark.ps.staleness/syncFreq keys"
+          + " override its fields.");
+  public static final ConfigKey<Integer> NUM_SERVERS = ConfigKey.intKey("spark.ps.numServers",
+      2, 1, Integer.MAX_VALUE, "Servers per server group (SINGA nservers_per_group). Unset, "
+          + "allreduce uses one per worker, the hogwild presets one.");
+  public static final ConfigKey<Integer> NUM_WORKER_GROUPS = ConfigKey.intKey(
+      "spark.ps.numWorkerGroups", null, 1, Integer.MAX_VALUE,
+      "Worker groups, which run asynchronously (SINGA nworker_groups). Unset: the preset's.");
+  public static final ConfigKey<Integer> NUM_WORKERS_PER_GROUP = ConfigKey.intKey(
+      "spark.ps.numWorkersPerGroup", null, 1, Integer.MAX_VALUE,
+      "Workers that make one synchronous step (SINGA nworkers_per_group); more than one needs"
+          + " that many concurrent task slots. Unset: the preset's.");
+  public static final ConfigKey<Integer> NUM_SERVER_GROUPS = ConfigKey.intKey(
+      "spark.ps.numServerGroups", null, 1, Integer.MAX_VALUE,
+      "Full copies of the parameters (SINGA nserver_groups); must divide the number of worker"
+          + " groups. Unset: the preset's.");
+  public static final ConfigKey<Integer> STALENESS = new ConfigKey<>("spark.ps.staleness",
+      null, PsConf::parseStaleness, v -> v >= 0, "an integer >= 0, or 'unbounded'",
+      "Bounded delay: steps a worker group may run ahead of the slowest; 0 is lock-step."
+          + " Unset: the preset's (unbounded).");
+  public static final ConfigKey<Integer> SYNC_FREQ = ConfigKey.intKey("spark.ps.syncFreq", 1,
+      1, Integer.MAX_VALUE, "Updates a server group applies between syncs with the master"
+          + " group of a slice (Distributed Hogwild).");
+  public static final ConfigKey<String> SERVER_MEMORY = new ConfigKey<>(
+      "spark.ps.server.memory", "512m", s -> {
+        ConfUnits.parseJvmMemory(s);
+        return s.trim();
+      },
+      s -> ConfUnits.parseJvmMemory(s) >= (16L << 20),
+      "a JVM heap size of at least 16m, digits and k|m|g as for -Xmx (e.g. 512m, 2g)",
+      "Heap (-Xmx) of each separate server process.");
+  public static final ConfigKey<String> SERVER_JAVA_OPTIONS = ConfigKey.stringKey(
+      "spark.ps.server.javaOptions", "", s -> true, "any JVM options",
+      "Extra JVM options for separate server processes, e.g. GC settings.");
+  public static final ConfigKey<String> SERVER_HOST = ConfigKey.stringKey(
+      "spark.ps.server.host", "", s -> !s.matches(".*\\s.*"), "a host name or address",
+      "Address servers bind to and advertise; empty means the driver's bind address.");
+  public static final ConfigKey<Integer> COORDINATOR_PORT = ConfigKey.intKey(
+      "spark.ps.coordinator.port", 0, 0, 65535,
+      "Port of the coordinator on the driver; 0 picks a free one.");
+  public static final ConfigKey<Integer> SERVER_PORT = ConfigKey.intKey("spark.ps.server.port",
+      0, 0, 65535, "Port of the first server; 0 lets each server pick a free one.");
+  public static final ConfigKey<Duration> LEASE = ConfigKey.durationKey("spark.ps.lease",
+      Duration.ofMillis(5000), Duration.ofMillis(1),
+      "How long a server lives on without hearing from the coordinator; bounds how long"
+          + " servers outlive a killed driver.");
+  public static final ConfigKey<Duration> HEARTBEAT_INTERVAL = ConfigKey.durationKey(
+      "spark.ps.heartbeatInterval", Duration.ofMillis(1000), Duration.ofMillis(1),
+      "Interval of heartbeats between servers and the coordinator; must be < spark.ps.lease.");
+  public static final ConfigKey<Duration> RPC_TIMEOUT = ConfigKey.durationKey(
+      "spark.ps.rpc.timeout", Duration.ofMillis(120_000), Duration.ofMillis(1),
+      "Longest wait for any answer from a server or the coordinator, including a synchronous"
+          + " group waiting for its slowest worker.");
+  public static final ConfigKey<Duration> SERVER_START_TIMEOUT = ConfigKey.durationKey(
+      "spark.ps.server.startTimeout", Duration.ofMillis(60_000), Duration.ofMillis(1),
+      "Longest wait for all launched servers to register with the coordinator.");
+  public static final ConfigKey<Integer> TRANSPORT_MAX_FRAME_BYTES = ConfigKey.sizeKey(
+      "spark.ps.transport.maxFrameBytes", 268_435_456, 1024,
+      "Largest frame accepted on a connection; larger ones close it. Bounds slice size.");
+  public static final ConfigKey<Integer> TRANSPORT_IO_THREADS = ConfigKey.intKey(
+      "spark.ps.transport.ioThreads", 2, 1, Integer.MAX_VALUE,
+      "Netty event-loop threads per client or server.");
+
+  private static final List<ConfigKey<?>> ALL = List.of(FRAMEWORK, NUM_SERVERS,
+      NUM_WORKER_GROUPS, NUM_WORKERS_PER_GROUP, NUM_SERVER_GROUPS, STALENESS, SYNC_FREQ,
+      SERVER_MEMORY, SERVER_JAVA_OPTIONS, SERVER_HOST, COORDINATOR_PORT, SERVER_PORT, LEASE,
+      HEARTBEAT_INTERVAL, RPC_TIMEOUT, SERVER_START_TIMEOUT, TRANSPORT_MAX_FRAME_BYTES,
+      TRANSPORT_IO_THREADS);
+  private static final Map<String, ConfigKey<?>> BY_NAME = ALL.stream()
+      .collect(Collectors.toUnmodifiableMap(ConfigKey::key, Function.identity()));
+
+  /** Explicitly set keys and their parsed values (Integer, Duration, String, Framework). */
+  private final Map<String, Object> values;
+  private final Map<String, String> raw;
+
+  /**
+   * Parses and checks the {@code spark.ps.*} entries of {@code settings} (other keys are
+   * ignored, so {@code SparkConf.getAll()} can be passed as is).
+   *
+   * @throws InvalidConfigException for an unknown {@code spark.ps.} key (listing near
+   *     matches), a bad value (naming key and value), or heartbeat interval >= lease
+   */
+  public PsConf(Map<String, String> settings) {
+    Map<String, Object> parsed = new HashMap<>();
+    Map<String, String> texts = new TreeMap<>();
+    // Sorted, so that the same bad settings always produce the same first error.
+    for (Map.Entry<String, String> e : new TreeMap<>(settings).entrySet()) {
+      String name = e.getKey();
+      if (!name.startsWith(PREFIX)) {
+        continue;
+      }
+      ConfigKey<?> key = BY_NAME.get(name);
+      if (key == null) {
+        throw new InvalidConfigException(name, "unknown setting " + name + "='" + e.getValue()
+            + "'; " + KeySuggester.hint(name, BY_NAME.keySet()));
+      }
+      if (e.getValue() == null) {
+        throw new InvalidConfigException(name, name + " has no value: must be "
+            + key.allowed());
+      }
+      parsed.put(name, key.parse(e.getValue()));
+      texts.put(name, e.getValue());
+    }
+    this.values = Collections.unmodifiableMap(parsed);
+    this.raw = Collections.unmodifiableMap(texts);
+    checkHeartbeatWithinLease();
+  }
+
+  /** All defaults. */
+  public static PsConf defaults() {
+    return new PsConf(Map.of());
+  }
+
+  /** Every known key, in documentation order. */
+  public static List<ConfigKey<?>> all() {
+    return ALL;
+  }
+
+  /**
+   * The value of {@code key}, or its default when not set.
+   *
+   * @throws IllegalStateException if the key is not set and has no default (use {@link #find})
+   */
+  public <T> T get(ConfigKey<T> key) {
+    return find(key).orElseThrow(() -> new IllegalStateException(key.key()
+        + " is not set and has no default; use PsConf.find"));
+  }
+
+  /** The value of {@code key}, its default when not set, or empty if it has neither. */
+  public <T> Optional<T> find(ConfigKey<T> key) {
+    requireKnown(key);
+    @SuppressWarnings("unchecked") // values were produced by this very key's parser
+    T v = (T) values.get(key.key());
+    return Optional.ofNullable(v != null ? v : key.defaultValue());
+  }
+
+  /** Whether {@code key} was given explicitly (rather than defaulted). */
+  public boolean isSet(ConfigKey<?> key) {
+    requireKnown(key);
+    return values.containsKey(key.key());
+  }
+
+  /** The explicitly set {@code spark.ps.*} entries as given, e.g. to hand to a server JVM. */
+  public Map<String, String> explicitSettings() {
+    return raw;
+  }
+
+  /**
+   * The topology: the preset of {@link #FRAMEWORK} sized for {@code defaultWorkers}, then
+   * every explicitly set topology key applied over it. See {@link ClusterConfResolver}.
+   *
+   * @param defaultWorkers how many workers the preset should have when the keys do not say,
+   *     typically the number of partitions of the training data
+   * @throws InvalidConfigException if the result breaks a topology rule; the message names
+   *     the spark.ps key to change
+   */
+  public ClusterConfig clusterConfig(int defaultWorkers) {
+    return ClusterConfResolver.resolve(this, defaultWorkers);
+  }
+
+  private void checkHeartbeatWithinLease() {
+    Duration hb = get(HEARTBEAT_INTERVAL);
+    Duration lease = get(LEASE);
+    if (hb.compareTo(lease) >= 0) {
+      String changed = isSet(HEARTBEAT_INTERVAL) ? HEARTBEAT_INTERVAL.key() : LEASE.key();
+      throw new InvalidConfigException(changed, HEARTBEAT_INTERVAL.key() + "=" + hb.toMillis()
+          + "ms must be < " + LEASE.key() + "=" + lease.toMillis() + "ms, or servers lose"
+          + " their lease between two heartbeats; lower " + HEARTBEAT_INTERVAL.key()
+          + " or raise " + LEASE.key());
+    }
+  }
+
+  private static void requireKnown(ConfigKey<?> key) {
+    if (BY_NAME.get(key.key()) != key) {
+      throw new IllegalArgumentException(key.key() + " is not a PsConf key");
+    }
+  }
+
+  private static Integer parseStaleness(String s) {
+    String t = s.trim();
+    return t.equalsIgnoreCase("unbounded") ? ClusterConfig.UNBOUNDED_STALENESS
+        : Integer.valueOf(t);
+  }
+
+  @Override
+  public String toString() {
+    return "PsConf" + raw;
+  }
+}

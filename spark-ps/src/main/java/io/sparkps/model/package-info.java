@@ -1,0 +1,81 @@
+/**
+ * Models that spark-ps trains: the {@link io.sparkps.model.TrainableModel} SPI, the {@link
+ * io.sparkps.model.Batch} of examples it computes on, and ready-made models such as {@link
+ * io.sparkps.model.BinaryLogisticRegression}.
+ *
+ * <h2>The SPI</h2>
+ *
+ * <ul>
+ *   <li><b>Params are declared once.</b> {@code params(numFeatures)} names every tensor of the
+ *       model and its shape ({@link io.sparkps.param.ParamSpec}); the servers create and own the
+ *       values, starting from {@code initialValues}. The model object holds only
+ *       hyper-parameters: it is serialized to every worker and must not cache param values.
+ *   <li><b>One flat float array per param.</b> {@code gradient} and {@code predict} receive the
+ *       current values as {@code float[][]}, one array per declared param in declaration order,
+ *       row-major for matrices. {@code gradient} receives arrays of the same shapes to write the
+ *       gradient into; it overwrites every entry, so the caller can reuse them between batches.
+ *   <li><b>Mean gradient, no regularisation.</b> {@code gradient} returns the mean loss of the
+ *       batch and writes the mean gradient of exactly that loss. The servers' optimizers add L2
+ *       and apply the learning rate, so a model that added its own penalty would regularise
+ *       twice; and a mean (not a sum) keeps the step size independent of the batch size.
+ *   <li><b>Batches are sparse rows.</b> A {@link io.sparkps.model.Batch} is CSR: a model can
+ *       loop over the stored values directly, or build a dense ND4J matrix as {@code
+ *       BinaryLogisticRegression} does.
+ * </ul>
+ *
+ * <h2>Writing a model</h2>
+ *
+ * <p>Linear regression on half the squared error, with plain loops over the sparse rows:
+ *
+ * <pre>{@code
+ * public final class LinearRegression implements TrainableModel {
+ *   public List<ParamSpec> params(int numFeatures) {
+ *     return List.of(ParamSpec.vector("weights", numFeatures), ParamSpec.vector("bias", 1));
+ *   }
+ *
+ *   public float[][] initialValues(int numFeatures, Random random) {
+ *     return new float[][] {new float[numFeatures], new float[1]};
+ *   }
+ *
+ *   public double gradient(Batch batch, float[][] params, float[][] gradients) {
+ *     int n = batch.size();
+ *     int[] start = batch.rowStart(), index = batch.indices();
+ *     float[] value = batch.values(), gradW = gradients[0];
+ *     Arrays.fill(gradW, 0f);
+ *     gradients[1][0] = 0f;
+ *     double loss = 0;
+ *     for (int r = 0; r < n; r++) {
+ *       double error = predictRow(batch, r, params) - batch.labels()[r];
+ *       loss += 0.5 * error * error;
+ *       for (int p = start[r]; p < start[r + 1]; p++) {
+ *         gradW[index[p]] += (float) (error * value[p] / n);
+ *       }
+ *       gradients[1][0] += (float) (error / n);
+ *     }
+ *     return loss / n;
+ *   }
+ *
+ *   public int numOutputs() {
+ *     return 1;
+ *   }
+ *
+ *   public float[] predict(Batch batch, float[][] params) {
+ *     float[] out = new float[batch.size()];
+ *     for (int r = 0; r < out.length; r++) out[r] = (float) predictRow(batch, r, params);
+ *     return out;
+ *   }
+ *
+ *   private static double predictRow(Batch batch, int r, float[][] params) {
+ *     double sum = params[1][0];
+ *     for (int p = batch.rowStart()[r]; p < batch.rowStart()[r + 1]; p++) {
+ *       sum += params[0][batch.indices()[p]] * batch.values()[p];
+ *     }
+ *     return sum;
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Check a new model's gradient against finite differences of its loss before training it
+ * on a cluster; {@code BinaryLogisticRegressionTest} shows how.
+ */
+package io.sparkps.model;

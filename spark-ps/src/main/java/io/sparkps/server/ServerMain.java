@@ -1,0 +1,104 @@
+package io.sparkps.server;
+
+import io.netty.channel.Channel;
+import io.sparkps.transport.Register;
+import io.sparkps.transport.Secret;
+import io.sparkps.transport.Transport;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The parameter server process. The driver's launcher starts it; on another host an operator
+ * can start the same main to join a cluster. The application secret comes as the first line of
+ * standard input, never on the command line.
+ *
+ * <pre>
+ * echo $SECRET | java -cp spark-ps.jar:netty.jar:slf4j-api.jar io.sparkps.server.ServerMain \
+ *     --id 0 --coordinator driver-host:port [--host 0.0.0.0] [--port 0] [--lease-ms 5000] \
+ *     [--heartbeat-ms 1000] [--timeout-ms 120000] [--max-frame-bytes N] [--io-threads 2]
+ * </pre>
+ *
+ * It exits with status 0 when the coordinator tells it to stop, and 3 when the coordinator has
+ * been unreachable for longer than the lease.
+ */
+public final class ServerMain {
+  private static final Logger LOG = LoggerFactory.getLogger(ServerMain.class);
+  static final int EXIT_LEASE_EXPIRED = 3;
+
+  private ServerMain() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opts = parse(args);
+    int id = Integer.parseInt(required(opts, "id"));
+    String[] coord = required(opts, "coordinator").split(":");
+    String host = opts.getOrDefault("host", "127.0.0.1");
+    int port = Integer.parseInt(opts.getOrDefault("port", "0"));
+    long leaseMs = Long.parseLong(opts.getOrDefault("lease-ms", "5000"));
+    long heartbeatMs = Long.parseLong(opts.getOrDefault("heartbeat-ms", "1000"));
+    long timeoutMs = Long.parseLong(opts.getOrDefault("timeout-ms", "120000"));
+    int maxFrame = Integer.parseInt(opts.getOrDefault("max-frame-bytes", "268435456"));
+    int ioThreads = Integer.parseInt(opts.getOrDefault("io-threads", "2"));
+
+    Secret secret = readSecret();
+    Transport transport = new Transport("ps-server-" + id, secret, ioThreads, maxFrame, timeoutMs);
+    ParamServer server = new ParamServer(timeoutMs);
+    Channel listening = transport.listen(host, port, server);
+    int boundPort = ((InetSocketAddress) listening.localAddress()).getPort();
+    LOG.info("Server {} listening on {}:{} (pid {})", id, host, boundPort,
+        ProcessHandle.current().pid());
+
+    CountDownLatch stop = new CountDownLatch(1);
+    int[] exitCode = {0};
+    LeaseKeeper lease = new LeaseKeeper(transport,
+        new InetSocketAddress(coord[0], Integer.parseInt(coord[1])),
+        new Register(0, id, host, boundPort), leaseMs, heartbeatMs, System::currentTimeMillis,
+        () -> {
+          exitCode[0] = EXIT_LEASE_EXPIRED;
+          stop.countDown();
+        },
+        stop::countDown);
+    stop.await();
+    lease.close();
+    listening.close();
+    transport.close();
+    LOG.info("Server {} stopped", id);
+    System.exit(exitCode[0]);
+  }
+
+  private static Secret readSecret() throws IOException {
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    String line = in.readLine();
+    if (line == null || line.isBlank()) {
+      throw new IllegalArgumentException(
+          "expected the application secret (hex) as the first line of standard input");
+    }
+    return Secret.fromHex(line);
+  }
+
+  private static Map<String, String> parse(String[] args) {
+    Map<String, String> opts = new HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("expected --name value pairs, got: " + args[i]);
+      }
+      opts.put(args[i].substring(2), args[++i]);
+    }
+    return opts;
+  }
+
+  private static String required(Map<String, String> opts, String name) {
+    String v = opts.get(name);
+    if (v == null) {
+      throw new IllegalArgumentException("missing --" + name);
+    }
+    return v;
+  }
+}

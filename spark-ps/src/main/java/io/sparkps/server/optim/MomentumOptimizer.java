@@ -1,0 +1,44 @@
+package io.sparkps.server.optim;
+
+/**
+ * Classical heavy-ball momentum: {@code v = m * v + g; w -= lr * v}, with
+ * {@code g + l2 * w} as the gradient.
+ *
+ * <p>Sparse updates are lazy: a row not in the update keeps its velocity and does not move,
+ * instead of coasting on its velocity as dense momentum would. That is the usual choice for
+ * sparse models (it keeps an update proportional to the rows sent) and the one that makes
+ * applying every row identical to {@link #apply}.
+ */
+final class MomentumOptimizer extends RowWiseOptimizer {
+
+  private final float momentum;
+  private float[] velocity;
+
+  MomentumOptimizer(int length, float learningRate, float l2, float momentum) {
+    super(length, learningRate, l2);
+    this.momentum = momentum;
+  }
+
+  @Override
+  void beginStep() {
+    if (velocity == null) {
+      velocity = new float[length];
+    }
+  }
+
+  @Override
+  void update(float[] w, float[] g, int p, int q, int n) {
+    float[] v = velocity;
+    for (int i = 0; i < n; i++) {
+      int k = p + i;
+      float gi = g[q + i] + l2 * w[k];
+      v[k] = momentum * v[k] + gi;
+      w[k] -= learningRate * v[k];
+    }
+  }
+
+  @Override
+  public long stateBytes() {
+    return velocity == null ? 0 : 4L * length;
+  }
+}

@@ -1,0 +1,76 @@
+package io.sparkps.server.optim;
+
+/**
+ * Shared argument checks and dense/sparse plumbing for rules that update each float from its
+ * own gradient and state: subclasses implement {@link #update} over one contiguous range,
+ * which serves both a whole slice and one row. State arrays are indexed like the params, so a
+ * sparse update touches only the state of its rows.
+ */
+abstract class RowWiseOptimizer implements Optimizer {
+
+  final int length;
+  final float learningRate;
+  final float l2;
+
+  RowWiseOptimizer(int length, float learningRate, float l2) {
+    this.length = length;
+    this.learningRate = learningRate;
+    this.l2 = l2;
+  }
+
+  @Override
+  public final void apply(float[] params, float[] meanGradient) {
+    if (params.length != length || meanGradient.length != length) {
+      throw new IllegalArgumentException("params has " + params.length + " floats and the"
+          + " gradient " + meanGradient.length + ": both must be the slice length " + length);
+    }
+    beginStep();
+    update(params, meanGradient, 0, 0, length);
+  }
+
+  @Override
+  public final void applySparse(float[] params, int[] offsets, float[] meanGradientRows,
+      int rowWidth) {
+    checkSparse(params, offsets, meanGradientRows, rowWidth);
+    beginStep();
+    for (int i = 0; i < offsets.length; i++) {
+      update(params, meanGradientRows, offsets[i] * rowWidth, i * rowWidth, rowWidth);
+    }
+  }
+
+  private void checkSparse(float[] params, int[] offsets, float[] rows, int rowWidth) {
+    if (params.length != length) {
+      throw new IllegalArgumentException("params has " + params.length
+          + " floats: must be the slice length " + length);
+    }
+    if (rowWidth < 1) {
+      throw new IllegalArgumentException("rowWidth=" + rowWidth + ": must be >= 1");
+    }
+    if ((long) offsets.length * rowWidth != rows.length) {
+      throw new IllegalArgumentException("gradient rows have " + rows.length + " floats: must"
+          + " be offsets.length * rowWidth = " + offsets.length + " * " + rowWidth);
+    }
+    long rowsInSlice = length / rowWidth;
+    int previous = -1;
+    for (int i = 0; i < offsets.length; i++) {
+      int r = offsets[i];
+      if (r <= previous || r >= rowsInSlice) {
+        throw new IllegalArgumentException("offsets[" + i + "]=" + r + ": row offsets must be"
+            + " strictly increasing and in [0, " + rowsInSlice + ") (slice of " + length
+            + " floats, rowWidth " + rowWidth + ")" + (i > 0 && r <= previous
+            ? "; offsets[" + (i - 1) + "]=" + previous : ""));
+      }
+      previous = r;
+    }
+  }
+
+  /** Called once per {@link #apply} or {@link #applySparse}, before any {@link #update}. */
+  void beginStep() {
+  }
+
+  /**
+   * Applies the rule to {@code params[p, p + n)} with {@code grad[q, q + n)}; state index
+   * {@code p + i} belongs to {@code params[p + i]}.
+   */
+  abstract void update(float[] params, float[] grad, int p, int q, int n);
+}

@@ -1,0 +1,38 @@
+package io.sparkps.spark;
+
+import java.io.Serializable;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
+
+/**
+ * One training example as workers hold it: a label and the non-zero features, compact and free
+ * of Spark types so that a partition converts to batches without copies through Spark vectors.
+ */
+record LabeledExample(float label, int[] indices, float[] values) implements Serializable {
+
+  /** One more than the largest feature index present, 0 for no features. */
+  int width() {
+    return indices.length == 0 ? 0 : indices[indices.length - 1] + 1;
+  }
+
+  static LabeledExample of(double label, Vector features) {
+    if (features instanceof SparseVector s) {
+      int[] idx = s.indices();
+      double[] vals = s.values();
+      float[] f = new float[vals.length];
+      for (int i = 0; i < vals.length; i++) {
+        f[i] = (float) vals[i];
+      }
+      return new LabeledExample((float) label, idx.clone(), f);
+    }
+    double[] vals = ((DenseVector) features).values();
+    int[] idx = new int[vals.length];
+    float[] f = new float[vals.length];
+    for (int i = 0; i < vals.length; i++) {
+      idx[i] = i;
+      f[i] = (float) vals[i];
+    }
+    return new LabeledExample((float) label, idx, f);
+  }
+}

@@ -1,0 +1,59 @@
+package io.sparkps.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.sparkps.config.OptimizerConfig;
+import io.sparkps.config.OptimizerType;
+
+/**
+ * Creates (or replaces) a slice on a server with its initial values and the optimizer that
+ * applies its updates. Answered with {@link Ack}.
+ *
+ * @param sharesPerStep how many worker gradients make one synchronous step of a worker group
+ */
+public record CreateSlice(
+    long requestId, int paramId, int sliceId, OptimizerConfig optimizer, int sharesPerStep,
+    float[] values) implements Message {
+
+  private static final int OPTIMIZER_BYTES = 1 + 6 * Float.BYTES;
+
+  @Override public MessageType type() { return MessageType.CREATE_SLICE; }
+  @Override public Header header() { return Header.slice(requestId, paramId, sliceId, 0); }
+
+  @Override
+  public int payloadLength() {
+    return OPTIMIZER_BYTES + Integer.BYTES + values.length * Float.BYTES;
+  }
+
+  @Override
+  public void writePayload(ByteBuf out) {
+    out.writeByte(optimizer.type().ordinal());
+    out.writeFloat(optimizer.learningRate());
+    out.writeFloat(optimizer.l2());
+    out.writeFloat(optimizer.momentum());
+    out.writeFloat(optimizer.beta1());
+    out.writeFloat(optimizer.beta2());
+    out.writeFloat(optimizer.epsilon());
+    out.writeInt(sharesPerStep);
+    Floats.write(out, values);
+  }
+
+  static CreateSlice read(Header h, ByteBuf in) {
+    int typeId = in.readByte();
+    OptimizerType[] types = OptimizerType.values();
+    if (typeId < 0 || typeId >= types.length) {
+      throw new CorruptedFrameException("unknown optimizer id " + typeId);
+    }
+    OptimizerConfig optimizer = OptimizerConfig.builder(types[typeId])
+        .learningRate(in.readFloat())
+        .l2(in.readFloat())
+        .momentum(in.readFloat())
+        .beta1(in.readFloat())
+        .beta2(in.readFloat())
+        .epsilon(in.readFloat())
+        .build();
+    int sharesPerStep = in.readInt();
+    return new CreateSlice(h.requestId(), h.paramId(), h.sliceId(), optimizer, sharesPerStep,
+        Floats.readRest(in));
+  }
+}

@@ -1,0 +1,74 @@
+package io.sparkps.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
+import java.util.List;
+
+/**
+ * Reads frames written by {@link FrameEncoder}. A bad magic number, protocol version or type, a
+ * frame over the limit, or a payload its type cannot parse raises a {@link
+ * CorruptedFrameException} or {@link TooLongFrameException} naming what was seen; the pipeline's
+ * error handler then closes the channel. One instance per channel.
+ */
+public final class FrameDecoder extends ByteToMessageDecoder {
+  private final int maxFrameBytes;
+
+  /** @param maxFrameBytes largest whole frame (header + payload) accepted */
+  public FrameDecoder(int maxFrameBytes) {
+    this.maxFrameBytes = maxFrameBytes;
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    if (in.readableBytes() < FrameEncoder.HEADER_BYTES) {
+      return;
+    }
+    int at = in.readerIndex();
+    int magic = in.getInt(at);
+    if (magic != FrameEncoder.MAGIC) {
+      throw new CorruptedFrameException(String.format(
+          "bad magic 0x%08x from %s, expected 0x%08x", magic, ctx.channel().remoteAddress(),
+          FrameEncoder.MAGIC));
+    }
+    byte version = in.getByte(at + 4);
+    if (version != FrameEncoder.PROTOCOL_VERSION) {
+      throw new CorruptedFrameException("protocol version " + version + " from "
+          + ctx.channel().remoteAddress() + ", this side speaks " + FrameEncoder.PROTOCOL_VERSION);
+    }
+    byte typeId = in.getByte(at + 5);
+    MessageType type = MessageType.of(typeId);
+    if (type == null) {
+      throw new CorruptedFrameException("unknown message type " + typeId + " from "
+          + ctx.channel().remoteAddress());
+    }
+    int payloadLength = in.getInt(at + 40);
+    long frameBytes = (long) FrameEncoder.HEADER_BYTES + payloadLength;
+    if (payloadLength < 0 || frameBytes > maxFrameBytes) {
+      throw new TooLongFrameException("frame of " + frameBytes + " bytes from "
+          + ctx.channel().remoteAddress() + " exceeds the limit of " + maxFrameBytes
+          + " bytes (spark.ps.transport.maxFrameBytes)");
+    }
+    if (in.readableBytes() < frameBytes) {
+      return;
+    }
+    Header header = new Header(in.getInt(at + 8), in.getInt(at + 12), in.getInt(at + 16),
+        in.getInt(at + 20), in.getLong(at + 24), in.getLong(at + 32));
+    in.skipBytes(FrameEncoder.HEADER_BYTES);
+    ByteBuf payload = in.readSlice(payloadLength);
+    Message msg;
+    try {
+      msg = type.read(header, payload);
+    } catch (IndexOutOfBoundsException e) {
+      throw new CorruptedFrameException(
+          type + " payload of " + payloadLength + " bytes is truncated", e);
+    }
+    if (payload.isReadable()) {
+      throw new CorruptedFrameException(type + " payload has " + payload.readableBytes()
+          + " bytes left over after parsing");
+    }
+    out.add(msg);
+  }
+}

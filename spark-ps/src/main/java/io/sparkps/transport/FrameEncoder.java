@@ -1,0 +1,74 @@
+package io.sparkps.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToByteEncoder;
+
+/**
+ * Writes a {@link Message} as one frame. Stateless: one shared instance serves every channel.
+ *
+ * <pre>
+ * offset size field
+ *   0     4   magic           0x50535331 ("PSS1"), big-endian
+ *   4     1   protocol version {@value #PROTOCOL_VERSION}
+ *   5     1   message type    {@link MessageType#id()}
+ *   6     2   flags           0
+ *   8     4   source
+ *  12     4   destination
+ *  16     4   param id
+ *  20     4   slice id
+ *  24     8   version
+ *  32     8   request id
+ *  40     4   payload length  n, at most the receiver's frame limit minus 44
+ *  44     n   payload         type specific; float arrays are raw little-endian IEEE 754
+ * </pre>
+ *
+ * The header is big-endian (network order); only float payloads are little-endian, so that
+ * they copy straight to and from native buffers on x86 and ARM.
+ */
+@ChannelHandler.Sharable
+public final class FrameEncoder extends MessageToByteEncoder<Message> {
+  public static final int MAGIC = 0x50535331;
+  public static final byte PROTOCOL_VERSION = 1;
+  public static final int HEADER_BYTES = 44;
+  public static final FrameEncoder INSTANCE = new FrameEncoder();
+
+  private FrameEncoder() {
+    super(Message.class, true);
+  }
+
+  @Override
+  protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, Message msg, boolean preferDirect) {
+    return ctx.alloc().directBuffer(HEADER_BYTES + msg.payloadLength());
+  }
+
+  @Override
+  protected void encode(ChannelHandlerContext ctx, Message msg, ByteBuf out) {
+    write(msg, out);
+  }
+
+  /** Writes one whole frame to {@code out}; also used by tests to make frames by hand. */
+  public static void write(Message msg, ByteBuf out) {
+    Header h = msg.header();
+    int payloadLength = msg.payloadLength();
+    out.writeInt(MAGIC);
+    out.writeByte(PROTOCOL_VERSION);
+    out.writeByte(msg.type().id());
+    out.writeShort(0);
+    out.writeInt(h.source());
+    out.writeInt(h.destination());
+    out.writeInt(h.paramId());
+    out.writeInt(h.sliceId());
+    out.writeLong(h.version());
+    out.writeLong(h.requestId());
+    out.writeInt(payloadLength);
+    int start = out.writerIndex();
+    msg.writePayload(out);
+    int written = out.writerIndex() - start;
+    if (written != payloadLength) {
+      throw new IllegalStateException(
+          msg.type() + " wrote " + written + " payload bytes but announced " + payloadLength);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package io.sparkps.transport;
+
+import io.netty.buffer.ByteBuf;
+
+/** The byte id of every message type, and how to read its payload. */
+public enum MessageType {
+  CHALLENGE(1, Challenge::read),
+  AUTH_RESPONSE(2, AuthResponse::read),
+  AUTH_OK(3, (h, in) -> new AuthOk()),
+  CREATE_SLICE(10, CreateSlice::read),
+  DROP_PARAM(11, (h, in) -> new DropParam(h.requestId(), h.paramId())),
+  GET(12, (h, in) -> new Get(h.requestId(), h.paramId(), h.sliceId(), h.version())),
+  UPDATE(13, Update::read),
+  VALUES(14, Values::read),
+  ACK(15, (h, in) -> new Ack(h.requestId())),
+  FAILURE(16, Failure::read),
+  REGISTER(20, Register::read),
+  HEARTBEAT(21, (h, in) -> new Heartbeat(h.requestId(), h.source())),
+  SHUTDOWN(22, (h, in) -> new Shutdown());
+
+  /** Reads one message of a type from its header and its complete payload. */
+  @FunctionalInterface
+  interface Reader {
+    Message read(Header header, ByteBuf payload);
+  }
+
+  private static final MessageType[] BY_ID = new MessageType[128];
+
+  static {
+    for (MessageType t : values()) {
+      BY_ID[t.id] = t;
+    }
+  }
+
+  private final byte id;
+  private final Reader reader;
+
+  MessageType(int id, Reader reader) {
+    this.id = (byte) id;
+    this.reader = reader;
+  }
+
+  public byte id() {
+    return id;
+  }
+
+  Message read(Header header, ByteBuf payload) {
+    return reader.read(header, payload);
+  }
+
+  /** The type with this id, or null when no type has it. */
+  static MessageType of(byte id) {
+    return id >= 0 && id < BY_ID.length ? BY_ID[id] : null;
+  }
+}

@@ -1,0 +1,129 @@
+package io.sparkps.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The one place that builds spark-ps pipelines: frame codec, handshake, then the endpoint's
+ * handler. Owns the event loop threads of its endpoints; {@link #close()} stops them.
+ *
+ * <pre>
+ * accepting:  FrameDecoder -> FrameEncoder -> ServerAuthHandler -> RequestDispatcher
+ * connecting: FrameDecoder -> FrameEncoder -> ClientAuthHandler -> ResponseHandler
+ * </pre>
+ */
+public final class Transport implements AutoCloseable {
+  private final Secret secret;
+  private final int maxFrameBytes;
+  private final long timeoutMs;
+  private final EventLoopGroup group;
+
+  /**
+   * @param name prefix of the event loop thread names
+   * @param ioThreads event loop threads
+   * @param maxFrameBytes largest frame accepted
+   * @param timeoutMs timeout for connecting, the handshake and every request
+   */
+  public Transport(String name, Secret secret, int ioThreads, int maxFrameBytes, long timeoutMs) {
+    this.secret = secret;
+    this.maxFrameBytes = maxFrameBytes;
+    this.timeoutMs = timeoutMs;
+    this.group = new MultiThreadIoEventLoopGroup(ioThreads,
+        new DefaultThreadFactory(name, true), NioIoHandler.newFactory());
+  }
+
+  /** Listens on {@code host:port} (port 0: any free port) and returns the bound channel. */
+  public Channel listen(String host, int port, RequestHandler handler) {
+    ServerBootstrap b = new ServerBootstrap()
+        .group(group)
+        .channel(NioServerSocketChannel.class)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ChannelPipeline p = ch.pipeline();
+            p.addLast("frameDecoder", new FrameDecoder(maxFrameBytes));
+            p.addLast("frameEncoder", FrameEncoder.INSTANCE);
+            p.addLast("auth", new ServerAuthHandler(secret, timeoutMs));
+            p.addLast("dispatcher", new RequestDispatcher(handler));
+          }
+        });
+    try {
+      return b.bind(host, port).sync().channel();
+    } catch (Exception e) {
+      throw new TransportException("could not listen on " + host + ":" + port + ": " + e, e);
+    }
+  }
+
+  /**
+   * Connects and authenticates. The future completes with a client ready for requests, or fails
+   * when the peer cannot be reached or refuses the secret.
+   *
+   * @param oneWay receives messages the peer sends that answer no request
+   */
+  public CompletableFuture<TransportClient> connect(
+      InetSocketAddress address, Consumer<Message> oneWay) {
+    CompletableFuture<Void> authenticated = new CompletableFuture<>();
+    ResponseHandler responses = new ResponseHandler(oneWay);
+    Bootstrap b = new Bootstrap()
+        .group(group)
+        .channel(NioSocketChannel.class)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMs))
+        .handler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ChannelPipeline p = ch.pipeline();
+            p.addLast("frameDecoder", new FrameDecoder(maxFrameBytes));
+            p.addLast("frameEncoder", FrameEncoder.INSTANCE);
+            p.addLast("auth", new ClientAuthHandler(secret, authenticated));
+            p.addLast("responses", responses);
+          }
+        });
+    CompletableFuture<TransportClient> result = new CompletableFuture<>();
+    b.connect(address).addListener(f -> {
+      if (!f.isSuccess()) {
+        result.completeExceptionally(
+            new TransportException("could not connect to " + address + ": " + f.cause(),
+                f.cause()));
+        return;
+      }
+      Channel ch = ((io.netty.channel.ChannelFuture) f).channel();
+      TransportClient client = new TransportClient(ch, timeoutMs);
+      responses.attach(client);
+      authenticated.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).whenComplete((v, e) -> {
+        if (e == null) {
+          result.complete(client);
+        } else {
+          ch.close();
+          result.completeExceptionally(e);
+        }
+      });
+    });
+    return result;
+  }
+
+  public long timeoutMs() {
+    return timeoutMs;
+  }
+
+  @Override
+  public void close() {
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}
