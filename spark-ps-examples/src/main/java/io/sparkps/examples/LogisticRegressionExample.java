@@ -1,0 +1,88 @@
+package io.sparkps.examples;
+
+import io.sparkps.spark.PSTrainer;
+import io.sparkps.spark.PSTrainerModel;
+import io.sparkps.spark.TrainingSummary;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Binary logistic regression on a parameter server cluster, evaluated by test AUC.
+ *
+ * <pre>
+ * bin/run-example LogisticRegressionExample [--train a9a --test a9a.t] [--framework sandblaster]
+ *     [--workers 2] [--servers 2] [--epochs 5] [--batch-size 64] [--step-size 0.1]
+ *     [--optimizer adagrad] [--num-features 0]
+ * </pre>
+ *
+ * Without {@code --train} it uses a9a from the project's shared data when present, else a
+ * generated data set. The last line printed is one JSON object with the results.
+ */
+public final class LogisticRegressionExample {
+  private static final String USAGE = "usage: LogisticRegressionExample [--train LIBSVM] "
+      + "[--test LIBSVM] [--framework sandblaster|downpour] [--workers N] [--servers N] "
+      + "[--epochs N] [--batch-size N] [--step-size X] [--optimizer sgd|momentum|adagrad|adam] "
+      + "[--num-features N]";
+
+  private LogisticRegressionExample() {}
+
+  public static void main(String[] argv) {
+    ExampleArgs args = new ExampleArgs(argv, Set.of("train", "test", "framework", "workers",
+        "servers", "epochs", "batch-size", "step-size", "optimizer", "num-features"), USAGE);
+    SparkSession spark = SparkSession.builder()
+        .appName("spark-ps LogisticRegressionExample")
+        .master(System.getProperty("spark.master", "local[2]"))
+        .getOrCreate();
+    try {
+      Dataset<Row>[] data = load(spark, args);
+      String framework = args.get("framework", "sandblaster");
+      PSTrainer trainer = new PSTrainer()
+          .setFramework(framework)
+          .setNumWorkers(args.getInt("workers", 2))
+          .setNumServers(args.getInt("servers", 2))
+          .setMaxEpochs(args.getInt("epochs", 5))
+          .setBatchSize(args.getInt("batch-size", 64))
+          .setStepSize(args.getDouble("step-size", 0.1))
+          .setOptimizer(args.get("optimizer", "adagrad"));
+      PSTrainerModel model = trainer.fit(data[0]);
+      double auc = new BinaryClassificationEvaluator().evaluate(model.transform(data[1]));
+      TrainingSummary s = model.summary();
+      System.out.println(String.format(Locale.ROOT,
+          "{\"example\": \"LogisticRegressionExample\", \"framework\": \"%s\", \"workers\": %d, "
+              + "\"servers\": %d, \"epochs\": %d, \"train_seconds\": %.3f, "
+              + "\"examples_per_second\": %.1f, \"final_loss\": %.5f, \"test_auc\": %.5f}",
+          framework, s.numWorkers(), s.numServers(), trainer.getMaxEpochs(), s.trainSeconds(),
+          s.examplesPerSecond(), s.finalLoss(), auc));
+    } finally {
+      spark.stop();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Dataset<Row>[] load(SparkSession spark, ExampleArgs args) {
+    int numFeatures = args.getInt("num-features", 0);
+    if (args.has("train")) {
+      if (!args.has("test")) {
+        throw new IllegalArgumentException("--train needs --test as well\n" + USAGE);
+      }
+      return new Dataset[] {ExampleData.libsvm(spark, args.get("train", null), numFeatures),
+          ExampleData.libsvm(spark, args.get("test", null), numFeatures)};
+    }
+    Optional<Path> shared = ExampleData.sharedDataDir();
+    if (shared.isPresent()) {
+      Path a9a = shared.get().resolve("a9a");
+      System.err.println("Using a9a from " + a9a);
+      return new Dataset[] {ExampleData.libsvm(spark, a9a.resolve("a9a").toString(), 123),
+          ExampleData.libsvm(spark, a9a.resolve("a9a.t").toString(), 123)};
+    }
+    System.err.println("No --train given and no shared data found: using generated data");
+    return new Dataset[] {ExampleData.generated(spark, 20000, 100, 1, 2),
+        ExampleData.generated(spark, 5000, 100, 1, 3)};
+  }
+}

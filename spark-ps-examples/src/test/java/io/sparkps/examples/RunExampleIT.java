@@ -1,0 +1,70 @@
+package io.sparkps.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Runs the example exactly as README says, through bin/run-example, and reads its JSON line. */
+class RunExampleIT {
+  private static final Path ROOT = Path.of(System.getProperty("sparkps.root", "..")).toAbsolutePath();
+
+  static String lastLine(Path out) throws IOException {
+    List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+    return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+  }
+
+  static double number(String json, String key) {
+    Matcher m = Pattern.compile("\"" + key + "\": ([-0-9.eE]+)").matcher(json);
+    assertTrue(m.find(), key + " missing in " + json);
+    return Double.parseDouble(m.group(1));
+  }
+
+  static String run(Path dir, String... args) throws Exception {
+    Path out = dir.resolve("stdout.txt");
+    Path err = dir.resolve("stderr.txt");
+    List<String> cmd = new java.util.ArrayList<>(List.of(
+        ROOT.resolve("bin/run-example").toString()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).directory(ROOT.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("bin/run-example did not finish in 5 minutes");
+    }
+    assertEquals(0, p.exitValue(), () -> "exit status; stderr ends with:\n" + tail(err));
+    return lastLine(out);
+  }
+
+  private static String tail(Path f) {
+    try {
+      List<String> l = Files.readAllLines(f, StandardCharsets.UTF_8);
+      return String.join("\n", l.subList(Math.max(0, l.size() - 40), l.size()));
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sandblaster", "downpour"})
+  void logisticRegressionOnA9aReachesReferenceAuc(String framework) throws Exception {
+    Path dir = Files.createTempDirectory("run-example-");
+    String json = run(dir, "LogisticRegressionExample", "--framework", framework,
+        "--workers", "2", "--servers", "2", "--epochs", "3");
+    System.out.println(json);
+    assertTrue(json.contains("\"example\": \"LogisticRegressionExample\""), json);
+    assertTrue(json.contains("\"framework\": \"" + framework + "\""), json);
+    assertTrue(number(json, "train_seconds") > 0, json);
+    assertTrue(number(json, "examples_per_second") > 0, json);
+    assertTrue(number(json, "test_auc") >= 0.89, json);
+  }
+}
