@@ -167,16 +167,17 @@ final class TrainingRun {
     }
   }
 
-  private static int checkData(List<PartitionStats> stats) {
+  private int checkData(List<PartitionStats> stats) {
     long count = 0;
     int width = 0;
     for (PartitionStats s : stats) {
       count += s.count();
       width = Math.max(width, s.maxFeatures());
       if (s.nonIntegerLabels() > 0) {
-        throw new InvalidConfigException("labelCol", "binary logistic regression needs labels 0 "
-            + "or 1; found labels in [" + s.minLabel() + ", " + s.maxLabel() + "] (map them "
-            + "first, e.g. when(col(\"label\") < 0, 0).otherwise(1))");
+        throw new InvalidConfigException("labelCol", "labelCol=" + trainer.getLabelCol()
+            + ": binary logistic regression needs labels 0 or 1; found labels in ["
+            + s.minLabel() + ", " + s.maxLabel() + "] (map them first, e.g. "
+            + "when(col(\"label\") > 0, 1.0).otherwise(0.0))");
       }
     }
     if (count == 0) {

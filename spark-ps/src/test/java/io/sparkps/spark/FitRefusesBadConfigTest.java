@@ -1,0 +1,59 @@
+package io.sparkps.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkps.cluster.PsCluster;
+import io.sparkps.config.InvalidConfigException;
+import io.sparkps.testing.SharedSpark;
+import io.sparkps.testing.TestData;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** A configuration that cannot work is refused by fit before any process starts. */
+class FitRefusesBadConfigTest {
+
+  private static Set<Long> children() {
+    return ProcessHandle.current().descendants().map(ProcessHandle::pid)
+        .collect(Collectors.toSet());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "more workers than slots | numWorkers=3 | spark.executor.cores",
+      "unknown framework | framework=ring | framework",
+      "unknown optimizer | optimizer=newton | optimizer",
+      "labels not 0/1 | labels=-1/+1 | labelCol",
+      "missing column | featuresCol=nope | featuresCol",
+  })
+  void refusedBeforeAnyProcessStarts(String name, String change, String named) {
+    SparkSession spark = SharedSpark.get();
+    Dataset<Row> data = TestData.libsvm(spark, "spark/sample_libsvm_data.txt", 692);
+    PSTrainer trainer = new PSTrainer().setNumWorkers(2).setNumServers(3).setMaxEpochs(1);
+    String[] kv = change.split("=");
+    switch (kv[0]) {
+      case "numWorkers" -> trainer.setNumWorkers(Integer.parseInt(kv[1]));
+      case "framework" -> trainer.setFramework(kv[1]);
+      case "optimizer" -> trainer.setOptimizer(kv[1]);
+      case "featuresCol" -> trainer.setFeaturesCol(kv[1]);
+      case "labels" -> data = data.withColumn("label",
+          functions.when(functions.col("label").gt(0), 1.0).otherwise(-1.0));
+      default -> throw new AssertionError(kv[0]);
+    }
+    PsCluster before = PsClusters.running(spark.sparkContext());
+    Set<Long> processesBefore = children();
+    Dataset<Row> input = data;
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> trainer.fit(input));
+    assertTrue(e.getMessage().contains(named), e.getMessage());
+    // numServers=3 differs from any cluster other tests left running, so starting one would show.
+    assertEquals(before, PsClusters.running(spark.sparkContext()));
+    assertTrue(processesBefore.containsAll(children()), "a process was started: " + children());
+  }
+}
