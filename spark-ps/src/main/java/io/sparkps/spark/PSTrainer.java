@@ -5,6 +5,9 @@ import io.sparkps.config.Framework;
 import io.sparkps.config.InvalidConfigException;
 import io.sparkps.config.OptimizerConfig;
 import io.sparkps.config.OptimizerType;
+import io.sparkps.config.PsConf;
+import io.sparkps.model.BinaryLogisticRegression;
+import io.sparkps.model.TrainableModel;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -51,6 +54,12 @@ public class PSTrainer extends Estimator<PSTrainerModel> {
   private final Param<String> optimizer;
   private final DoubleParam regParam;
   private final LongParam seed;
+  private final IntParam numWorkersPerGroup;
+  private final IntParam numServerGroups;
+  private final IntParam staleness;
+  private final IntParam syncFreq;
+  private final org.apache.spark.ml.param.BooleanParam shuffle;
+  private TrainableModel model = new BinaryLogisticRegression();
 
   public PSTrainer() {
     this(Identifiable$.MODULE$.randomUID("psTrainer"));
@@ -79,12 +88,23 @@ public class PSTrainer extends Estimator<PSTrainerModel> {
     regParam = new DoubleParam(this, "regParam", "L2 regularisation strength",
         ParamValidators.gtEq(0));
     seed = new LongParam(this, "seed", "random seed of data order and initial values");
+    numWorkersPerGroup = new IntParam(this, "numWorkersPerGroup", "workers per synchronous "
+        + "group; 0 keeps the framework's value", ParamValidators.gtEq(0));
+    numServerGroups = new IntParam(this, "numServerGroups", "server groups, each holding a full "
+        + "copy of the params; 0 keeps the framework's value", ParamValidators.gtEq(0));
+    staleness = new IntParam(this, "staleness", "bounded delay: a worker at step t computes on "
+        + "params that include every group's steps up to t - staleness; -1 is unbounded",
+        ParamValidators.gtEq(-1));
+    syncFreq = new IntParam(this, "syncFreq", "updates of a slice between two syncs with its "
+        + "master server group (several server groups only)", ParamValidators.gtEq(1));
+    shuffle = new org.apache.spark.ml.param.BooleanParam(this, "shuffle",
+        "shuffle each worker's examples every epoch");
     setDefault(featuresCol, "features");
     setDefault(labelCol, "label");
     setDefault(predictionCol, "prediction");
     setDefault(probabilityCol, "probability");
     setDefault(rawPredictionCol, "rawPrediction");
-    setDefault(framework, Framework.SANDBLASTER.cliName());
+    setDefault(framework, Framework.SANDBLASTER.cliName());  // spark.ps.framework when unset
     setDefault(numWorkers, 0);
     setDefault(numServers, 2);
     setDefault(maxEpochs, 10);
@@ -93,6 +113,11 @@ public class PSTrainer extends Estimator<PSTrainerModel> {
     setDefault(optimizer, "adagrad");
     setDefault(regParam, 0.0);
     setDefault(seed, 42L);
+    setDefault(numWorkersPerGroup, 0);
+    setDefault(numServerGroups, 0);
+    setDefault(staleness, -1);
+    setDefault(syncFreq, 1);
+    setDefault(shuffle, true);
   }
 
   @Override public String uid() { return uid; }
@@ -111,6 +136,11 @@ public class PSTrainer extends Estimator<PSTrainerModel> {
   public Param<String> optimizer() { return optimizer; }
   public DoubleParam regParam() { return regParam; }
   public LongParam seed() { return seed; }
+  public IntParam numWorkersPerGroup() { return numWorkersPerGroup; }
+  public IntParam numServerGroups() { return numServerGroups; }
+  public IntParam staleness() { return staleness; }
+  public IntParam syncFreq() { return syncFreq; }
+  public org.apache.spark.ml.param.BooleanParam shuffle() { return shuffle; }
 
   public String getFeaturesCol() { return $(featuresCol); }
   public String getLabelCol() { return $(labelCol); }
@@ -126,6 +156,14 @@ public class PSTrainer extends Estimator<PSTrainerModel> {
   public String getOptimizer() { return $(optimizer); }
   public double getRegParam() { return (Double) $(regParam); }
   public long getSeed() { return (Long) $(seed); }
+  public int getNumWorkersPerGroup() { return (Integer) $(numWorkersPerGroup); }
+  public int getNumServerGroups() { return (Integer) $(numServerGroups); }
+  public int getStaleness() { return (Integer) $(staleness); }
+  public int getSyncFreq() { return (Integer) $(syncFreq); }
+  public boolean getShuffle() { return (Boolean) $(shuffle); }
+
+  /** The model to train; binary logistic regression by default. */
+  public TrainableModel getModel() { return model; }
 
   public PSTrainer setFeaturesCol(String v) { set(featuresCol, v); return this; }
   public PSTrainer setLabelCol(String v) { set(labelCol, v); return this; }
@@ -141,24 +179,67 @@ public class PSTrainer extends Estimator<PSTrainerModel> {
   public PSTrainer setOptimizer(String v) { set(optimizer, v); return this; }
   public PSTrainer setRegParam(double v) { set(regParam, v); return this; }
   public PSTrainer setSeed(long v) { set(seed, v); return this; }
+  public PSTrainer setNumWorkersPerGroup(int v) { set(numWorkersPerGroup, v); return this; }
+  public PSTrainer setNumServerGroups(int v) { set(numServerGroups, v); return this; }
+  public PSTrainer setStaleness(int v) { set(staleness, v); return this; }
+  public PSTrainer setSyncFreq(int v) { set(syncFreq, v); return this; }
+  public PSTrainer setShuffle(boolean v) { set(shuffle, v); return this; }
+
+  /** Trains {@code model}, a user-defined implementation of the model SPI. */
+  public PSTrainer setModel(TrainableModel model) {
+    this.model = java.util.Objects.requireNonNull(model, "model");
+    return this;
+  }
 
   /**
-   * The topology this trainer will use with {@code defaultWorkers} workers when numWorkers is 0.
+   * The topology of this trainer: the {@code spark.ps.*} settings of {@code sparkConf}, then
+   * the framework preset and sizes set on this trainer over them.
    *
-   * @throws InvalidConfigException naming the param to change
+   * @param defaultWorkers workers when neither numWorkers nor the settings say
+   * @throws InvalidConfigException naming the setting to change
    */
-  public ClusterConfig clusterConfig(int defaultWorkers) {
-    int workers = getNumWorkers() > 0 ? getNumWorkers() : defaultWorkers;
-    Framework f = Framework.parse(getFramework());
-    switch (f) {
-      case SANDBLASTER:
-        return ClusterConfig.sandblaster(workers, getNumServers());
-      case DOWNPOUR:
-        return ClusterConfig.downpour(workers, 1, getNumServers());
-      default:
-        throw new InvalidConfigException("framework", "framework=" + f.cliName()
-            + " is not available yet; use sandblaster or downpour");
+  public ClusterConfig clusterConfig(java.util.Map<String, String> sparkConf, int defaultWorkers) {
+    java.util.Map<String, String> settings = new java.util.HashMap<>(sparkConf);
+    Framework f = framework(sparkConf);
+    settings.put(PsConf.FRAMEWORK.key(), f.cliName());
+    if (getNumWorkers() > 0) {
+      boolean oneGroup = f == Framework.SANDBLASTER || f == Framework.ALLREDUCE;
+      int perGroup = getNumWorkersPerGroup() > 0 ? getNumWorkersPerGroup() : 1;
+      if (oneGroup) {
+        settings.put(PsConf.NUM_WORKERS_PER_GROUP.key(), Integer.toString(getNumWorkers()));
+      } else {
+        if (getNumWorkers() % perGroup != 0) {
+          throw new InvalidConfigException("numWorkers", "numWorkers=" + getNumWorkers()
+              + " is not a multiple of numWorkersPerGroup=" + perGroup);
+        }
+        settings.put(PsConf.NUM_WORKER_GROUPS.key(), Integer.toString(getNumWorkers() / perGroup));
+      }
     }
+    if (getNumWorkersPerGroup() > 0) {
+      settings.put(PsConf.NUM_WORKERS_PER_GROUP.key(), Integer.toString(getNumWorkersPerGroup()));
+    }
+    if (isSet(numServers) || !settings.containsKey(PsConf.NUM_SERVERS.key())) {
+      if (f != Framework.ALLREDUCE || isSet(numServers)) {
+        settings.put(PsConf.NUM_SERVERS.key(), Integer.toString(getNumServers()));
+      }
+    }
+    if (getNumServerGroups() > 0) {
+      settings.put(PsConf.NUM_SERVER_GROUPS.key(), Integer.toString(getNumServerGroups()));
+    }
+    if (isSet(staleness)) {
+      settings.put(PsConf.STALENESS.key(),
+          getStaleness() < 0 ? "unbounded" : Integer.toString(getStaleness()));
+    }
+    if (isSet(syncFreq)) {
+      settings.put(PsConf.SYNC_FREQ.key(), Integer.toString(getSyncFreq()));
+    }
+    return new PsConf(settings).clusterConfig(defaultWorkers);
+  }
+
+  /** The framework: this trainer's if set, else spark.ps.framework, else sandblaster. */
+  public Framework framework(java.util.Map<String, String> sparkConf) {
+    return isSet(framework) ? Framework.parse(getFramework())
+        : new PsConf(sparkConf).get(PsConf.FRAMEWORK);
   }
 
   /** The server-side optimizer these params describe. */

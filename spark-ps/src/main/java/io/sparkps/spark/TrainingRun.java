@@ -6,7 +6,6 @@ import io.sparkps.config.ClusterConfig;
 import io.sparkps.config.InvalidConfigException;
 import io.sparkps.config.OptimizerConfig;
 import io.sparkps.config.PsConf;
-import io.sparkps.model.BinaryLogisticRegression;
 import io.sparkps.model.TrainableModel;
 import io.sparkps.param.SliceInfo;
 import io.sparkps.param.SliceMap;
@@ -51,11 +50,18 @@ final class TrainingRun {
   }
 
   PSTrainerModel run() {
-    PsConf conf = psConf(sc);
-    ClusterConfig topology = trainer.clusterConfig(sc.defaultParallelism());
+    java.util.Map<String, String> settings = sparkSettings(sc);
+    PsConf conf = new PsConf(settings);
+    ClusterConfig topology = trainer.clusterConfig(settings, sc.defaultParallelism());
+    String framework = trainer.framework(settings).cliName();
     OptimizerConfig optimizer = trainer.optimizerConfig();
     checkSlots(topology);
-    TrainableModel model = new BinaryLogisticRegression();
+    if (!topology.serverWorkerSeparate() || topology.nServerGroups() > 1) {
+      throw new InvalidConfigException("framework", "framework=" + framework + " needs "
+          + "co-located servers or several server groups, which this version cannot run yet; "
+          + "use sandblaster or downpour");
+    }
+    TrainableModel model = trainer.getModel();
 
     JavaRDD<LabeledExample> examples = prepare(topology.totalWorkers());
     try {
@@ -78,13 +84,13 @@ final class TrainingRun {
         return List.of(new PartitionStats(idx, count, min, max, bad, width)).iterator();
       }, true).collect();
       int numFeatures = checkData(stats);
-      return train(conf, topology, optimizer, model, examples, stats, numFeatures);
+      return train(conf, framework, topology, optimizer, model, examples, stats, numFeatures);
     } finally {
       examples.unpersist(false);
     }
   }
 
-  private PSTrainerModel train(PsConf conf, ClusterConfig topology, OptimizerConfig optimizer,
+  private PSTrainerModel train(PsConf conf, String framework, ClusterConfig topology, OptimizerConfig optimizer,
       TrainableModel model, JavaRDD<LabeledExample> examples, List<PartitionStats> stats,
       int numFeatures) {
     PsCluster cluster = PsClusters.getOrStart(sc, conf, topology.totalServers());
@@ -106,7 +112,7 @@ final class TrainingRun {
       RDD<WorkerResult> results = topology.synchronousGroups()
           ? rdd.barrier().mapPartitions(task, false, ClassTag$.MODULE$.apply(WorkerResult.class))
           : rdd.mapPartitions(task, false, ClassTag$.MODULE$.apply(WorkerResult.class));
-      String description = JOB_PREFIX + ": " + trainer.getFramework() + ", "
+      String description = JOB_PREFIX + ": " + framework + ", "
           + topology.totalWorkers() + " workers, " + cluster.numServers() + " servers, "
           + trainer.getMaxEpochs() + " epochs";
       sc.setJobDescription(description);
@@ -119,7 +125,7 @@ final class TrainingRun {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       float[][] values = pullParams(client, slices);
-      TrainingSummary summary = summarize(topology, cluster, done, seconds);
+      TrainingSummary summary = summarize(framework, topology, cluster, done, seconds);
       LOG.info("Trained {} in {} s: {} examples/s, final loss {}", description,
           String.format("%.2f", seconds), String.format("%.0f", summary.examplesPerSecond()),
           summary.finalLoss());
@@ -134,12 +140,21 @@ final class TrainingRun {
     }
   }
 
-  static PsConf psConf(SparkContext sc) {
+  /** The SparkConf's settings, then the session's runtime {@code spark.ps.*} settings. */
+  private java.util.Map<String, String> sparkSettings(SparkContext sc) {
     java.util.Map<String, String> settings = new java.util.HashMap<>();
     for (scala.Tuple2<String, String> kv : sc.getConf().getAll()) {
       settings.put(kv._1(), kv._2());
     }
-    return new PsConf(settings);
+    scala.collection.immutable.Map<String, String> runtime =
+        dataset.sparkSession().conf().getAll();
+    runtime.foreach(kv -> {
+      if (kv._1().startsWith(PsConf.PREFIX)) {
+        settings.put(kv._1(), kv._2());
+      }
+      return null;
+    });
+    return settings;
   }
 
   private JavaRDD<LabeledExample> prepare(int workers) {
@@ -209,7 +224,7 @@ final class TrainingRun {
     return values;
   }
 
-  private TrainingSummary summarize(ClusterConfig topology, PsCluster cluster,
+  private TrainingSummary summarize(String framework, ClusterConfig topology, PsCluster cluster,
       List<WorkerResult> done, double seconds) {
     int epochs = trainer.getMaxEpochs();
     double[] loss = new double[epochs];
@@ -230,7 +245,7 @@ final class TrainingRun {
       steps += r.steps();
       examples += r.examples();
     }
-    return new TrainingSummary(trainer.getFramework(), topology.totalWorkers(),
+    return new TrainingSummary(framework, topology.totalWorkers(),
         cluster.numServers(), loss, steps, examples, seconds);
   }
 }
