@@ -24,6 +24,7 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
       ctx.writeAndFlush(new AuthResponse(secret.sign(c.nonce())));
     } else if (msg instanceof AuthOk) {
       ctx.pipeline().remove(this);
+      ctx.pipeline().get(FrameDecoder.class).authenticated();
       authenticated.complete(null);
     } else {
       authenticated.completeExceptionally(new TransportException(

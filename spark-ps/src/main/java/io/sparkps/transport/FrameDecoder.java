@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.sparkps.config.PsException;
 import java.util.List;
 
 /**
@@ -14,15 +15,38 @@ import java.util.List;
  * error handler then closes the channel. One instance per channel.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
-  private final int maxFrameBytes;
+  /** Frame limit before the peer has authenticated: enough for the handshake messages. */
+  static final int HANDSHAKE_FRAME_BYTES = 1024;
 
-  /** @param maxFrameBytes largest whole frame (header + payload) accepted */
+  private final int maxFrameBytes;
+  private int limit;
+
+  /**
+   * @param maxFrameBytes largest whole frame (header + payload) accepted once the peer has
+   *     authenticated; until then only {@value #HANDSHAKE_FRAME_BYTES} bytes
+   */
   public FrameDecoder(int maxFrameBytes) {
     this.maxFrameBytes = maxFrameBytes;
+    this.limit = Math.min(maxFrameBytes, HANDSHAKE_FRAME_BYTES);
+  }
+
+  /** The handshake succeeded: accept frames up to the full limit. */
+  void authenticated() {
+    limit = maxFrameBytes;
   }
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    try {
+      decodeFrame(ctx, in, out);
+    } catch (RuntimeException e) {
+      // Drop what is buffered so that the close does not decode the same bad bytes again.
+      in.skipBytes(in.readableBytes());
+      throw e;
+    }
+  }
+
+  private void decodeFrame(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     if (in.readableBytes() < FrameEncoder.HEADER_BYTES) {
       return;
     }
@@ -46,10 +70,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     }
     int payloadLength = in.getInt(at + 40);
     long frameBytes = (long) FrameEncoder.HEADER_BYTES + payloadLength;
-    if (payloadLength < 0 || frameBytes > maxFrameBytes) {
+    if (payloadLength < 0 || frameBytes > limit) {
       throw new TooLongFrameException("frame of " + frameBytes + " bytes from "
-          + ctx.channel().remoteAddress() + " exceeds the limit of " + maxFrameBytes
-          + " bytes (spark.ps.transport.maxFrameBytes)");
+          + ctx.channel().remoteAddress() + " exceeds the limit of " + limit + " bytes ("
+          + (limit == maxFrameBytes ? "spark.ps.transport.maxFrameBytes"
+              : "before authentication") + ")");
     }
     if (in.readableBytes() < frameBytes) {
       return;
@@ -61,9 +86,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     Message msg;
     try {
       msg = type.read(header, payload);
-    } catch (IndexOutOfBoundsException e) {
+    } catch (IndexOutOfBoundsException | IllegalArgumentException | PsException e) {
       throw new CorruptedFrameException(
-          type + " payload of " + payloadLength + " bytes is truncated", e);
+          type + " payload of " + payloadLength + " bytes does not parse: " + e.getMessage(), e);
     }
     if (payload.isReadable()) {
       throw new CorruptedFrameException(type + " payload has " + payload.readableBytes()

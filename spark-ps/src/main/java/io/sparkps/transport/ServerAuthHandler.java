@@ -45,6 +45,7 @@ final class ServerAuthHandler extends ChannelInboundHandlerAdapter {
     if (msg instanceof AuthResponse r && nonce != null && secret.verify(nonce, r.mac())) {
       deadline.cancel(false);
       ctx.pipeline().remove(this);
+      ctx.pipeline().get(FrameDecoder.class).authenticated();
       ctx.writeAndFlush(new AuthOk());
       return;
     }

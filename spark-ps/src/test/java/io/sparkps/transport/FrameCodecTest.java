@@ -78,7 +78,7 @@ class FrameCodecTest {
   void roundTripsThroughEncoderAndDecoder(Message msg) {
     ByteBuf frame = encode(msg);
     assertEquals(FrameEncoder.HEADER_BYTES + msg.payloadLength(), frame.readableBytes());
-    EmbeddedChannel decoder = new EmbeddedChannel(new FrameDecoder(MAX_FRAME));
+    EmbeddedChannel decoder = new EmbeddedChannel(authenticated(MAX_FRAME));
     assertTrue(decoder.writeInbound(frame));
     assertSameMessage(msg, decoder.readInbound());
     assertNull(decoder.readInbound());
@@ -89,7 +89,7 @@ class FrameCodecTest {
   @MethodSource("samples")
   void decodesFramesFedByteByByte(Message msg) {
     ByteBuf frame = encode(msg);
-    EmbeddedChannel decoder = new EmbeddedChannel(new FrameDecoder(MAX_FRAME));
+    EmbeddedChannel decoder = new EmbeddedChannel(authenticated(MAX_FRAME));
     int n = frame.readableBytes();
     for (int i = 0; i < n - 1; i++) {
       decoder.writeInbound(frame.readRetainedSlice(1));
@@ -107,7 +107,7 @@ class FrameCodecTest {
     for (Message m : samples()) {
       FrameEncoder.write(m, all);
     }
-    EmbeddedChannel decoder = new EmbeddedChannel(new FrameDecoder(MAX_FRAME));
+    EmbeddedChannel decoder = new EmbeddedChannel(authenticated(MAX_FRAME));
     decoder.writeInbound(all);
     for (Message m : samples()) {
       assertSameMessage(m, decoder.readInbound());
@@ -128,7 +128,7 @@ class FrameCodecTest {
     ByteBuf payload = out.slice(FrameEncoder.HEADER_BYTES, values.length * Float.BYTES);
     assertEquals(2, payload.nioBufferCount());
     assertArrayEquals(values, Floats.readRest(payload));
-    EmbeddedChannel decoder = new EmbeddedChannel(new FrameDecoder(MAX_FRAME));
+    EmbeddedChannel decoder = new EmbeddedChannel(authenticated(MAX_FRAME));
     decoder.writeInbound(out);
     Values back = decoder.readInbound();
     assertArrayEquals(values, back.values());
@@ -200,7 +200,7 @@ class FrameCodecTest {
 
   @Test
   void rejectsOversizedFrameAsSoonAsItsHeaderArrives() {
-    EmbeddedChannel decoder = new EmbeddedChannel(new FrameDecoder(1024));
+    EmbeddedChannel decoder = new EmbeddedChannel(authenticated(1024));
     var e = assertThrows(TooLongFrameException.class,
         () -> decoder.writeInbound(header(MAGIC, 1, 13, 2000)));
     assertTrue(e.getMessage().contains("2044"), e.getMessage());
@@ -257,7 +257,7 @@ class FrameCodecTest {
   }
 
   private static Message decode(int maxFrame, ByteBuf frame) {
-    EmbeddedChannel decoder = new EmbeddedChannel(new FrameDecoder(maxFrame));
+    EmbeddedChannel decoder = new EmbeddedChannel(authenticated(maxFrame));
     try {
       decoder.writeInbound(frame);
     } catch (RuntimeException e) {
@@ -270,6 +270,26 @@ class FrameCodecTest {
   }
 
   /** Closes a decoder that failed; it raises its error again on close, with the bytes it kept. */
+  /** A decoder past the handshake, with the full frame limit. */
+  private static FrameDecoder authenticated(int maxFrame) {
+    FrameDecoder d = new FrameDecoder(maxFrame);
+    d.authenticated();
+    return d;
+  }
+
+  @Test
+  void beforeAuthenticationOnlyHandshakeSizedFramesAreAccepted() {
+    EmbeddedChannel decoder = new EmbeddedChannel(new FrameDecoder(MAX_FRAME));
+    ByteBuf frame = Unpooled.buffer();
+    FrameEncoder.write(new Values(1, 1, 1, 1, new float[512]), frame);
+    TooLongFrameException e = assertThrows(TooLongFrameException.class,
+        () -> decoder.writeInbound(frame));
+    assertTrue(e.getMessage().contains("before authentication"), e.getMessage());
+    assertTrue(e.getMessage().contains(Integer.toString(FrameDecoder.HANDSHAKE_FRAME_BYTES)),
+        e.getMessage());
+    decoder.finishAndReleaseAll();
+  }
+
   private static void discard(EmbeddedChannel decoder) {
     try {
       decoder.finishAndReleaseAll();
