@@ -15,6 +15,7 @@ public final class ParamSet {
   private final SliceMap map;
   private final float[][] values;
   private final long[] versions;
+  private final long[] clocks;
 
   public ParamSet(SliceMap map) {
     this.map = map;
@@ -23,6 +24,7 @@ public final class ParamSet {
       values[i] = new float[Math.toIntExact(map.params().get(i).length())];
     }
     this.versions = new long[map.slices().size()];
+    this.clocks = new long[map.slices().size()];
   }
 
   /** The current local values, one array per param; updated in place by pulls and pushes. */
@@ -63,7 +65,20 @@ public final class ParamSet {
       SliceInfo s = slices.get(i);
       System.arraycopy(v.values(), 0, values[s.param()], (int) s.offset(), s.length());
       versions[i] = v.version();
+      clocks[i] = v.clock();
     }
+  }
+
+  /**
+   * Steps completed by the slowest worker group, as last reported by the servers: the params
+   * in {@link #values()} include every group's updates up to this step.
+   */
+  public long minClock() {
+    long min = Long.MAX_VALUE;
+    for (long c : clocks) {
+      min = Math.min(min, c);
+    }
+    return clocks.length == 0 ? 0 : min;
   }
 
   /** Smallest version among the slices as last seen. */

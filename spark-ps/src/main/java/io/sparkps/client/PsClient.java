@@ -2,13 +2,16 @@ package io.sparkps.client;
 
 import io.sparkps.config.OptimizerConfig;
 import io.sparkps.param.SliceInfo;
+import io.sparkps.transport.Connection;
 import io.sparkps.transport.CreateSlice;
+import io.sparkps.transport.Flush;
+import io.sparkps.transport.LocalEndpoints;
+import io.sparkps.transport.SliceSetup;
 import io.sparkps.transport.DropParam;
 import io.sparkps.transport.Get;
 import io.sparkps.transport.Message;
 import io.sparkps.transport.Secret;
 import io.sparkps.transport.Transport;
-import io.sparkps.transport.TransportClient;
 import io.sparkps.transport.TransportException;
 import io.sparkps.transport.Update;
 import io.sparkps.transport.Values;
@@ -34,30 +37,35 @@ import java.util.concurrent.TimeoutException;
  */
 public final class PsClient implements AutoCloseable {
   private final Transport transport;
-  private final List<TransportClient> servers;
+  private final List<Connection> servers;
   private final long timeoutMs;
 
-  private PsClient(Transport transport, List<TransportClient> servers, long timeoutMs) {
+  private PsClient(Transport transport, List<Connection> servers, long timeoutMs) {
     this.transport = transport;
     this.servers = servers;
     this.timeoutMs = timeoutMs;
   }
 
-  /** Connects to every server of the cluster and authenticates; blocks up to the timeout. */
+  /**
+   * Connects to every server of the cluster and authenticates; blocks up to the timeout. A
+   * server hosted in this JVM is called directly, without a socket.
+   */
   public static PsClient connect(ClusterInfo info) {
     Transport transport = new Transport("ps-client", Secret.fromHex(info.secretHex()), 1,
         info.maxFrameBytes(), info.timeoutMs());
-    List<CompletableFuture<TransportClient>> pending = new ArrayList<>();
+    List<CompletableFuture<? extends Connection>> pending = new ArrayList<>();
     for (var address : info.servers()) {
-      pending.add(transport.connect(address, m -> {}));
+      pending.add(LocalEndpoints.connect(address)
+          .<CompletableFuture<? extends Connection>>map(CompletableFuture::completedFuture)
+          .orElseGet(() -> transport.connect(address, m -> {})));
     }
-    List<TransportClient> clients = new ArrayList<>();
+    List<Connection> clients = new ArrayList<>();
     try {
-      for (CompletableFuture<TransportClient> f : pending) {
+      for (CompletableFuture<? extends Connection> f : pending) {
         clients.add(await(f, info.timeoutMs()));
       }
     } catch (RuntimeException e) {
-      clients.forEach(TransportClient::close);
+      clients.forEach(Connection::close);
       transport.close();
       throw e;
     }
@@ -82,21 +90,32 @@ public final class PsClient implements AutoCloseable {
 
   /** Creates the slice on its server with initial values. */
   public CompletableFuture<Message> create(SliceInfo slice, OptimizerConfig optimizer,
-      int sharesPerStep, float[] values) {
+      SliceSetup setup, float[] values) {
     return server(slice).request(id -> new CreateSlice(id, slice.paramId(), slice.sliceId(),
-        optimizer, sharesPerStep, values));
+        optimizer, setup, values));
+  }
+
+  /** Creates a plain slice: one group of {@code sharesPerStep} workers, no bound, no sync. */
+  public CompletableFuture<Message> create(SliceInfo slice, OptimizerConfig optimizer,
+      int sharesPerStep, float[] values) {
+    return create(slice, optimizer, SliceSetup.single(sharesPerStep), values);
+  }
+
+  /** Completes once the slice's local change has reached its master copy. */
+  public CompletableFuture<Message> flush(SliceInfo slice) {
+    return server(slice).request(id -> new Flush(id, slice.paramId(), slice.sliceId()));
   }
 
   /** Drops the param's slices on every server. */
   public CompletableFuture<Void> drop(int paramId) {
     List<CompletableFuture<Message>> all = new ArrayList<>();
-    for (TransportClient c : servers) {
+    for (Connection c : servers) {
       all.add(c.request(id -> new DropParam(id, paramId)));
     }
     return CompletableFuture.allOf(all.toArray(new CompletableFuture[0]));
   }
 
-  private TransportClient server(SliceInfo slice) {
+  private Connection server(SliceInfo slice) {
     return servers.get(slice.server());
   }
 
@@ -132,7 +151,7 @@ public final class PsClient implements AutoCloseable {
 
   @Override
   public void close() {
-    servers.forEach(TransportClient::close);
+    servers.forEach(Connection::close);
     transport.close();
   }
 }

@@ -31,6 +31,19 @@ public record SliceMap(List<ParamSpec> params, List<SliceInfo> slices, int numSe
     return Collections.unmodifiableList(out);
   }
 
+  /**
+   * The same slices on another group of servers: server {@code k} becomes {@code offset + k},
+   * with {@code numServers} the size of the whole server list.
+   */
+  public SliceMap onServers(int offset, int numServers) {
+    List<SliceInfo> moved = new ArrayList<>(slices.size());
+    for (SliceInfo s : slices) {
+      moved.add(new SliceInfo(s.param(), s.paramId(), s.sliceId(), s.offset(), s.length(),
+          offset + s.server()));
+    }
+    return new SliceMap(params, moved, numServers);
+  }
+
   /** Floats held by each server. */
   public long[] loadPerServer() {
     long[] load = new long[numServers];

@@ -3,33 +3,72 @@ package io.sparkps.server;
 import io.netty.channel.Channel;
 import io.sparkps.server.optim.Optimizers;
 import io.sparkps.transport.Ack;
+import io.sparkps.transport.Connection;
 import io.sparkps.transport.CreateSlice;
 import io.sparkps.transport.DropParam;
 import io.sparkps.transport.Failure;
+import io.sparkps.transport.Flush;
 import io.sparkps.transport.Get;
 import io.sparkps.transport.Message;
 import io.sparkps.transport.RequestHandler;
+import io.sparkps.transport.Sync;
 import io.sparkps.transport.Update;
 import io.sparkps.transport.Values;
+import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The request handling of one parameter server: holds its slices and answers CREATE_SLICE,
- * DROP_PARAM, GET and UPDATE. Runs on the transport's event loops and never blocks: a GET for a
- * version the slice does not have yet is parked and answered by the update that reaches it, or
- * with a retriable {@link Failure} after {@code waitTimeoutMs}.
+ * DROP_PARAM, GET, UPDATE, SYNC and FLUSH. Never blocks: a GET for a version the slice does not
+ * have yet, or an UPDATE answer held back by the staleness bound, is parked and released by the
+ * update that allows it (a parked GET fails, retriably, after {@code waitTimeoutMs}). A copy of
+ * a slice that is not the master sends its change to the master every syncFreq updates.
+ *
+ * <p>Reached over Netty through {@link #handle(Channel, Message)}, or directly in the same JVM
+ * through {@link #process(Message, Consumer)}.
  */
 public final class ParamServer implements RequestHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(ParamServer.class);
+  private static final ScheduledExecutorService SHARED_TIMER =
+      Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ps-server-timer");
+        t.setDaemon(true);
+        return t;
+      });
+
   private final long waitTimeoutMs;
+  private final ScheduledExecutorService timer;
+  private final Function<InetSocketAddress, CompletableFuture<Connection>> connector;
+  private final Map<String, CompletableFuture<Connection>> masters = new ConcurrentHashMap<>();
   private final Map<Long, SliceState> slices = new ConcurrentHashMap<>();
   private final AtomicLong messages = new AtomicLong();
   private final AtomicLong bytesIn = new AtomicLong();
 
+  /** A server that cannot reach other servers (single server group). */
   public ParamServer(long waitTimeoutMs) {
+    this(waitTimeoutMs, SHARED_TIMER, address -> CompletableFuture.failedFuture(
+        new IllegalStateException("this server has no connections to other servers")));
+  }
+
+  /**
+   * @param timer runs the timeouts of parked requests
+   * @param connector opens a connection to another server (for syncs with master copies)
+   */
+  public ParamServer(long waitTimeoutMs, ScheduledExecutorService timer,
+      Function<InetSocketAddress, CompletableFuture<Connection>> connector) {
     this.waitTimeoutMs = waitTimeoutMs;
+    this.timer = timer;
+    this.connector = connector;
   }
 
   private static long key(int paramId, int sliceId) {
@@ -38,38 +77,76 @@ public final class ParamServer implements RequestHandler {
 
   @Override
   public void handle(Channel peer, Message message) {
+    process(message, peer::writeAndFlush);
+  }
+
+  /** Handles one request; {@code reply} receives the answer, now or later, on any thread. */
+  public void process(Message message, Consumer<Message> reply) {
     messages.incrementAndGet();
     bytesIn.addAndGet(message.payloadLength());
     if (message instanceof Update u) {
-      slice(u.paramId(), u.sliceId()).update(u,
-          (version, values) -> peer.writeAndFlush(
-              new Values(u.requestId(), u.paramId(), u.sliceId(), version, values)));
+      SliceState slice = slice(u.paramId(), u.sliceId());
+      apply(slice, u.paramId(), u.sliceId(), slice.update(u, (version, clock, values) ->
+          reply.accept(new Values(u.requestId(), u.paramId(), u.sliceId(), version, clock,
+              values))));
     } else if (message instanceof Get g) {
-      get(peer, g);
+      get(g, reply);
+    } else if (message instanceof Sync s) {
+      SliceState.Snapshot now = slice(s.paramId(), s.sliceId()).addDelta(s.delta());
+      reply.accept(new Values(s.requestId(), s.paramId(), s.sliceId(), now.version(),
+          now.clock(), now.values()));
+    } else if (message instanceof Flush f) {
+      SliceState slice = slice(f.paramId(), f.sliceId());
+      apply(slice, f.paramId(), f.sliceId(),
+          slice.flush(() -> reply.accept(new Ack(f.requestId()))));
     } else if (message instanceof CreateSlice c) {
       slices.put(key(c.paramId(), c.sliceId()), new SliceState(c.values(),
-          Optimizers.create(c.optimizer(), c.values().length), c.sharesPerStep()));
-      peer.writeAndFlush(new Ack(c.requestId()));
+          Optimizers.create(c.optimizer(), c.values().length), c.setup()));
+      reply.accept(new Ack(c.requestId()));
     } else if (message instanceof DropParam d) {
       slices.keySet().removeIf(k -> (int) (k >>> 32) == d.paramId());
-      peer.writeAndFlush(new Ack(d.requestId()));
+      reply.accept(new Ack(d.requestId()));
     } else {
       throw new IllegalArgumentException("a server does not take " + message.type());
     }
   }
 
-  private void get(Channel peer, Get g) {
-    SliceState slice = slice(g.paramId(), g.sliceId());
-    SliceState.Reply reply = (version, values) -> peer.writeAndFlush(
-        new Values(g.requestId(), g.paramId(), g.sliceId(), version, values));
-    SliceState.Snapshot now = slice.getOrWait(g.minVersion(), reply);
-    if (now != null) {
-      reply.values(now.version(), now.values());
+  /** Carries out what a slice asked for once its lock is released: answers, then a sync. */
+  private void apply(SliceState slice, int paramId, int sliceId, SliceState.Effects effects) {
+    effects.answer();
+    float[] delta = effects.syncDelta();
+    if (delta == null) {
       return;
     }
-    peer.eventLoop().schedule(() -> {
-      if (slice.cancel(reply)) {
-        peer.writeAndFlush(new Failure(g.requestId(), true, "param " + g.paramId() + " slice "
+    String master = slice.setup().master();
+    masters.computeIfAbsent(master, m -> {
+      String[] hp = m.split(":");
+      return connector.apply(new InetSocketAddress(hp[0], Integer.parseInt(hp[1])));
+    }).thenCompose(c -> c.request(id -> new Sync(id, paramId, sliceId, delta)))
+        .whenComplete((answer, error) -> {
+          if (error == null) {
+            apply(slice, paramId, sliceId, slice.syncAnswered(((Values) answer).values()));
+          } else {
+            LOG.warn("Sync of param {} slice {} with its master {} failed; its change stays "
+                + "local: {}", paramId, sliceId, master, error.toString());
+            masters.remove(master);
+            apply(slice, paramId, sliceId, slice.syncFailed());
+          }
+        });
+  }
+
+  private void get(Get g, Consumer<Message> reply) {
+    SliceState slice = slice(g.paramId(), g.sliceId());
+    SliceState.Reply parked = (version, clock, values) -> reply.accept(
+        new Values(g.requestId(), g.paramId(), g.sliceId(), version, clock, values));
+    SliceState.Snapshot now = slice.getOrWait(g.minVersion(), parked);
+    if (now != null) {
+      parked.values(now.version(), now.clock(), now.values());
+      return;
+    }
+    timer.schedule(() -> {
+      if (slice.cancel(parked)) {
+        reply.accept(new Failure(g.requestId(), true, "param " + g.paramId() + " slice "
             + g.sliceId() + " did not reach version " + g.minVersion() + " within "
             + waitTimeoutMs + " ms (spark.ps.rpc.timeout); it is at " + slice.version()));
       }
@@ -85,6 +162,13 @@ public final class ParamServer implements RequestHandler {
     return s;
   }
 
+  /** Counters of one slice, or null if this server does not hold it. */
+  public SliceStats stats(int paramId, int sliceId) {
+    SliceState s = slices.get(key(paramId, sliceId));
+    return s == null ? null : new SliceStats(s.version(), s.updatesReceived(),
+        s.duplicatesDropped(), s.syncsSent(), s.maxSyncsInFlight(), s.bytes(), s.valuesNow());
+  }
+
   /** Messages handled so far. */
   public long messagesHandled() {
     return messages.get();
@@ -97,5 +181,11 @@ public final class ParamServer implements RequestHandler {
 
   public int numSlices() {
     return slices.size();
+  }
+
+  /** Closes the connections this server opened to other servers. */
+  public void closeLinks() {
+    masters.values().forEach(f -> f.thenAccept(Connection::close));
+    masters.clear();
   }
 }

@@ -49,7 +49,12 @@ public final class ServerMain {
 
     Secret secret = readSecret();
     Transport transport = new Transport("ps-server-" + id, secret, ioThreads, maxFrame, timeoutMs);
-    ParamServer server = new ParamServer(timeoutMs);
+    ParamServer server = new ParamServer(timeoutMs, java.util.concurrent.Executors
+        .newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "ps-server-timer");
+          t.setDaemon(true);
+          return t;
+        }), address -> transport.connect(address, m -> { }).thenApply(c -> c));
     Channel listening = transport.listen(host, port, server);
     int boundPort = ((InetSocketAddress) listening.localAddress()).getPort();
     LOG.info("Server {} listening on {}:{} (pid {})", id, host, boundPort,
@@ -67,6 +72,7 @@ public final class ServerMain {
         stop::countDown);
     stop.await();
     lease.close();
+    server.closeLinks();
     listening.close();
     transport.close();
     LOG.info("Server {} stopped", id);

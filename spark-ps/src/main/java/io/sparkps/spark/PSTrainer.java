@@ -77,7 +77,8 @@ public class PSTrainer extends Estimator<PSTrainerModel> {
     numWorkers = new IntParam(this, "numWorkers", "workers in all (sandblaster: in its one "
         + "group; downpour: one per group); 0 means spark.default.parallelism",
         ParamValidators.gtEq(0));
-    numServers = new IntParam(this, "numServers", "parameter server processes",
+    numServers = new IntParam(this, "numServers", "servers per server group (separate server "
+        + "processes for sandblaster and downpour); co-located frameworks default to theirs",
         ParamValidators.gtEq(1));
     maxEpochs = new IntParam(this, "maxEpochs", "passes over the data", ParamValidators.gtEq(1));
     batchSize = new IntParam(this, "batchSize", "examples per worker per step",
@@ -218,10 +219,9 @@ public class PSTrainer extends Estimator<PSTrainerModel> {
     if (getNumWorkersPerGroup() > 0) {
       settings.put(PsConf.NUM_WORKERS_PER_GROUP.key(), Integer.toString(getNumWorkersPerGroup()));
     }
-    if (isSet(numServers) || !settings.containsKey(PsConf.NUM_SERVERS.key())) {
-      if (f != Framework.ALLREDUCE || isSet(numServers)) {
-        settings.put(PsConf.NUM_SERVERS.key(), Integer.toString(getNumServers()));
-      }
+    boolean separate = f == Framework.SANDBLASTER || f == Framework.DOWNPOUR;
+    if (isSet(numServers) || (separate && !settings.containsKey(PsConf.NUM_SERVERS.key()))) {
+      settings.put(PsConf.NUM_SERVERS.key(), Integer.toString(getNumServers()));
     }
     if (getNumServerGroups() > 0) {
       settings.put(PsConf.NUM_SERVER_GROUPS.key(), Integer.toString(getNumServerGroups()));

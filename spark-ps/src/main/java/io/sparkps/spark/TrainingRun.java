@@ -1,22 +1,22 @@
 package io.sparkps.spark;
 
+import io.sparkps.client.ClusterInfo;
+import io.sparkps.client.ParamLayout;
 import io.sparkps.client.PsClient;
 import io.sparkps.cluster.PsCluster;
 import io.sparkps.config.ClusterConfig;
 import io.sparkps.config.InvalidConfigException;
 import io.sparkps.config.OptimizerConfig;
 import io.sparkps.config.PsConf;
+import io.sparkps.config.PsException;
+import io.sparkps.transport.Secret;
+import java.security.SecureRandom;
 import io.sparkps.model.TrainableModel;
-import io.sparkps.param.SliceInfo;
-import io.sparkps.param.SliceMap;
 import io.sparkps.param.Slicer;
-import io.sparkps.transport.Message;
-import io.sparkps.transport.Values;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.linalg.Vector;
@@ -56,11 +56,7 @@ final class TrainingRun {
     String framework = trainer.framework(settings).cliName();
     OptimizerConfig optimizer = trainer.optimizerConfig();
     checkSlots(topology);
-    if (!topology.serverWorkerSeparate() || topology.nServerGroups() > 1) {
-      throw new InvalidConfigException("framework", "framework=" + framework + " needs "
-          + "co-located servers or several server groups, which this version cannot run yet; "
-          + "use sandblaster or downpour");
-    }
+
     TrainableModel model = trainer.getModel();
 
     JavaRDD<LabeledExample> examples = prepare(topology.totalWorkers());
@@ -90,31 +86,50 @@ final class TrainingRun {
     }
   }
 
-  private PSTrainerModel train(PsConf conf, String framework, ClusterConfig topology, OptimizerConfig optimizer,
-      TrainableModel model, JavaRDD<LabeledExample> examples, List<PartitionStats> stats,
-      int numFeatures) {
-    PsCluster cluster = PsClusters.getOrStart(sc, conf, topology.totalServers());
-    SliceMap slices = Slicer.slice(model.params(numFeatures), cluster.numServers(),
-        cluster.reserveParamIds(model.params(numFeatures).size()));
-    PsClient client = cluster.client();
-    createParams(client, slices, optimizer, topology,
-        model.initialValues(numFeatures, new Random(trainer.getSeed())));
+  private PSTrainerModel train(PsConf conf, String framework, ClusterConfig topology,
+      OptimizerConfig optimizer, TrainableModel model, JavaRDD<LabeledExample> examples,
+      List<PartitionStats> stats, int numFeatures) {
+    int batch = trainer.getBatchSize();
+    long maxCount = 0;
+    for (PartitionStats s : stats) {
+      maxCount = Math.max(maxCount, s.count());
+    }
+    int stepsPerEpoch = (int) Math.max(1, (maxCount + batch - 1) / batch);
+    float[][] initial = model.initialValues(numFeatures, new Random(trainer.getSeed()));
+    long timeoutMs = conf.get(PsConf.RPC_TIMEOUT).toMillis();
+    int maxFrame = conf.get(PsConf.TRANSPORT_MAX_FRAME_BYTES);
+
+    PsCluster cluster = null;
+    ClusterInfo info;
+    int firstParamId;
+    if (topology.serverWorkerSeparate()) {
+      cluster = PsClusters.getOrStart(sc, conf, topology.totalServers());
+      info = cluster.info();
+      firstParamId = cluster.reserveParamIds(model.params(numFeatures).size());
+    } else {
+      info = new ClusterInfo(List.of(), Secret.generate(new SecureRandom()).toHex(), timeoutMs,
+          maxFrame);
+      firstParamId = 1;
+    }
+    ParamLayout layout = new ParamLayout(topology, Slicer.slice(model.params(numFeatures),
+        topology.nServersPerGroup(), firstParamId));
+    TrainingPlan plan = new TrainingPlan(info, layout, model, topology, optimizer, numFeatures,
+        batch, trainer.getMaxEpochs(), stepsPerEpoch, trainer.getSeed(), trainer.getShuffle(),
+        conf.get(PsConf.TRANSPORT_IO_THREADS));
+    PsClient driver = cluster == null ? null : cluster.client();
+    if (driver != null) {
+      layout.createAll(driver, initial, optimizer, info.servers());
+    }
     try {
-      int batch = trainer.getBatchSize();
-      int[] stepsPerEpoch = new int[topology.nWorkerGroups()];
-      for (PartitionStats s : stats) {
-        int group = s.partition() / topology.nWorkersPerGroup();
-        stepsPerEpoch[group] = (int) Math.max(stepsPerEpoch[group], (s.count() + batch - 1) / batch);
-      }
-      TrainingTask task = new TrainingTask(cluster.info(), slices, model, topology, numFeatures,
-          batch, trainer.getMaxEpochs(), stepsPerEpoch, trainer.getSeed());
+      TrainingTask task = new TrainingTask(plan, cluster == null ? initial : null);
       RDD<LabeledExample> rdd = examples.rdd();
-      RDD<WorkerResult> results = topology.synchronousGroups()
+      boolean barrier = topology.synchronousGroups() || plan.colocated();
+      RDD<WorkerResult> results = barrier
           ? rdd.barrier().mapPartitions(task, false, ClassTag$.MODULE$.apply(WorkerResult.class))
           : rdd.mapPartitions(task, false, ClassTag$.MODULE$.apply(WorkerResult.class));
-      String description = JOB_PREFIX + ": " + framework + ", "
-          + topology.totalWorkers() + " workers, " + cluster.numServers() + " servers, "
-          + trainer.getMaxEpochs() + " epochs";
+      String description = JOB_PREFIX + ": " + framework + ", " + topology.totalWorkers()
+          + " workers, " + topology.totalServers() + " servers" + (plan.colocated()
+          ? " (co-located)" : "") + ", " + trainer.getMaxEpochs() + " epochs";
       sc.setJobDescription(description);
       long start = System.nanoTime();
       List<WorkerResult> done;
@@ -124,8 +139,19 @@ final class TrainingRun {
         sc.setJobDescription(null);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      float[][] values = pullParams(client, slices);
-      TrainingSummary summary = summarize(framework, topology, cluster, done, seconds);
+      float[][] values;
+      double divergence;
+      if (driver != null) {
+        layout.flushAll(driver);
+        values = layout.pullMasters(driver);
+        divergence = layout.maxCopyDivergence(driver);
+      } else {
+        WorkerResult first = done.stream().filter(r -> r.params() != null).findFirst()
+            .orElseThrow(() -> new PsException("no worker returned the trained params"));
+        values = first.params();
+        divergence = first.copyDivergence();
+      }
+      TrainingSummary summary = summarize(framework, topology, done, seconds, divergence);
       LOG.info("Trained {} in {} s: {} examples/s, final loss {}", description,
           String.format("%.2f", seconds), String.format("%.0f", summary.examplesPerSecond()),
           summary.finalLoss());
@@ -134,8 +160,8 @@ final class TrainingRun {
       trainer.copyValues(result, trainer.extractParamMap());
       return result.setParent(trainer);
     } finally {
-      for (int p = 0; p < slices.params().size(); p++) {
-        PsClient.await(client.drop(slices.slicesOf(p).get(0).paramId()), client.timeoutMs());
+      if (driver != null) {
+        layout.dropAll(driver);
       }
     }
   }
@@ -173,9 +199,13 @@ final class TrainingRun {
   private void checkSlots(ClusterConfig topology) {
     int taskCpus = sc.getConf().getInt("spark.task.cpus", 1);
     int slots = sc.defaultParallelism() / taskCpus;
-    if (topology.synchronousGroups() && topology.totalWorkers() > slots) {
-      throw new InvalidConfigException("numWorkers", topology.nWorkersPerGroup()
-          + " workers per synchronous group x " + topology.nWorkerGroups() + " groups need "
+    boolean allAtOnce = topology.synchronousGroups() || !topology.serverWorkerSeparate();
+    if (allAtOnce && topology.totalWorkers() > slots) {
+      String why = topology.synchronousGroups()
+          ? topology.nWorkersPerGroup() + " workers per synchronous group x "
+              + topology.nWorkerGroups() + " groups"
+          : topology.totalWorkers() + " workers hosting co-located servers";
+      throw new InvalidConfigException("numWorkers", why + " need "
           + topology.totalWorkers() + " concurrent task slots, the cluster offers " + slots
           + ": raise spark.executor.cores or spark.executor.instances (or the N of local[N]), "
           + "or lower numWorkers");
@@ -201,31 +231,8 @@ final class TrainingRun {
     return width;
   }
 
-  private static void createParams(PsClient client, SliceMap slices, OptimizerConfig optimizer,
-      ClusterConfig topology, float[][] initial) {
-    List<CompletableFuture<Message>> pending = new ArrayList<>();
-    for (SliceInfo s : slices.slices()) {
-      float[] part = Arrays.copyOfRange(initial[s.param()], (int) s.offset(),
-          (int) s.offset() + s.length());
-      pending.add(client.create(s, optimizer, topology.nWorkersPerGroup(), part));
-    }
-    pending.forEach(f -> PsClient.await(f, client.timeoutMs()));
-  }
-
-  private static float[][] pullParams(PsClient client, SliceMap slices) {
-    float[][] values = new float[slices.params().size()][];
-    for (int p = 0; p < values.length; p++) {
-      values[p] = new float[Math.toIntExact(slices.params().get(p).length())];
-    }
-    for (SliceInfo s : slices.slices()) {
-      Values v = PsClient.await(client.pull(s, 0), client.timeoutMs());
-      System.arraycopy(v.values(), 0, values[s.param()], (int) s.offset(), s.length());
-    }
-    return values;
-  }
-
-  private TrainingSummary summarize(String framework, ClusterConfig topology, PsCluster cluster,
-      List<WorkerResult> done, double seconds) {
+  private TrainingSummary summarize(String framework, ClusterConfig topology,
+      List<WorkerResult> done, double seconds, double divergence) {
     int epochs = trainer.getMaxEpochs();
     double[] loss = new double[epochs];
     long steps = 0;
@@ -245,7 +252,14 @@ final class TrainingRun {
       steps += r.steps();
       examples += r.examples();
     }
-    return new TrainingSummary(framework, topology.totalWorkers(),
-        cluster.numServers(), loss, steps, examples, seconds);
+    List<WorkerResult> byWorker = new ArrayList<>(done);
+    byWorker.sort(java.util.Comparator.comparingInt(WorkerResult::worker));
+    List<TrainingSummary.WorkerStats> workers = new ArrayList<>();
+    for (WorkerResult r : byWorker) {
+      workers.add(new TrainingSummary.WorkerStats(r.worker(), r.group(), r.steps(), r.examples(),
+          r.seconds(), r.maxLead()));
+    }
+    return new TrainingSummary(framework, topology.totalWorkers(), topology.totalServers(),
+        loss, steps, examples, seconds, workers, divergence);
   }
 }

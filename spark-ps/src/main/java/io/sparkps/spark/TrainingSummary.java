@@ -12,10 +12,26 @@ import java.io.Serializable;
  * @param totalSteps updates pushed by all workers together
  * @param examples examples processed (counted once per epoch they were used in)
  * @param trainSeconds wall time of the training stage
+ * @param workers what each worker did, by worker id
+ * @param copyDivergence with several server groups: the largest difference between a group's
+ *     copy of a value and its master copy after the final sync; 0 with one server group
  */
 public record TrainingSummary(String framework, int numWorkers, int numServers,
-    double[] epochLoss, long totalSteps, long examples, double trainSeconds)
-    implements Serializable {
+    double[] epochLoss, long totalSteps, long examples, double trainSeconds,
+    java.util.List<WorkerStats> workers, double copyDivergence) implements Serializable {
+
+  /**
+   * One worker's share of a training.
+   *
+   * @param maxLead most steps the worker ran ahead of the slowest worker group it saw
+   */
+  public record WorkerStats(int worker, int group, long steps, long examples, double seconds,
+      long maxLead) implements Serializable {
+
+    public double stepsPerSecond() {
+      return seconds > 0 ? steps / seconds : 0;
+    }
+  }
 
   /** Examples processed per second of training. */
   public double examplesPerSecond() {

@@ -3,14 +3,15 @@ package io.sparkps.spark;
 import io.sparkps.client.ClusterInfo;
 import io.sparkps.client.ParamSet;
 import io.sparkps.client.PsClient;
-import io.sparkps.config.ClusterConfig;
+import io.sparkps.cluster.HostedServer;
 import io.sparkps.model.Batch;
-import io.sparkps.model.TrainableModel;
-import io.sparkps.param.SliceMap;
+import io.sparkps.transport.Secret;
 import java.io.Serializable;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.TaskContext;
 import scala.collection.Iterator;
 import scala.jdk.javaapi.CollectionConverters;
@@ -22,88 +23,137 @@ import scala.runtime.AbstractFunction1;
  * <p>Each step: compute the mean gradient of a mini-batch with the model, push it slice by slice
  * as the sum over the batch with the example count, and take the values the servers answer with
  * as the parameters of the next step. In a synchronous group those answers come only once every
- * worker of the group pushed the step, which is what keeps the group in lock step; every worker
- * of a group therefore runs the same number of steps, wrapping around a smaller partition.
+ * worker of the group pushed the step, which keeps the group in lock step; under a staleness
+ * bound they come only once the slowest group is close enough. Every worker runs the same
+ * number of steps, wrapping around a smaller partition.
+ *
+ * <p>With co-located servers the task also hosts its server for the length of the stage: the
+ * tasks (a barrier stage) exchange server addresses with {@code allGather}, worker 0 creates the
+ * params, all train, then worker 0 syncs the copies and gathers the result before the servers
+ * stop.
  */
 final class TrainingTask
     extends AbstractFunction1<Iterator<LabeledExample>, Iterator<WorkerResult>>
     implements Serializable {
 
-  private final ClusterInfo cluster;
-  private final SliceMap slices;
-  private final TrainableModel model;
-  private final ClusterConfig topology;
-  private final int numFeatures;
-  private final int batchSize;
-  private final int epochs;
-  private final int[] stepsPerEpochOfGroup;
-  private final long seed;
+  private final TrainingPlan plan;
+  private final float[][] initial;
 
-  TrainingTask(ClusterInfo cluster, SliceMap slices, TrainableModel model,
-      ClusterConfig topology, int numFeatures, int batchSize, int epochs,
-      int[] stepsPerEpochOfGroup, long seed) {
-    this.cluster = cluster;
-    this.slices = slices;
-    this.model = model;
-    this.topology = topology;
-    this.numFeatures = numFeatures;
-    this.batchSize = batchSize;
-    this.epochs = epochs;
-    this.stepsPerEpochOfGroup = stepsPerEpochOfGroup;
-    this.seed = seed;
+  TrainingTask(TrainingPlan plan, float[][] initial) {
+    this.plan = plan;
+    this.initial = initial;
   }
 
   @Override
   public Iterator<WorkerResult> apply(Iterator<LabeledExample> partition) {
     int worker = TaskContext.getPartitionId();
-    int group = worker / topology.nWorkersPerGroup();
     List<LabeledExample> data = new ArrayList<>();
     partition.foreach(data::add);
-    WorkerResult result = train(worker, group, data);
+    WorkerResult result;
+    if (plan.colocated()) {
+      result = colocated(worker, data);
+    } else {
+      try (PsClient client = PsClient.connect(plan.cluster())) {
+        result = train(client, worker, data);
+      }
+    }
     return CollectionConverters.asScala(List.of(result).iterator());
   }
 
-  private WorkerResult train(int worker, int group, List<LabeledExample> data) {
+  private WorkerResult colocated(int worker, List<LabeledExample> data) {
+    BarrierTaskContext ctx = BarrierTaskContext.get();
+    ClusterInfo base = plan.cluster();
+    String host = ctx.getTaskInfos()[worker].address().replaceFirst(":[0-9]+$", "");
+    int serverId = plan.hostedServer(worker);
+    HostedServer hosted = serverId < 0 ? null : HostedServer.start(serverId, host,
+        Secret.fromHex(base.secretHex()), plan.ioThreads(), base.maxFrameBytes(),
+        base.timeoutMs());
+    try {
+      String mine = hosted == null ? "" : serverId + "@" + host + ":" + hosted.address().getPort();
+      List<InetSocketAddress> servers = parseServers(ctx.allGather(mine));
+      ClusterInfo info = new ClusterInfo(servers, base.secretHex(), base.timeoutMs(),
+          base.maxFrameBytes());
+      try (PsClient client = PsClient.connect(info)) {
+        if (worker == 0) {
+          plan.layout().createAll(client, initial, plan.optimizer(), servers);
+        }
+        ctx.barrier();
+        WorkerResult result = train(client, worker, data);
+        ctx.barrier();
+        if (worker == 0) {
+          plan.layout().flushAll(client);
+          result = result.withParams(plan.layout().pullMasters(client),
+              plan.layout().maxCopyDivergence(client));
+        }
+        ctx.barrier();
+        return result;
+      }
+    } finally {
+      if (hosted != null) {
+        hosted.close();
+      }
+    }
+  }
+
+  private List<InetSocketAddress> parseServers(String[] gathered) {
+    InetSocketAddress[] byId = new InetSocketAddress[plan.topology().totalServers()];
+    for (String entry : gathered) {
+      if (entry.isEmpty()) {
+        continue;
+      }
+      int at = entry.indexOf('@');
+      int colon = entry.lastIndexOf(':');
+      byId[Integer.parseInt(entry.substring(0, at))] = new InetSocketAddress(
+          entry.substring(at + 1, colon), Integer.parseInt(entry.substring(colon + 1)));
+    }
+    return List.of(byId);
+  }
+
+  private WorkerResult train(PsClient client, int worker, List<LabeledExample> data) {
     long start = System.nanoTime();
-    int steps = stepsPerEpochOfGroup[group];
+    int group = worker / plan.topology().nWorkersPerGroup();
+    int steps = plan.stepsPerEpoch();
+    int batchSize = plan.batchSize();
     int n = data.size();
     int[] order = new int[Math.max(n, 1)];
     for (int i = 0; i < n; i++) {
       order[i] = i;
     }
-    Random random = new Random(seed * 31 + worker);
-    float[][] gradients = new float[slices.params().size()][];
+    Random random = new Random(plan.seed() * 31 + worker);
+    ParamSet params = new ParamSet(plan.layout().copyOf(plan.layout().serverGroupOf(group)));
+    float[][] gradients = new float[params.values().length][];
     for (int i = 0; i < gradients.length; i++) {
-      gradients[i] = new float[Math.toIntExact(slices.params().get(i).length())];
+      gradients[i] = new float[params.values()[i].length];
     }
-    double[] epochLoss = new double[epochs];
+    double[] epochLoss = new double[plan.epochs()];
     long examples = 0;
     long step = 0;
-    try (PsClient client = PsClient.connect(cluster)) {
-      ParamSet params = new ParamSet(slices);
-      params.pullAll(client, 0);
-      for (int epoch = 0; epoch < epochs; epoch++) {
+    long maxLead = 0;
+    params.pullAll(client, 0);
+    for (int epoch = 0; epoch < plan.epochs(); epoch++) {
+      if (plan.shuffle()) {
         shuffle(order, n, random);
-        double lossSum = 0;
-        long lossExamples = 0;
-        for (int s = 0; s < steps; s++) {
-          // An empty partition still takes part in its group's steps, with zero examples.
-          int size = n == 0 ? 0 : batchSize;
-          Batch batch = BatchBuilder.build(data, order, (s * batchSize) % order.length, size,
-              numFeatures);
-          double loss = model.gradient(batch, params.values(), gradients);
-          scale(gradients, size);
-          params.pushAll(client, step, group, worker, size, gradients);
-          lossSum += loss * size;
-          lossExamples += size;
-          examples += size;
-          step++;
-        }
-        epochLoss[epoch] = lossExamples == 0 ? Double.NaN : lossSum / lossExamples;
       }
+      double lossSum = 0;
+      long lossExamples = 0;
+      for (int s = 0; s < steps; s++) {
+        // An empty partition still takes part in its group's steps, with zero examples.
+        int size = n == 0 ? 0 : batchSize;
+        Batch batch = BatchBuilder.build(data, order, (int) ((long) s * batchSize % order.length),
+            size, plan.numFeatures());
+        double loss = plan.model().gradient(batch, params.values(), gradients);
+        scale(gradients, size);
+        params.pushAll(client, step, group, worker, size, gradients);
+        step++;
+        maxLead = Math.max(maxLead, step - params.minClock());
+        lossSum += loss * size;
+        lossExamples += size;
+        examples += size;
+      }
+      epochLoss[epoch] = lossExamples == 0 ? Double.NaN : lossSum / lossExamples;
     }
     return new WorkerResult(worker, group, step, examples, epochLoss,
-        (System.nanoTime() - start) / 1e9);
+        (System.nanoTime() - start) / 1e9, maxLead, null, Double.NaN);
   }
 
   private static void shuffle(int[] order, int n, Random random) {

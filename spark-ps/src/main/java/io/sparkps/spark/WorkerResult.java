@@ -11,6 +11,17 @@ import java.io.Serializable;
  * @param examples examples it computed gradients on
  * @param epochLoss mean training loss of each epoch, as seen by this worker
  * @param seconds wall time of the task's training loop
+ * @param maxLead most steps this worker ran ahead of the slowest group it saw
+ * @param params final params gathered by this worker (co-located servers: worker 0), or null
+ * @param copyDivergence largest difference between a server group's copy and the master copy
+ *     after the final sync, when this worker gathered the params; NaN otherwise
  */
 record WorkerResult(int worker, int group, long steps, long examples, double[] epochLoss,
-    double seconds) implements Serializable {}
+    double seconds, long maxLead, float[][] params, double copyDivergence)
+    implements Serializable {
+
+  WorkerResult withParams(float[][] values, double divergence) {
+    return new WorkerResult(worker, group, steps, examples, epochLoss, seconds, maxLead, values,
+        divergence);
+  }
+}

@@ -9,11 +9,17 @@ import io.sparkps.config.OptimizerType;
  * Creates (or replaces) a slice on a server with its initial values and the optimizer that
  * applies its updates. Answered with {@link Ack}.
  *
- * @param sharesPerStep how many worker gradients make one synchronous step of a worker group
+ * @param setup aggregation, consistency and sync settings of the slice
  */
 public record CreateSlice(
-    long requestId, int paramId, int sliceId, OptimizerConfig optimizer, int sharesPerStep,
+    long requestId, int paramId, int sliceId, OptimizerConfig optimizer, SliceSetup setup,
     float[] values) implements Message {
+
+  /** A plain slice: one group of {@code sharesPerStep} workers, no staleness bound, no sync. */
+  public CreateSlice(long requestId, int paramId, int sliceId, OptimizerConfig optimizer,
+      int sharesPerStep, float[] values) {
+    this(requestId, paramId, sliceId, optimizer, SliceSetup.single(sharesPerStep), values);
+  }
 
   private static final int OPTIMIZER_BYTES = 1 + 6 * Float.BYTES;
 
@@ -22,7 +28,7 @@ public record CreateSlice(
 
   @Override
   public int payloadLength() {
-    return OPTIMIZER_BYTES + Integer.BYTES + values.length * Float.BYTES;
+    return OPTIMIZER_BYTES + setup.encodedLength() + values.length * Float.BYTES;
   }
 
   @Override
@@ -34,7 +40,7 @@ public record CreateSlice(
     out.writeFloat(optimizer.beta1());
     out.writeFloat(optimizer.beta2());
     out.writeFloat(optimizer.epsilon());
-    out.writeInt(sharesPerStep);
+    setup.write(out);
     Floats.write(out, values);
   }
 
@@ -52,8 +58,8 @@ public record CreateSlice(
         .beta2(in.readFloat())
         .epsilon(in.readFloat())
         .build();
-    int sharesPerStep = in.readInt();
-    return new CreateSlice(h.requestId(), h.paramId(), h.sliceId(), optimizer, sharesPerStep,
+    SliceSetup setup = SliceSetup.read(in);
+    return new CreateSlice(h.requestId(), h.paramId(), h.sliceId(), optimizer, setup,
         Floats.readRest(in));
   }
 }

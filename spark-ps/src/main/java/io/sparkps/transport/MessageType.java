@@ -14,6 +14,8 @@ public enum MessageType {
   VALUES(14, Values::read),
   ACK(15, (h, in) -> new Ack(h.requestId())),
   FAILURE(16, Failure::read),
+  SYNC(17, Sync::read),
+  FLUSH(18, (h, in) -> new Flush(h.requestId(), h.paramId(), h.sliceId())),
   REGISTER(20, Register::read),
   HEARTBEAT(21, (h, in) -> new Heartbeat(h.requestId(), h.source())),
   SHUTDOWN(22, (h, in) -> new Shutdown());

@@ -118,6 +118,11 @@ public final class Transport implements AutoCloseable {
     return result;
   }
 
+  /** The event loops, for timeouts of the endpoints they serve. */
+  public java.util.concurrent.ScheduledExecutorService timer() {
+    return group;
+  }
+
   public long timeoutMs() {
     return timeoutMs;
   }

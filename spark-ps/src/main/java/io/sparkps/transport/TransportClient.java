@@ -2,10 +2,7 @@ package io.sparkps.transport;
 
 import io.netty.channel.Channel;
 import java.net.SocketAddress;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
@@ -22,24 +19,23 @@ import java.util.function.LongFunction;
  * Values v = (Values) client.request(id -> new Get(id, paramId, sliceId, 0)).get();
  * }</pre>
  */
-public final class TransportClient implements AutoCloseable {
+public final class TransportClient implements Connection {
   private final Channel channel;
-  private final long timeoutMs;
   private final AtomicLong nextId = new AtomicLong(1);
-  private final Map<Long, CompletableFuture<Message>> pending = new ConcurrentHashMap<>();
+  private final PendingRequests pending;
 
   TransportClient(Channel channel, long timeoutMs) {
     this.channel = channel;
-    this.timeoutMs = timeoutMs;
+    this.pending = new PendingRequests(timeoutMs, String.valueOf(channel.remoteAddress()));
+    pending.startSweeping(channel.eventLoop());
+    channel.closeFuture().addListener(f -> pending.stop());
   }
 
   /** Sends the request that {@code build} makes from a fresh request id. */
+  @Override
   public CompletableFuture<Message> request(LongFunction<? extends Message> build) {
     long id = nextId.getAndIncrement();
-    CompletableFuture<Message> future = new CompletableFuture<>();
-    pending.put(id, future);
-    future.whenComplete((m, e) -> pending.remove(id));
-    future.orTimeout(timeoutMs, TimeUnit.MILLISECONDS);
+    CompletableFuture<Message> future = pending.add(id);
     if (!channel.isActive()) {
       future.completeExceptionally(closed());
       return future;
@@ -72,15 +68,19 @@ public final class TransportClient implements AutoCloseable {
   }
 
   void failAll(Throwable cause) {
-    for (CompletableFuture<Message> f : pending.values()) {
-      f.completeExceptionally(cause);
-    }
+    pending.failAll(id -> cause);
   }
 
   TransportException closed() {
     return new TransportException("connection to " + remoteAddress() + " closed");
   }
 
+  @Override
+  public String peer() {
+    return String.valueOf(channel.remoteAddress());
+  }
+
+  @Override
   public boolean isActive() {
     return channel.isActive();
   }

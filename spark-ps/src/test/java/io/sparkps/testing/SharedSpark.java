@@ -17,6 +17,8 @@ public final class SharedSpark {
           .master("local[2]")
           .appName("spark-ps-tests")
           .config("spark.ui.enabled", "false")
+          .config("spark.driver.host", "127.0.0.1")
+          .config("spark.driver.bindAddress", "127.0.0.1")
           .config("spark.sql.shuffle.partitions", "2")
           .config("spark.ps.server.memory", "256m")
           .config("spark.ps.lease", "3s")

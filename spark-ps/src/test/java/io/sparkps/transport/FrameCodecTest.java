@@ -57,6 +57,11 @@ class FrameCodecTest {
             -4, 0, 0, special),
         new Values(10, 7, 2, 41L, many),
         new Values(11, 7, 3, 0L, new float[0]),
+        new Values(17, 7, 3, 5L, 3L, special),
+        new CreateSlice(18, 9, 1, OptimizerConfig.sgd(0.5f),
+            new SliceSetup(2, 4, 3, 7, 5, "10.1.2.3:7077"), special),
+        new Sync(19, 9, 1, many),
+        new Flush(20, 9, 1),
         new Ack(12),
         new Failure(13, true, "slice 2 did not reach version 41 \u2014 \u00fcn\u00efc\u00f6de"),
         new Failure(14, false, ""),
@@ -125,7 +130,8 @@ class FrameCodecTest {
     out.addComponents(true, Unpooled.buffer(50).writeZero(50), Unpooled.buffer(100).writeZero(100));
     out.clear();
     FrameEncoder.write(msg, out);
-    ByteBuf payload = out.slice(FrameEncoder.HEADER_BYTES, values.length * Float.BYTES);
+    ByteBuf payload = out.slice(FrameEncoder.HEADER_BYTES + Long.BYTES,
+        values.length * Float.BYTES);
     assertEquals(2, payload.nioBufferCount());
     assertArrayEquals(values, Floats.readRest(payload));
     EmbeddedChannel decoder = new EmbeddedChannel(authenticated(MAX_FRAME));
@@ -167,10 +173,11 @@ class FrameCodecTest {
     ByteBuf b = Unpooled.buffer();
     b.writeInt(0x50535331).writeByte(1).writeByte(14).writeShort(0);
     b.writeInt(0).writeInt(0).writeInt(77).writeInt(5).writeLong(12L).writeLong(99L);
-    b.writeInt(8).writeFloatLE(0.25f).writeFloatLE(-8f);
+    b.writeInt(16).writeLong(6L).writeFloatLE(0.25f).writeFloatLE(-8f);
     String handBuilt = ByteBufUtil.hexDump(b);
     Values v = (Values) decode(b);
     assertEquals(new Header(0, 0, 77, 5, 12L, 99L), v.header());
+    assertEquals(6L, v.clock());
     assertArrayEquals(new float[] {0.25f, -8f}, v.values());
     assertEquals(handBuilt, ByteBufUtil.hexDump(encode(v)));
   }
@@ -215,7 +222,8 @@ class FrameCodecTest {
 
   @Test
   void acceptsAFrameOfExactlyTheLimit() {
-    Values v = new Values(1, 1, 1, 1, new float[(1024 - FrameEncoder.HEADER_BYTES) / 4]);
+    Values v = new Values(1, 1, 1, 1,
+        new float[(1024 - FrameEncoder.HEADER_BYTES - Long.BYTES) / 4]);
     assertArrayEquals(v.values(), ((Values) decode(1024, encode(v))).values());
   }
 

@@ -1,0 +1,136 @@
+package io.sparkps.client;
+
+import io.sparkps.config.ClusterConfig;
+import io.sparkps.config.OptimizerConfig;
+import io.sparkps.param.SliceInfo;
+import io.sparkps.param.SliceMap;
+import io.sparkps.transport.Message;
+import io.sparkps.transport.SliceSetup;
+import io.sparkps.transport.Values;
+import java.io.Serializable;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where a model's params live on a topology: every server group holds a full copy, sliced the
+ * same way over its {@code nServersPerGroup} servers (server {@code g * nServersPerGroup + k} is
+ * server {@code k} of group {@code g}); worker group {@code w} uses server group {@code w /
+ * (nWorkerGroups / nServerGroups)}; slice {@code i} has its master copy in server group {@code
+ * i % nServerGroups}, so masters are spread over the groups.
+ */
+public final class ParamLayout implements Serializable {
+  private final ClusterConfig topology;
+  private final SliceMap slices;
+
+  /** @param slices the slices over one server group's servers (ids 0..nServersPerGroup-1) */
+  public ParamLayout(ClusterConfig topology, SliceMap slices) {
+    if (slices.numServers() != topology.nServersPerGroup()) {
+      throw new IllegalArgumentException("slices over " + slices.numServers()
+          + " servers, but a server group has " + topology.nServersPerGroup());
+    }
+    this.topology = topology;
+    this.slices = slices;
+  }
+
+  public SliceMap slices() {
+    return slices;
+  }
+
+  public int serverGroupOf(int workerGroup) {
+    return workerGroup / (topology.nWorkerGroups() / topology.nServerGroups());
+  }
+
+  /** The slices as server group {@code serverGroup} holds them. */
+  public SliceMap copyOf(int serverGroup) {
+    return slices.onServers(serverGroup * topology.nServersPerGroup(), topology.totalServers());
+  }
+
+  public int masterGroup(int sliceIndex) {
+    return sliceIndex % topology.nServerGroups();
+  }
+
+  /** Creates every copy of every slice with its initial values; blocks up to the timeout. */
+  public void createAll(PsClient client, float[][] initial, OptimizerConfig optimizer,
+      List<InetSocketAddress> servers) {
+    int perServerGroup = topology.nWorkerGroups() / topology.nServerGroups();
+    int staleness = topology.staleness() == ClusterConfig.UNBOUNDED_STALENESS
+        ? SliceSetup.UNBOUNDED : topology.staleness();
+    List<CompletableFuture<Message>> pending = new ArrayList<>();
+    for (int g = 0; g < topology.nServerGroups(); g++) {
+      List<SliceInfo> copy = copyOf(g).slices();
+      for (int i = 0; i < copy.size(); i++) {
+        SliceInfo s = copy.get(i);
+        int master = masterGroup(i);
+        String masterAddress = "";
+        if (master != g) {
+          InetSocketAddress a = servers.get(master * topology.nServersPerGroup()
+              + slices.slices().get(i).server());
+          masterAddress = a.getHostString() + ":" + a.getPort();
+        }
+        SliceSetup setup = new SliceSetup(topology.nWorkersPerGroup(), g * perServerGroup,
+            perServerGroup, staleness, topology.syncFreq(), masterAddress);
+        float[] part = Arrays.copyOfRange(initial[s.param()], (int) s.offset(),
+            (int) s.offset() + s.length());
+        pending.add(client.create(s, optimizer, setup, part));
+      }
+    }
+    pending.forEach(f -> PsClient.await(f, client.timeoutMs()));
+  }
+
+  /** Sends every non-master copy's unsynced change to its master and waits for it. */
+  public void flushAll(PsClient client) {
+    List<CompletableFuture<Message>> pending = new ArrayList<>();
+    for (int g = 0; g < topology.nServerGroups(); g++) {
+      List<SliceInfo> copy = copyOf(g).slices();
+      for (int i = 0; i < copy.size(); i++) {
+        if (masterGroup(i) != g) {
+          pending.add(client.flush(copy.get(i)));
+        }
+      }
+    }
+    pending.forEach(f -> PsClient.await(f, client.timeoutMs()));
+  }
+
+  /** The master copy of every param, one array per param. */
+  public float[][] pullMasters(PsClient client) {
+    float[][] values = new float[slices.params().size()][];
+    for (int p = 0; p < values.length; p++) {
+      values[p] = new float[Math.toIntExact(slices.params().get(p).length())];
+    }
+    List<SliceInfo> all = slices.slices();
+    for (int i = 0; i < all.size(); i++) {
+      SliceInfo s = copyOf(masterGroup(i)).slices().get(i);
+      Values v = PsClient.await(client.pull(s, 0), client.timeoutMs());
+      System.arraycopy(v.values(), 0, values[s.param()], (int) s.offset(), s.length());
+    }
+    return values;
+  }
+
+  /** Largest absolute difference between any copy of a value and its master copy. */
+  public double maxCopyDivergence(PsClient client) {
+    double max = 0;
+    List<SliceInfo> all = slices.slices();
+    for (int i = 0; i < all.size(); i++) {
+      float[] master = PsClient.await(client.pull(copyOf(masterGroup(i)).slices().get(i), 0),
+          client.timeoutMs()).values();
+      for (int g = 0; g < topology.nServerGroups(); g++) {
+        float[] copy = PsClient.await(client.pull(copyOf(g).slices().get(i), 0),
+            client.timeoutMs()).values();
+        for (int k = 0; k < copy.length; k++) {
+          max = Math.max(max, Math.abs(copy[k] - master[k]));
+        }
+      }
+    }
+    return max;
+  }
+
+  /** Frees every copy of every param. */
+  public void dropAll(PsClient client) {
+    for (int p = 0; p < slices.params().size(); p++) {
+      PsClient.await(client.drop(slices.slicesOf(p).get(0).paramId()), client.timeoutMs());
+    }
+  }
+}
