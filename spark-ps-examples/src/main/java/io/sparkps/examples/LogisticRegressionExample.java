@@ -26,7 +26,8 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class LogisticRegressionExample {
   private static final String USAGE = "usage: LogisticRegressionExample [--train LIBSVM] "
-      + "[--test LIBSVM] [--framework sandblaster|downpour] [--workers N] [--servers N] "
+      + "[--test LIBSVM] [--framework sandblaster|allreduce|downpour|hogwild|inmemory-hogwild] "
+      + "[--workers N] [--servers N] [--staleness N] [--sync-freq N] "
       + "[--epochs N] [--batch-size N] [--step-size X] [--optimizer sgd|momentum|adagrad|adam] "
       + "[--num-features N]";
 
@@ -34,7 +35,8 @@ public final class LogisticRegressionExample {
 
   public static void main(String[] argv) {
     ExampleArgs args = new ExampleArgs(argv, Set.of("train", "test", "framework", "workers",
-        "servers", "epochs", "batch-size", "step-size", "optimizer", "num-features"), USAGE);
+        "servers", "epochs", "batch-size", "step-size", "optimizer", "num-features", "staleness",
+        "sync-freq"), USAGE);
     SparkSession spark = SparkSession.builder()
         .appName("spark-ps LogisticRegressionExample")
         .master(System.getProperty("spark.master", "local[2]"))
@@ -45,11 +47,19 @@ public final class LogisticRegressionExample {
       PSTrainer trainer = new PSTrainer()
           .setFramework(framework)
           .setNumWorkers(args.getInt("workers", 2))
-          .setNumServers(args.getInt("servers", 2))
           .setMaxEpochs(args.getInt("epochs", 5))
           .setBatchSize(args.getInt("batch-size", 64))
           .setStepSize(args.getDouble("step-size", 0.1))
           .setOptimizer(args.get("optimizer", "adagrad"));
+      if (args.has("servers")) {
+        trainer.setNumServers(args.getInt("servers", 2));
+      }
+      if (args.has("staleness")) {
+        trainer.setStaleness(args.getInt("staleness", -1));
+      }
+      if (args.has("sync-freq")) {
+        trainer.setSyncFreq(args.getInt("sync-freq", 1));
+      }
       PSTrainerModel model = trainer.fit(data[0]);
       double auc = new BinaryClassificationEvaluator().evaluate(model.transform(data[1]));
       TrainingSummary s = model.summary();

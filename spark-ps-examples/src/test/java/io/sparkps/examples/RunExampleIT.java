@@ -55,11 +55,11 @@ class RunExampleIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"sandblaster", "downpour"})
+  @ValueSource(strings = {"sandblaster", "allreduce", "downpour", "hogwild", "inmemory-hogwild"})
   void logisticRegressionOnA9aReachesReferenceAuc(String framework) throws Exception {
     Path dir = Files.createTempDirectory("run-example-");
     String json = run(dir, "LogisticRegressionExample", "--framework", framework,
-        "--workers", "2", "--servers", "2", "--epochs", "3");
+        "--workers", "2", "--epochs", "3");
     System.out.println(json);
     assertTrue(json.contains("\"example\": \"LogisticRegressionExample\""), json);
     assertTrue(json.contains("\"framework\": \"" + framework + "\""), json);
