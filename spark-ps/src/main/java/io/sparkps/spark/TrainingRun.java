@@ -123,7 +123,7 @@ final class TrainingRun {
     try {
       TrainingTask task = new TrainingTask(plan, cluster == null ? initial : null);
       RDD<LabeledExample> rdd = examples.rdd();
-      boolean barrier = topology.synchronousGroups() || plan.colocated();
+      boolean barrier = allAtOnce(topology);
       RDD<WorkerResult> results = barrier
           ? rdd.barrier().mapPartitions(task, false, ClassTag$.MODULE$.apply(WorkerResult.class))
           : rdd.mapPartitions(task, false, ClassTag$.MODULE$.apply(WorkerResult.class));
@@ -196,15 +196,28 @@ final class TrainingRun {
     return examples.persist(StorageLevel.MEMORY_AND_DISK());
   }
 
+  /**
+   * Whether every worker must run at the same time (a barrier stage): the workers of a
+   * synchronous group wait for each other, co-located servers must all be up, and under a
+   * staleness bound a group that has not started holds the others back.
+   */
+  private static boolean allAtOnce(ClusterConfig topology) {
+    boolean bounded = topology.staleness() != ClusterConfig.UNBOUNDED_STALENESS
+        && topology.nWorkerGroups() > 1;
+    return topology.synchronousGroups() || !topology.serverWorkerSeparate() || bounded;
+  }
+
   private void checkSlots(ClusterConfig topology) {
     int taskCpus = sc.getConf().getInt("spark.task.cpus", 1);
     int slots = sc.defaultParallelism() / taskCpus;
-    boolean allAtOnce = topology.synchronousGroups() || !topology.serverWorkerSeparate();
-    if (allAtOnce && topology.totalWorkers() > slots) {
+    if (allAtOnce(topology) && topology.totalWorkers() > slots) {
       String why = topology.synchronousGroups()
           ? topology.nWorkersPerGroup() + " workers per synchronous group x "
               + topology.nWorkerGroups() + " groups"
-          : topology.totalWorkers() + " workers hosting co-located servers";
+          : !topology.serverWorkerSeparate()
+              ? topology.totalWorkers() + " workers hosting co-located servers"
+              : topology.nWorkerGroups() + " worker groups under staleness="
+                  + topology.staleness();
       throw new InvalidConfigException("numWorkers", why + " need "
           + topology.totalWorkers() + " concurrent task slots, the cluster offers " + slots
           + ": raise spark.executor.cores or spark.executor.instances (or the N of local[N]), "

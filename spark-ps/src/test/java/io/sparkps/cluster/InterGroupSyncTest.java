@@ -103,4 +103,90 @@ class InterGroupSyncTest {
       }
     }
   }
+
+  /** Largest |copy - master| over a slice, right before the final flush. */
+  private static double driftWithSyncFreq(int syncFreq) {
+    try (HostedServer master = HostedServer.start(0, "127.0.0.1", SECRET, 1, 1 << 20, 5000);
+        HostedServer copy = HostedServer.start(1, "127.0.0.1", SECRET, 1, 1 << 20, 5000)) {
+      ClusterInfo info = new ClusterInfo(List.of(master.address(), copy.address()),
+          SECRET.toHex(), 5000, 1 << 20);
+      SliceInfo onMaster = new SliceInfo(0, 1, 0, 0, 2, 0);
+      SliceInfo onCopy = new SliceInfo(0, 1, 0, 0, 2, 1);
+      try (PsClient client = PsClient.connect(info)) {
+        PsClient.await(client.create(onMaster, OptimizerConfig.sgd(1f),
+            new SliceSetup(1, 0, 1, SliceSetup.UNBOUNDED, syncFreq, ""), new float[2]), 5000);
+        PsClient.await(client.create(onCopy, OptimizerConfig.sgd(1f),
+            new SliceSetup(1, 1, 1, SliceSetup.UNBOUNDED, syncFreq,
+                "127.0.0.1:" + master.address().getPort()), new float[2]), 5000);
+        double drift = 0;
+        for (int step = 0; step < 100; step++) {
+          PsClient.await(client.push(onMaster, step, 0, 0, 1, 1, new float[] {1f, 0f}), 5000);
+          PsClient.await(client.push(onCopy, step, 1, 1, 1, 1, new float[] {0f, 1f}), 5000);
+          float[] m = master.server().stats(1, 0).values();
+          float[] c = copy.server().stats(1, 0).values();
+          for (int i = 0; i < 2; i++) {
+            drift = Math.max(drift, Math.abs(m[i] - c[i]));
+          }
+        }
+        PsClient.await(client.flush(onCopy), 5000);
+        float[] m = master.server().stats(1, 0).values();
+        assertEquals(-100f, m[0], 1e-4);
+        assertEquals(-100f, m[1], 1e-4, "every update of the copy reached the master");
+        return drift;
+      }
+    }
+  }
+
+  @Test
+  void aLargerSyncFrequencyLetsTheCopiesDrift() {
+    double tight = driftWithSyncFreq(1);
+    double loose = driftWithSyncFreq(20);
+    assertTrue(tight <= 2.0 + 1e-6, "syncFreq=1 drift " + tight);
+    assertTrue(loose > 5 * tight, "syncFreq=20 drift " + loose + " vs syncFreq=1 " + tight);
+  }
+
+  @Test
+  void syncsInFlightNeverExceedTheBoundWhenTheMasterIsSlow() throws Exception {
+    int syncFreq = 2;
+    java.util.concurrent.ScheduledExecutorService delay =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    io.sparkps.server.ParamServer masterServer = new io.sparkps.server.ParamServer(5000);
+    try (io.sparkps.transport.Transport t = new io.sparkps.transport.Transport("slow-master",
+        SECRET, 1, 1 << 20, 5000);
+        HostedServer copy = HostedServer.start(1, "127.0.0.1", SECRET, 1, 1 << 20, 5000)) {
+      io.netty.channel.Channel listening = t.listen("127.0.0.1", 0, (peer, msg) -> {
+        if (msg instanceof io.sparkps.transport.Sync) {
+          delay.schedule(() -> masterServer.handle(peer, msg), 30,
+              java.util.concurrent.TimeUnit.MILLISECONDS);
+        } else {
+          masterServer.handle(peer, msg);
+        }
+      });
+      java.net.InetSocketAddress masterAddress =
+          (java.net.InetSocketAddress) listening.localAddress();
+      ClusterInfo info = new ClusterInfo(List.of(masterAddress, copy.address()),
+          SECRET.toHex(), 5000, 1 << 20);
+      SliceInfo onMaster = new SliceInfo(0, 1, 0, 0, 1, 0);
+      SliceInfo onCopy = new SliceInfo(0, 1, 0, 0, 1, 1);
+      try (PsClient client = PsClient.connect(info)) {
+        PsClient.await(client.create(onMaster, OptimizerConfig.sgd(1f),
+            new SliceSetup(1, 0, 1, SliceSetup.UNBOUNDED, syncFreq, ""), new float[1]), 5000);
+        PsClient.await(client.create(onCopy, OptimizerConfig.sgd(1f),
+            new SliceSetup(1, 1, 1, SliceSetup.UNBOUNDED, syncFreq,
+                "127.0.0.1:" + masterAddress.getPort()), new float[1]), 5000);
+        for (int step = 0; step < 200; step++) {
+          PsClient.await(client.push(onCopy, step, 1, 1, 1, 1, new float[] {1f}), 5000);
+        }
+        PsClient.await(client.flush(onCopy), 10_000);
+        SliceStats stats = copy.server().stats(1, 0);
+        assertTrue(stats.maxSyncsInFlight() <= syncFreq, "in flight " + stats.maxSyncsInFlight());
+        assertEquals(syncFreq, stats.maxSyncsInFlight(), "the slow master must fill the bound");
+        assertEquals(-200f, masterServer.stats(1, 0).values()[0], 1e-4);
+        assertEquals(-200f, stats.values()[0], 1e-4);
+      }
+      listening.close().syncUninterruptibly();
+    } finally {
+      delay.shutdownNow();
+    }
+  }
 }

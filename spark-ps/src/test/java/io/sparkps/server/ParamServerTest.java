@@ -11,6 +11,7 @@ import io.sparkps.config.OptimizerConfig;
 import io.sparkps.param.SliceInfo;
 import io.sparkps.transport.LocalServer;
 import io.sparkps.transport.RemoteException;
+import io.sparkps.transport.SliceSetup;
 import io.sparkps.transport.Values;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -50,9 +51,10 @@ class ParamServerTest {
     }
   }
 
+  /** A slice serving worker groups 0 and 1, with no staleness bound. */
   private void create(SliceInfo slice, int sharesPerStep, float[] values) {
-    PsClient.await(client.create(slice, OptimizerConfig.sgd(LR), sharesPerStep, values.clone()),
-        T);
+    PsClient.await(client.create(slice, OptimizerConfig.sgd(LR), new SliceSetup(sharesPerStep,
+        0, 2, SliceSetup.UNBOUNDED, 1, ""), values.clone()), T);
   }
 
   private CompletableFuture<Values> push(int group, int worker, long step, int examples,
@@ -142,6 +144,15 @@ class ParamServerTest {
     assertEquals(2, v1.version());
     assertArrayEquals(afterGroup1, v1.values(), 1e-6f);
     assertArrayEquals(afterGroup1, done(group1).values(), 1e-6f);
+  }
+
+  @Test
+  void anUpdateFromAGroupTheSliceDoesNotServeFailsNamingIt() {
+    create(SLICE, 1, INITIAL);
+    RemoteException e = assertThrows(RemoteException.class,
+        () -> PsClient.await(push(5, 0, 0, 1, 1f, 1f, 1f), T));
+    assertTrue(e.getMessage().contains("worker group 5"), e.getMessage());
+    assertTrue(e.getMessage().contains("0..1"), e.getMessage());
   }
 
   @Test

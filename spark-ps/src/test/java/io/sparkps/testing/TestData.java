@@ -38,6 +38,36 @@ public final class TestData {
         .withColumn("label", functions.when(functions.col("label").gt(0), 1.0).otherwise(0.0));
   }
 
+  /**
+   * {@code n} rows of a noisy linear binary problem with {@code d} dense features, in exactly
+   * {@code partitions} partitions of consecutive rows (row i in partition i / (n / partitions)).
+   */
+  public static Dataset<Row> generated(SparkSession spark, int n, int d, long seed,
+      int partitions) {
+    java.util.Random r = new java.util.Random(seed);
+    double[] w = new double[d];
+    for (int j = 0; j < d; j++) {
+      w[j] = r.nextGaussian();
+    }
+    java.util.List<Row> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      double[] x = new double[d];
+      double m = 0;
+      for (int j = 0; j < d; j++) {
+        x[j] = r.nextGaussian();
+        m += w[j] * x[j];
+      }
+      double label = m + r.nextGaussian() > 0 ? 1.0 : 0.0;
+      rows.add(org.apache.spark.sql.RowFactory.create(label,
+          org.apache.spark.ml.linalg.Vectors.dense(x)));
+    }
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        .add("label", org.apache.spark.sql.types.DataTypes.DoubleType, false)
+        .add("features", org.apache.spark.ml.linalg.SQLDataTypes.VectorType(), false);
+    return spark.createDataFrame(new org.apache.spark.api.java.JavaSparkContext(
+        spark.sparkContext()).parallelize(rows, partitions), schema);
+  }
+
   public static Dataset<Row> a9aTrain(SparkSession spark) {
     return libsvm(spark, "a9a/a9a", 123);
   }

@@ -234,8 +234,9 @@ class HostileClientTest {
   private void assertValuesFor(long requestId, ByteBuf frame) {
     assertEquals(MessageType.VALUES.id(), frame.getByte(5));
     assertEquals(requestId, frame.getLong(32));
-    assertEquals(expected.length * Float.BYTES, frame.getInt(40));
-    assertEquals(expected[0], frame.getFloatLE(FrameEncoder.HEADER_BYTES));
+    // VALUES payload: the clock (8 bytes), then the floats.
+    assertEquals(Long.BYTES + expected.length * Float.BYTES, frame.getInt(40));
+    assertEquals(expected[0], frame.getFloatLE(FrameEncoder.HEADER_BYTES + Long.BYTES));
   }
 
   private Socket raw() throws IOException {
