@@ -21,6 +21,11 @@ public record ClusterInfo(
     servers = List.copyOf(servers);
   }
 
+  /** The same servers with another request timeout. */
+  public ClusterInfo withTimeoutMs(long timeout) {
+    return new ClusterInfo(servers, secretHex, timeout, maxFrameBytes);
+  }
+
   @Override
   public String toString() {
     return "ClusterInfo" + servers + " timeoutMs=" + timeoutMs;

@@ -127,6 +127,23 @@ public final class ParamLayout implements Serializable {
     return max;
   }
 
+  /**
+   * UPDATE messages received, the worker shares they carried, and their payload bytes, summed
+   * over every copy of every slice.
+   */
+  public long[] updatesAndShares(PsClient client) {
+    long[] total = new long[3];
+    for (int g = 0; g < topology.nServerGroups(); g++) {
+      for (SliceInfo s : copyOf(g).slices()) {
+        io.sparkps.transport.Stats st = PsClient.await(client.stats(s), client.timeoutMs());
+        total[0] += st.updatesReceived();
+        total[1] += st.sharesReceived();
+        total[2] += st.bytesReceived();
+      }
+    }
+    return total;
+  }
+
   /** Frees every copy of every param. */
   public void dropAll(PsClient client) {
     for (int p = 0; p < slices.params().size(); p++) {

@@ -45,15 +45,16 @@ public final class ParamSet {
    * Pushes the gradient sums of one step, slice by slice, and stores the values the servers
    * answer with (the parameters after the step).
    *
+   * @param stub sums the shares of the {@code localShares} workers of this group in this JVM
    * @param gradientSums one array per param, the sum of the gradients over {@code examples}
    */
-  public void pushAll(PsClient client, long step, int group, int workerId, int examples,
-      float[][] gradientSums) {
+  public void pushAll(PsClient client, Stub stub, int localShares, long step, int group,
+      int workerId, int examples, float[][] gradientSums) {
     List<CompletableFuture<Values>> pending = new ArrayList<>();
     for (SliceInfo s : map.slices()) {
       float[] part = new float[s.length()];
       System.arraycopy(gradientSums[s.param()], (int) s.offset(), part, 0, s.length());
-      pending.add(client.push(s, step, group, workerId, 1, examples, part));
+      pending.add(stub.push(client, s, step, group, workerId, localShares, examples, part));
     }
     store(pending, client.timeoutMs());
   }

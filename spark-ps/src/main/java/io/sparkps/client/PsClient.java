@@ -101,6 +101,12 @@ public final class PsClient implements AutoCloseable {
     return create(slice, optimizer, SliceSetup.single(sharesPerStep), values);
   }
 
+  /** The counters of the slice on its server. */
+  public CompletableFuture<io.sparkps.transport.Stats> stats(SliceInfo slice) {
+    return server(slice).request(id -> new io.sparkps.transport.StatsRequest(id, slice.paramId(),
+        slice.sliceId())).thenApply(io.sparkps.transport.Stats.class::cast);
+  }
+
   /** Completes once the slice's local change has reached its master copy. */
   public CompletableFuture<Message> flush(SliceInfo slice) {
     return server(slice).request(id -> new Flush(id, slice.paramId(), slice.sliceId()));

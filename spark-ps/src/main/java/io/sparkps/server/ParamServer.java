@@ -11,6 +11,8 @@ import io.sparkps.transport.Flush;
 import io.sparkps.transport.Get;
 import io.sparkps.transport.Message;
 import io.sparkps.transport.RequestHandler;
+import io.sparkps.transport.Stats;
+import io.sparkps.transport.StatsRequest;
 import io.sparkps.transport.Sync;
 import io.sparkps.transport.Update;
 import io.sparkps.transport.Values;
@@ -99,6 +101,11 @@ public final class ParamServer implements RequestHandler {
       SliceState slice = slice(f.paramId(), f.sliceId());
       apply(slice, f.paramId(), f.sliceId(),
           slice.flush(() -> reply.accept(new Ack(f.requestId()))));
+    } else if (message instanceof StatsRequest r) {
+      SliceState st = slice(r.paramId(), r.sliceId());
+      reply.accept(new Stats(r.requestId(), st.version(), st.updatesReceived(),
+          st.sharesReceived(), st.bytesReceived(), st.syncsSent(), st.maxSyncsInFlight(),
+          st.bytes()));
     } else if (message instanceof CreateSlice c) {
       slices.put(key(c.paramId(), c.sliceId()), new SliceState(c.values(),
           Optimizers.create(c.optimizer(), c.values().length), c.setup()));

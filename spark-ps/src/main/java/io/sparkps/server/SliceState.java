@@ -64,6 +64,8 @@ final class SliceState {
   private final List<Waiter> waiters = new ArrayList<>();
   private long version;
   private long updatesReceived;
+  private long sharesReceived;
+  private long bytesReceived;
   private long duplicatesDropped;
 
   // Sync with the master copy (only when setup.master() is not empty).
@@ -138,6 +140,8 @@ final class SliceState {
     }
     synchronized (this) {
       updatesReceived++;
+      sharesReceived += u.shares();
+      bytesReceived += u.payloadLength();
       StepKey key = new StepKey(u.group(), u.step());
       Aggregate agg = open.computeIfAbsent(key, k -> new Aggregate(values.length));
       if (!agg.workers.add(u.workerId())) {
@@ -288,6 +292,14 @@ final class SliceState {
 
   synchronized long updatesReceived() {
     return updatesReceived;
+  }
+
+  synchronized long sharesReceived() {
+    return sharesReceived;
+  }
+
+  synchronized long bytesReceived() {
+    return bytesReceived;
   }
 
   synchronized long duplicatesDropped() {

@@ -59,6 +59,7 @@ public class PSTrainer extends Estimator<PSTrainerModel> {
   private final IntParam staleness;
   private final IntParam syncFreq;
   private final org.apache.spark.ml.param.BooleanParam shuffle;
+  private final org.apache.spark.ml.param.BooleanParam localAggregation;
   private TrainableModel model = new BinaryLogisticRegression();
 
   public PSTrainer() {
@@ -100,6 +101,9 @@ public class PSTrainer extends Estimator<PSTrainerModel> {
         + "master server group (several server groups only)", ParamValidators.gtEq(1));
     shuffle = new org.apache.spark.ml.param.BooleanParam(this, "shuffle",
         "shuffle each worker's examples every epoch");
+    localAggregation = new org.apache.spark.ml.param.BooleanParam(this, "localAggregation",
+        "sum the gradients of a group's workers in one executor JVM before sending them (the "
+            + "stub)");
     setDefault(featuresCol, "features");
     setDefault(labelCol, "label");
     setDefault(predictionCol, "prediction");
@@ -119,6 +123,7 @@ public class PSTrainer extends Estimator<PSTrainerModel> {
     setDefault(staleness, -1);
     setDefault(syncFreq, 1);
     setDefault(shuffle, true);
+    setDefault(localAggregation, true);
   }
 
   @Override public String uid() { return uid; }
@@ -142,6 +147,7 @@ public class PSTrainer extends Estimator<PSTrainerModel> {
   public IntParam staleness() { return staleness; }
   public IntParam syncFreq() { return syncFreq; }
   public org.apache.spark.ml.param.BooleanParam shuffle() { return shuffle; }
+  public org.apache.spark.ml.param.BooleanParam localAggregation() { return localAggregation; }
 
   public String getFeaturesCol() { return $(featuresCol); }
   public String getLabelCol() { return $(labelCol); }
@@ -162,6 +168,7 @@ public class PSTrainer extends Estimator<PSTrainerModel> {
   public int getStaleness() { return (Integer) $(staleness); }
   public int getSyncFreq() { return (Integer) $(syncFreq); }
   public boolean getShuffle() { return (Boolean) $(shuffle); }
+  public boolean getLocalAggregation() { return (Boolean) $(localAggregation); }
 
   /** The model to train; binary logistic regression by default. */
   public TrainableModel getModel() { return model; }
@@ -185,6 +192,7 @@ public class PSTrainer extends Estimator<PSTrainerModel> {
   public PSTrainer setStaleness(int v) { set(staleness, v); return this; }
   public PSTrainer setSyncFreq(int v) { set(syncFreq, v); return this; }
   public PSTrainer setShuffle(boolean v) { set(shuffle, v); return this; }
+  public PSTrainer setLocalAggregation(boolean v) { set(localAggregation, v); return this; }
 
   /** Trains {@code model}, a user-defined implementation of the model SPI. */
   public PSTrainer setModel(TrainableModel model) {

@@ -14,11 +14,13 @@ import java.io.Serializable;
  * @param layout where the params live
  * @param stepsPerEpoch steps every worker runs per epoch, wrapping around a smaller partition
  * @param ioThreads event loop threads of a co-located server
+ * @param trainingId unique per fit: names the per-JVM stub
+ * @param localAggregation whether workers of a group in one JVM push through the stub
  */
 record TrainingPlan(ClusterInfo cluster, ParamLayout layout, TrainableModel model,
     ClusterConfig topology, OptimizerConfig optimizer, int numFeatures, int batchSize,
-    int epochs, int stepsPerEpoch, long seed, boolean shuffle, int ioThreads)
-    implements Serializable {
+    int epochs, int stepsPerEpoch, long seed, boolean shuffle, int ioThreads, long trainingId,
+    boolean localAggregation) implements Serializable {
 
   boolean colocated() {
     return !topology.serverWorkerSeparate();

@@ -104,7 +104,7 @@ final class TrainingRun {
     int firstParamId;
     if (topology.serverWorkerSeparate()) {
       cluster = PsClusters.getOrStart(sc, conf, topology.totalServers());
-      info = cluster.info();
+      info = cluster.info().withTimeoutMs(timeoutMs);
       firstParamId = cluster.reserveParamIds(model.params(numFeatures).size());
     } else {
       info = new ClusterInfo(List.of(), Secret.generate(new SecureRandom()).toHex(), timeoutMs,
@@ -115,7 +115,8 @@ final class TrainingRun {
         topology.nServersPerGroup(), firstParamId));
     TrainingPlan plan = new TrainingPlan(info, layout, model, topology, optimizer, numFeatures,
         batch, trainer.getMaxEpochs(), stepsPerEpoch, trainer.getSeed(), trainer.getShuffle(),
-        conf.get(PsConf.TRANSPORT_IO_THREADS));
+        conf.get(PsConf.TRANSPORT_IO_THREADS), new SecureRandom().nextLong(),
+        trainer.getLocalAggregation());
     PsClient driver = cluster == null ? null : cluster.client();
     if (driver != null) {
       layout.createAll(driver, initial, optimizer, info.servers());
@@ -141,17 +142,21 @@ final class TrainingRun {
       double seconds = (System.nanoTime() - start) / 1e9;
       float[][] values;
       double divergence;
+      long[] counters;
       if (driver != null) {
         layout.flushAll(driver);
         values = layout.pullMasters(driver);
         divergence = layout.maxCopyDivergence(driver);
+        counters = layout.updatesAndShares(driver);
       } else {
         WorkerResult first = done.stream().filter(r -> r.params() != null).findFirst()
             .orElseThrow(() -> new PsException("no worker returned the trained params"));
         values = first.params();
         divergence = first.copyDivergence();
+        counters = first.serverCounters();
       }
-      TrainingSummary summary = summarize(framework, topology, done, seconds, divergence);
+      TrainingSummary summary = summarize(framework, topology, done, seconds, divergence,
+          counters);
       LOG.info("Trained {} in {} s: {} examples/s, final loss {}", description,
           String.format("%.2f", seconds), String.format("%.0f", summary.examplesPerSecond()),
           summary.finalLoss());
@@ -245,7 +250,7 @@ final class TrainingRun {
   }
 
   private TrainingSummary summarize(String framework, ClusterConfig topology,
-      List<WorkerResult> done, double seconds, double divergence) {
+      List<WorkerResult> done, double seconds, double divergence, long[] counters) {
     int epochs = trainer.getMaxEpochs();
     double[] loss = new double[epochs];
     long steps = 0;
@@ -273,6 +278,7 @@ final class TrainingRun {
           r.seconds(), r.maxLead()));
     }
     return new TrainingSummary(framework, topology.totalWorkers(), topology.totalServers(),
-        loss, steps, examples, seconds, workers, divergence);
+        loss, steps, examples, seconds, workers, divergence, counters[0], counters[1],
+        counters[2]);
   }
 }

@@ -15,10 +15,15 @@ import java.io.Serializable;
  * @param workers what each worker did, by worker id
  * @param copyDivergence with several server groups: the largest difference between a group's
  *     copy of a value and its master copy after the final sync; 0 with one server group
+ * @param serverUpdates UPDATE messages the servers received, over all slices and copies
+ * @param serverShares worker gradients those messages carried (more than {@code
+ *     serverUpdates} when the stub summed several workers' gradients into one message)
+ * @param serverUpdateBytes payload bytes of those messages
  */
 public record TrainingSummary(String framework, int numWorkers, int numServers,
     double[] epochLoss, long totalSteps, long examples, double trainSeconds,
-    java.util.List<WorkerStats> workers, double copyDivergence) implements Serializable {
+    java.util.List<WorkerStats> workers, double copyDivergence, long serverUpdates,
+    long serverShares, long serverUpdateBytes) implements Serializable {
 
   /**
    * One worker's share of a training.

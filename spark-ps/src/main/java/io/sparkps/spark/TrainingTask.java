@@ -3,6 +3,7 @@ package io.sparkps.spark;
 import io.sparkps.client.ClusterInfo;
 import io.sparkps.client.ParamSet;
 import io.sparkps.client.PsClient;
+import io.sparkps.client.Stub;
 import io.sparkps.cluster.HostedServer;
 import io.sparkps.model.Batch;
 import io.sparkps.transport.Secret;
@@ -82,8 +83,8 @@ final class TrainingTask
         ctx.barrier();
         if (worker == 0) {
           plan.layout().flushAll(client);
-          result = result.withParams(plan.layout().pullMasters(client),
-              plan.layout().maxCopyDivergence(client));
+          result = result.gathered(plan.layout().pullMasters(client),
+              plan.layout().maxCopyDivergence(client), plan.layout().updatesAndShares(client));
         }
         ctx.barrier();
         return result;
@@ -121,6 +122,8 @@ final class TrainingTask
     }
     Random random = new Random(plan.seed() * 31 + worker);
     ParamSet params = new ParamSet(plan.layout().copyOf(plan.layout().serverGroupOf(group)));
+    int localShares = plan.localAggregation() ? localWorkersOfGroup(worker, group) : 1;
+    Stub stub = Stub.join(plan.trainingId());
     float[][] gradients = new float[params.values().length][];
     for (int i = 0; i < gradients.length; i++) {
       gradients[i] = new float[params.values()[i].length];
@@ -130,7 +133,8 @@ final class TrainingTask
     long step = 0;
     long maxLead = 0;
     params.pullAll(client, 0);
-    for (int epoch = 0; epoch < plan.epochs(); epoch++) {
+    try {
+      for (int epoch = 0; epoch < plan.epochs(); epoch++) {
       if (plan.shuffle()) {
         shuffle(order, n, random);
       }
@@ -143,7 +147,7 @@ final class TrainingTask
             size, plan.numFeatures());
         double loss = plan.model().gradient(batch, params.values(), gradients);
         scale(gradients, size);
-        params.pushAll(client, step, group, worker, size, gradients);
+        params.pushAll(client, stub, localShares, step, group, worker, size, gradients);
         step++;
         maxLead = Math.max(maxLead, step - params.minClock());
         lossSum += loss * size;
@@ -151,9 +155,33 @@ final class TrainingTask
         examples += size;
       }
       epochLoss[epoch] = lossExamples == 0 ? Double.NaN : lossSum / lossExamples;
+      }
+    } finally {
+      stub.leave();
     }
     return new WorkerResult(worker, group, step, examples, epochLoss,
-        (System.nanoTime() - start) / 1e9, maxLead, null, Double.NaN);
+        (System.nanoTime() - start) / 1e9, maxLead, null, Double.NaN, null);
+  }
+
+  /**
+   * Workers of {@code group} that run in this executor JVM (this one included): known only in
+   * a barrier stage, which every synchronous group runs in; otherwise 1.
+   */
+  private int localWorkersOfGroup(int worker, int group) {
+    BarrierTaskContext ctx = plan.topology().nWorkersPerGroup() > 1
+        ? BarrierTaskContext.get() : null;
+    if (ctx == null) {
+      return 1;
+    }
+    org.apache.spark.BarrierTaskInfo[] infos = ctx.getTaskInfos();
+    int perGroup = plan.topology().nWorkersPerGroup();
+    int count = 0;
+    for (int p = group * perGroup; p < (group + 1) * perGroup && p < infos.length; p++) {
+      if (infos[p].address().equals(infos[worker].address())) {
+        count++;
+      }
+    }
+    return Math.max(1, count);
   }
 
   private static void shuffle(int[] order, int n, Random random) {

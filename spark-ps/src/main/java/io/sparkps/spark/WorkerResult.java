@@ -15,13 +15,15 @@ import java.io.Serializable;
  * @param params final params gathered by this worker (co-located servers: worker 0), or null
  * @param copyDivergence largest difference between a server group's copy and the master copy
  *     after the final sync, when this worker gathered the params; NaN otherwise
+ * @param serverCounters UPDATE messages, shares and bytes the servers received, when this
+ *     worker gathered the params; null otherwise
  */
 record WorkerResult(int worker, int group, long steps, long examples, double[] epochLoss,
-    double seconds, long maxLead, float[][] params, double copyDivergence)
-    implements Serializable {
+    double seconds, long maxLead, float[][] params, double copyDivergence,
+    long[] serverCounters) implements Serializable {
 
-  WorkerResult withParams(float[][] values, double divergence) {
+  WorkerResult gathered(float[][] values, double divergence, long[] counters) {
     return new WorkerResult(worker, group, steps, examples, epochLoss, seconds, maxLead, values,
-        divergence);
+        divergence, counters);
   }
 }

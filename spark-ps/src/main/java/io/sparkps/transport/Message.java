@@ -9,7 +9,7 @@ import io.netty.buffer.ByteBuf;
  */
 public sealed interface Message
     permits Challenge, AuthResponse, AuthOk, CreateSlice, DropParam, Get, Update, Values, Ack,
-        Failure, Sync, Flush, Register, Heartbeat, Shutdown {
+        Failure, Sync, Flush, StatsRequest, Stats, Register, Heartbeat, Shutdown {
 
   MessageType type();
 

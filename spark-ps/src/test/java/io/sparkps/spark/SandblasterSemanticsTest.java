@@ -69,4 +69,34 @@ class SandblasterSemanticsTest {
     assertTrue(moved > 0.1, "the reference must have moved for the comparison to mean anything");
     assertEquals(2L * 2 * (half / BATCH), model.summary().totalSteps());
   }
+
+  @Test
+  void theStubSendsOneMessagePerJvmCarryingTheSharesOfItsWorkers() {
+    SparkSession spark = SharedSpark.get();
+    Dataset<Row> data = TestData.generated(spark, N, D, 3, 2);
+    PSTrainer trainer = new PSTrainer().setFramework("sandblaster").setNumWorkers(2)
+        .setNumServers(2).setOptimizer("sgd").setStepSize(LR).setBatchSize(BATCH)
+        .setMaxEpochs(1).setShuffle(false);
+    PSTrainerModel stub = trainer.copy(new org.apache.spark.ml.param.ParamMap())
+        .setLocalAggregation(true).fit(data);
+    PSTrainerModel direct = trainer.copy(new org.apache.spark.ml.param.ParamMap())
+        .setLocalAggregation(false).fit(data);
+    long stepsPerWorker = (N / 2) / BATCH;
+    // Both workers run in this JVM (local[2]): with the stub every step of every slice is one
+    // message carrying two shares; without it, two messages.
+    TrainingSummary s = stub.summary();
+    TrainingSummary d = direct.summary();
+    long slices = d.serverShares() / (2 * stepsPerWorker);
+    assertTrue(slices >= 2, "the params span several slices: " + slices);
+    assertEquals(2 * stepsPerWorker * slices, d.serverUpdates());
+    assertEquals(stepsPerWorker * slices, s.serverUpdates());
+    assertEquals(d.serverShares(), s.serverShares());
+    float[][] a = stub.paramValues();
+    float[][] b = direct.paramValues();
+    for (int p = 0; p < a.length; p++) {
+      for (int j = 0; j < a[p].length; j++) {
+        assertEquals(b[p][j], a[p][j], 1e-5, "the stub changes no result");
+      }
+    }
+  }
 }

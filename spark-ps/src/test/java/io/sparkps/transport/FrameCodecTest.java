@@ -62,6 +62,8 @@ class FrameCodecTest {
             new SliceSetup(2, 4, 3, 7, 5, "10.1.2.3:7077"), special),
         new Sync(19, 9, 1, many),
         new Flush(20, 9, 1),
+        new StatsRequest(21, 9, 1),
+        new Stats(22, 5, 6, 12, 4096, 3, 2, Long.MAX_VALUE),
         new Ack(12),
         new Failure(13, true, "slice 2 did not reach version 41 \u2014 \u00fcn\u00efc\u00f6de"),
         new Failure(14, false, ""),
