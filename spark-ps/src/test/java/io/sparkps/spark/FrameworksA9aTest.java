@@ -30,5 +30,7 @@ class FrameworksA9aTest {
     assertEquals(framework, s.framework());
     assertEquals(2, s.numWorkers());
     assertTrue(auc >= 0.89, framework + " test AUC " + auc);
+    // After the final sync every server group's copy equals the master copy (syncFreq=1).
+    assertTrue(s.copyDivergence() < 1e-4, framework + " copies differ by " + s.copyDivergence());
   }
 }
