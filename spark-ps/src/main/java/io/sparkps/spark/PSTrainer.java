@@ -15,7 +15,10 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
 
@@ -38,7 +41,7 @@ import org.apache.spark.sql.types.StructType;
  * Process-level settings (server memory, lease, timeouts) come from {@code spark.ps.*} keys of
  * the SparkConf; see {@link io.sparkps.config.PsConf}.
  */
-public class PSTrainer extends Estimator<PSTrainerModel> {
+public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParamsWritable {
   private final String uid;
   private final Param<String> featuresCol;
   private final Param<String> labelCol;
@@ -272,6 +275,20 @@ public class PSTrainer extends Estimator<PSTrainerModel> {
 
   @Override
   public PSTrainer copy(ParamMap extra) {
-    return defaultCopy(extra);
+    PSTrainer copy = defaultCopy(extra);
+    copy.model = model;
+    return copy;
+  }
+
+  /**
+   * Reads trainers saved with {@code write().save(path)}. Saved are the params; a model set
+   * with {@link #setModel} is not, and the loaded trainer trains the default model.
+   */
+  public static MLReader<PSTrainer> read() {
+    return new DefaultParamsReader<>();
+  }
+
+  public static PSTrainer load(String path) {
+    return read().load(path);
   }
 }

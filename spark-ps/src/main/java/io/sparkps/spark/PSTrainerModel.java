@@ -7,6 +7,9 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -20,7 +23,7 @@ import org.apache.spark.sql.types.StructType;
  * A model trained by {@link PSTrainer}: adds the raw prediction (margin), class probabilities
  * and predicted label to a DataFrame of feature vectors.
  */
-public class PSTrainerModel extends Model<PSTrainerModel> {
+public class PSTrainerModel extends Model<PSTrainerModel> implements MLWritable {
   private final String uid;
   private final TrainableModel model;
   private final int numFeatures;
@@ -77,9 +80,33 @@ public class PSTrainerModel extends Model<PSTrainerModel> {
     return model;
   }
 
-  /** What happened during training. */
+  /** What happened during training; null for a model loaded from disk. */
   public TrainingSummary summary() {
     return summary;
+  }
+
+  /** Whether this model carries a training summary (a loaded model does not). */
+  public boolean hasSummary() {
+    return summary != null;
+  }
+
+  @Override
+  public MLWriter write() {
+    return new ModelStore.Writer(this);
+  }
+
+  @Override
+  public void save(String path) throws java.io.IOException {
+    write().save(path);
+  }
+
+  /** Reads models written by {@link #write()}. */
+  public static MLReader<PSTrainerModel> read() {
+    return new ModelStore.Reader();
+  }
+
+  public static PSTrainerModel load(String path) {
+    return read().load(path);
   }
 
   /** Probability of the positive class for one feature vector. */

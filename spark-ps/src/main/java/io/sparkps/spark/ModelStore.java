@@ -1,0 +1,143 @@
+package io.sparkps.spark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkps.model.TrainableModel;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamPair;
+import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWriter;
+
+/**
+ * Saves and loads a {@link PSTrainerModel} through Hadoop's file system, so any path Spark can
+ * write to works (local, HDFS, object stores). A saved model is a folder:
+ *
+ * <pre>
+ * metadata/       Spark's standard stage metadata (class, uid, params), which Pipeline and
+ *                 CrossValidator readers use to find this class
+ * metadata.json   {"formatVersion": 1, "class": ..., "uid": ..., "numFeatures": ...,
+ *                  "params": {"featuresCol": "\"features\"", ...}}   (param values as JSON)
+ * model.ser       the model's hyper-parameters: the TrainableModel, Java-serialized
+ * params.bin      int count of params; per param: int length, then its floats (big-endian)
+ * </pre>
+ *
+ * The reader refuses a format version it does not know, naming both numbers.
+ */
+final class ModelStore {
+  static final int FORMAT_VERSION = 1;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ModelStore() {}
+
+  static final class Writer extends MLWriter {
+    private final PSTrainerModel model;
+
+    Writer(PSTrainerModel model) {
+      this.model = model;
+    }
+
+    @Override
+    public void saveImpl(String path) {
+      Configuration hadoop = sparkSession().sparkContext().hadoopConfiguration();
+      try {
+        Path dir = new Path(path);
+        FileSystem fs = dir.getFileSystem(hadoop);
+        DefaultParamsWriter.saveMetadata(model, path, sparkSession());
+        ObjectNode meta = JSON.createObjectNode();
+        meta.put("formatVersion", FORMAT_VERSION);
+        meta.put("class", PSTrainerModel.class.getName());
+        meta.put("uid", model.uid());
+        meta.put("numFeatures", model.numFeatures());
+        ObjectNode params = meta.putObject("params");
+        for (ParamPair<?> pair : model.extractParamMap().toList()) {
+          params.put(pair.param().name(), encode(pair));
+        }
+        try (DataOutputStream out = fs.create(new Path(dir, "metadata.json"), true)) {
+          out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
+        }
+        try (ObjectOutputStream out = new ObjectOutputStream(
+            fs.create(new Path(dir, "model.ser"), true))) {
+          out.writeObject(model.trainableModel());
+        }
+        float[][] values = model.paramValues();
+        try (DataOutputStream out = fs.create(new Path(dir, "params.bin"), true)) {
+          out.writeInt(values.length);
+          for (float[] v : values) {
+            out.writeInt(v.length);
+            for (float f : v) {
+              out.writeFloat(f);
+            }
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not save the model to " + path, e);
+      }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static String encode(ParamPair<?> pair) {
+      return ((Param) pair.param()).jsonEncode(pair.value());
+    }
+  }
+
+  static final class Reader extends MLReader<PSTrainerModel> {
+    @Override
+    public PSTrainerModel load(String path) {
+      Configuration hadoop = sparkSession().sparkContext().hadoopConfiguration();
+      try {
+        Path dir = new Path(path);
+        FileSystem fs = dir.getFileSystem(hadoop);
+        JsonNode meta;
+        try (var in = fs.open(new Path(dir, "metadata.json"))) {
+          meta = JSON.readTree(in);
+        }
+        int version = meta.path("formatVersion").asInt(-1);
+        if (version != FORMAT_VERSION) {
+          throw new IllegalArgumentException("model at " + path + " has format version "
+              + version + "; this spark-ps reads version " + FORMAT_VERSION);
+        }
+        TrainableModel trainable;
+        try (ObjectInputStream in = new ObjectInputStream(fs.open(new Path(dir, "model.ser")))) {
+          trainable = (TrainableModel) in.readObject();
+        } catch (ClassNotFoundException e) {
+          throw new IllegalArgumentException("model at " + path + " needs class "
+              + e.getMessage() + " on the classpath", e);
+        }
+        float[][] values;
+        try (DataInputStream in = fs.open(new Path(dir, "params.bin"))) {
+          values = new float[in.readInt()][];
+          for (int p = 0; p < values.length; p++) {
+            values[p] = new float[in.readInt()];
+            for (int i = 0; i < values[p].length; i++) {
+              values[p][i] = in.readFloat();
+            }
+          }
+        }
+        PSTrainerModel model = new PSTrainerModel(meta.path("uid").asText(), trainable,
+            meta.path("numFeatures").asInt(), values, null);
+        for (Iterator<Map.Entry<String, JsonNode>> it = meta.path("params").fields();
+            it.hasNext(); ) {
+          Map.Entry<String, JsonNode> kv = it.next();
+          Param<Object> p = model.getParam(kv.getKey());
+          model.set(p, p.jsonDecode(kv.getValue().asText()));
+        }
+        return model;
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not load a model from " + path, e);
+      }
+    }
+  }
+}
