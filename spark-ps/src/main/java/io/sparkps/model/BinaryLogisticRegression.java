@@ -117,6 +117,20 @@ public final class BinaryLogisticRegression implements TrainableModel {
   }
 
   @Override
+  public Task task() {
+    return Task.BINARY_CLASSIFICATION;
+  }
+
+  /**
+   * Accepts exactly 0 and 1. {@link #gradient} is more lenient (above 0.5 is positive), but a data
+   * set with other labels was most likely meant for a different model.
+   */
+  @Override
+  public String checkLabel(double label) {
+    return Labels.checkBinary(label);
+  }
+
+  @Override
   public String toString() {
     return "BinaryLogisticRegression";
   }

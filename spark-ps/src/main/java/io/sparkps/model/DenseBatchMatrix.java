@@ -7,8 +7,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A batch's features as a dense row-major {@code rows x cols} float ND4J matrix, over either all
  * {@code numFeatures} features or only the distinct features the batch touches (see {@link
- * CompressedColumns}). Column-indexed params are gathered into the matrix's columns with {@link
- * #gather} and gradients scattered back with {@link #scatter}, so models never see which layout
+ * CompressedColumns}). Params indexed by feature (vectors, or matrices with one row per feature)
+ * are gathered for the matrix's columns with {@link #gather} or {@link #gatherRows}, and gradients
+ * scattered back with {@link #scatter} or {@link #scatterRows}, so models never see which layout
  * was chosen.
  */
 final class DenseBatchMatrix {
@@ -81,16 +82,25 @@ final class DenseBatchMatrix {
 
   /** The entries of a per-feature param for this matrix's columns, as a {@code cols x 1} vector. */
   INDArray gather(float[] perFeature) {
+    return gatherRows(perFeature, 1);
+  }
+
+  /**
+   * The rows of a feature-major param ({@code numFeatures x width}, row-major: one row of {@code
+   * width} values per feature) for this matrix's columns, as a {@code cols x width} matrix, so
+   * that {@code matrix().mmul(gatherRows(param, width))} multiplies by the whole param.
+   */
+  INDArray gatherRows(float[] perFeature, int width) {
     float[] local;
     if (columns == null) {
       local = perFeature;
     } else {
-      local = new float[cols];
+      local = new float[cols * width];
       for (int c = 0; c < cols; c++) {
-        local[c] = perFeature[columns[c]];
+        System.arraycopy(perFeature, columns[c] * width, local, c * width, width);
       }
     }
-    return Nd4j.create(local, new long[] {cols, 1}, 'c');
+    return Nd4j.create(local, new long[] {cols, width}, 'c');
   }
 
   /**
@@ -98,13 +108,22 @@ final class DenseBatchMatrix {
    * the batch get exactly 0.
    */
   void scatter(float[] perColumn, float[] perFeature) {
+    scatterRows(perColumn, perFeature, 1);
+  }
+
+  /**
+   * Writes a {@code cols x width} row-major result into a {@code numFeatures x width} row-major
+   * array, the inverse of {@link #gatherRows}, overwriting all of it: the rows of features outside
+   * the batch get exactly 0.
+   */
+  void scatterRows(float[] perColumn, float[] perFeature, int width) {
     if (columns == null) {
-      System.arraycopy(perColumn, 0, perFeature, 0, cols);
+      System.arraycopy(perColumn, 0, perFeature, 0, cols * width);
       return;
     }
     Arrays.fill(perFeature, 0f);
     for (int c = 0; c < cols; c++) {
-      perFeature[columns[c]] = perColumn[c];
+      System.arraycopy(perColumn, c * width, perFeature, columns[c] * width, width);
     }
   }
 }

@@ -46,4 +46,38 @@ public interface TrainableModel extends Serializable {
    * probabilities, for a regression the predicted value.
    */
   float[] predict(Batch batch, float[][] params);
+
+  /** What a model predicts, which decides the labels it accepts and how it is evaluated. */
+  enum Task {
+    /** Labels 0 and 1; {@link #predict} returns {@code P(y = 1)}. */
+    BINARY_CLASSIFICATION,
+    /**
+     * Labels are class indices {@code 0 .. numOutputs() - 1}; {@link #predict} returns the
+     * probability of each class.
+     */
+    MULTICLASS_CLASSIFICATION,
+    /** Any finite label; {@link #predict} returns the predicted value. */
+    REGRESSION
+  }
+
+  /** The kind of prediction this model makes; binary classification unless overridden. */
+  default Task task() {
+    return Task.BINARY_CLASSIFICATION;
+  }
+
+  /**
+   * Whether {@code label} is a valid label for this model, so that callers can reject a bad data
+   * set before training on it. The default follows {@link #task()}: 0 or 1 for binary
+   * classification, an integer in {@code [0, numOutputs())} for multi-class classification, any
+   * finite value for regression.
+   *
+   * @return null when the label is valid, otherwise a short reason naming the label
+   */
+  default String checkLabel(double label) {
+    return switch (task()) {
+      case BINARY_CLASSIFICATION -> Labels.checkBinary(label);
+      case MULTICLASS_CLASSIFICATION -> Labels.checkClassIndex(label, numOutputs());
+      case REGRESSION -> Labels.checkFinite(label);
+    };
+  }
 }

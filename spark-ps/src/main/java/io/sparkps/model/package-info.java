@@ -1,7 +1,29 @@
 /**
  * Models that spark-ps trains: the {@link io.sparkps.model.TrainableModel} SPI, the {@link
- * io.sparkps.model.Batch} of examples it computes on, and ready-made models such as {@link
- * io.sparkps.model.BinaryLogisticRegression}.
+ * io.sparkps.model.Batch} of examples it computes on, and ready-made models.
+ *
+ * <h2>Built-in models</h2>
+ *
+ * <table>
+ *   <caption>Built-in models, their task and params</caption>
+ *   <tr><th>Model</th><th>{@code task()}</th><th>Params ({@code rows x cols})</th>
+ *       <th>{@code predict} per row</th></tr>
+ *   <tr><td>{@link io.sparkps.model.BinaryLogisticRegression}</td><td>binary</td>
+ *       <td>{@code weights} numFeatures x 1, {@code bias} 1 x 1</td><td>P(y = 1)</td></tr>
+ *   <tr><td>{@link io.sparkps.model.MultinomialLogisticRegression}{@code (K)}</td>
+ *       <td>multi-class</td><td>{@code weights} numFeatures x K, {@code bias} K x 1</td>
+ *       <td>K class probabilities</td></tr>
+ *   <tr><td>{@link io.sparkps.model.LinearRegression}</td><td>regression</td>
+ *       <td>{@code weights} numFeatures x 1, {@code bias} 1 x 1</td><td>yhat</td></tr>
+ *   <tr><td>{@link io.sparkps.model.MlpClassifier}{@code (hidden, K)}</td><td>multi-class</td>
+ *       <td>{@code w<i>} in x out and {@code b<i>} out x 1 per layer</td>
+ *       <td>K class probabilities</td></tr>
+ * </table>
+ *
+ * <p>All of them compute a batch as a dense ND4J float matrix, over only the features the batch
+ * touches when it is sparse, so a step costs in proportion to the batch, not to {@code
+ * numFeatures}. Matrices indexed by feature (the weights, and the MLP's first layer) are stored
+ * one row per feature, so the values for one feature are contiguous.
  *
  * <h2>The SPI</h2>
  *
@@ -19,16 +41,24 @@
  *       and apply the learning rate, so a model that added its own penalty would regularise
  *       twice; and a mean (not a sum) keeps the step size independent of the batch size.
  *   <li><b>Batches are sparse rows.</b> A {@link io.sparkps.model.Batch} is CSR: a model can
- *       loop over the stored values directly, or build a dense ND4J matrix as {@code
- *       BinaryLogisticRegression} does.
+ *       loop over the stored values directly, or build a dense ND4J matrix as the built-in
+ *       models do.
+ *   <li><b>The task says which labels fit.</b> {@code task()} (binary classification unless
+ *       overridden) decides what {@code checkLabel} accepts: 0 or 1, a class index below {@code
+ *       numOutputs()}, or any finite value; callers check a data set with it before training.
  * </ul>
  *
  * <h2>Writing a model</h2>
  *
- * <p>Linear regression on half the squared error, with plain loops over the sparse rows:
+ * <p>Linear regression on half the squared error, with plain loops over the sparse rows (the
+ * built-in {@code LinearRegression} computes the same through ND4J):
  *
  * <pre>{@code
- * public final class LinearRegression implements TrainableModel {
+ * public final class LoopLinearRegression implements TrainableModel {
+ *   public Task task() {
+ *     return Task.REGRESSION; // the default, binary classification, would refuse most labels
+ *   }
+ *
  *   public List<ParamSpec> params(int numFeatures) {
  *     return List.of(ParamSpec.vector("weights", numFeatures), ParamSpec.vector("bias", 1));
  *   }
@@ -76,6 +106,6 @@
  * }</pre>
  *
  * <p>Check a new model's gradient against finite differences of its loss before training it
- * on a cluster; {@code BinaryLogisticRegressionTest} shows how.
+ * on a cluster; {@code GradientCheck} in the tests of this package shows how.
  */
 package io.sparkps.model;

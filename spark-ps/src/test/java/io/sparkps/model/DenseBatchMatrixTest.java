@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 class DenseBatchMatrixTest {
 
@@ -72,5 +73,44 @@ class DenseBatchMatrixTest {
     DenseBatchMatrix x = DenseBatchMatrix.of(batch);
     assertFalse(x.compressed());
     assertArrayEquals(new float[] {1, 0, 5}, x.matrix().toFloatVector());
+  }
+
+  @Test
+  void wholeRowsOfAFeatureMajorMatrixAreGatheredAndScatteredBack() {
+    Batch batch =
+        TestBatches.sparse(100, new int[][] {{42, 7}}, new float[][] {{1, 2}}, new float[1]);
+    DenseBatchMatrix x = DenseBatchMatrix.of(batch);
+    assertTrue(x.compressed());
+    // A 100 x 3 param whose row f is (f, f + 0.25, f + 0.5).
+    float[] param = new float[300];
+    for (int f = 0; f < 100; f++) {
+      param[3 * f] = f;
+      param[3 * f + 1] = f + 0.25f;
+      param[3 * f + 2] = f + 0.5f;
+    }
+    INDArray rows = x.gatherRows(param, 3);
+    assertArrayEquals(new long[] {2, 3}, rows.shape());
+    assertArrayEquals(
+        new float[] {7, 7.25f, 7.5f, 42, 42.25f, 42.5f}, rows.dup('c').data().asFloat());
+
+    float[] gradient = new float[300];
+    Arrays.fill(gradient, Float.NaN);
+    x.scatterRows(new float[] {1, 2, 3, 4, 5, 6}, gradient, 3);
+    float[] expected = new float[300];
+    System.arraycopy(new float[] {1, 2, 3}, 0, expected, 21, 3);
+    System.arraycopy(new float[] {4, 5, 6}, 0, expected, 126, 3);
+    assertArrayEquals(expected, gradient);
+  }
+
+  @Test
+  void uncompressedRowsAreTheWholeParam() {
+    Batch batch = TestBatches.dense(new float[][] {{1, 2}}, new float[1]);
+    DenseBatchMatrix x = DenseBatchMatrix.of(batch);
+    assertFalse(x.compressed());
+    float[] param = {1, 2, 3, 4};
+    assertArrayEquals(new float[] {1, 2, 3, 4}, x.gatherRows(param, 2).dup('c').data().asFloat());
+    float[] gradient = new float[4];
+    x.scatterRows(new float[] {5, 6, 7, 8}, gradient, 2);
+    assertArrayEquals(new float[] {5, 6, 7, 8}, gradient);
   }
 }

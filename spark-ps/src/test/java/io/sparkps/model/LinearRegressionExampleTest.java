@@ -2,6 +2,7 @@ package io.sparkps.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.sparkps.param.ParamSpec;
 import java.util.Arrays;
@@ -13,7 +14,11 @@ import org.junit.jupiter.api.Test;
 class LinearRegressionExampleTest {
 
   // Same code as the example in package-info.java; keep the two in sync.
-  static final class LinearRegression implements TrainableModel {
+  static final class LoopLinearRegression implements TrainableModel {
+    public Task task() {
+      return Task.REGRESSION; // the default, binary classification, would refuse most labels
+    }
+
     public List<ParamSpec> params(int numFeatures) {
       return List.of(ParamSpec.vector("weights", numFeatures), ParamSpec.vector("bias", 1));
     }
@@ -64,7 +69,7 @@ class LinearRegressionExampleTest {
     // y = 2 x - 1 on x = 0, 1, 2, 3.
     Batch batch =
         TestBatches.dense(new float[][] {{0}, {1}, {2}, {3}}, new float[] {-1, 1, 3, 5});
-    LinearRegression model = new LinearRegression();
+    LoopLinearRegression model = new LoopLinearRegression();
     float[][] params = model.initialValues(1, new Random(0));
     float[][] gradients = {new float[1], new float[1]};
     for (int step = 0; step < 2000; step++) {
@@ -75,5 +80,31 @@ class LinearRegressionExampleTest {
     assertEquals(2f, params[0][0], 1e-3f);
     assertEquals(-1f, params[1][0], 1e-3f);
     assertArrayEquals(new float[] {-1, 1, 3, 5}, model.predict(batch, params), 1e-3f);
+  }
+
+  @Test
+  void agreesWithTheBuiltInLinearRegression() {
+    Random random = new Random(3);
+    Batch batch =
+        TestBatches.withLabels(
+            TestBatches.randomSparse(random, 30, 100, 4), TestBatches.randomFloats(random, 30, 5));
+    float[][] params = {TestBatches.randomFloats(random, 100, 1), {0.7f}};
+    TrainableModel loops = new LoopLinearRegression();
+    TrainableModel builtIn = new LinearRegression();
+    float[][] loopGradients = {new float[100], new float[1]};
+    float[][] builtInGradients = {new float[100], new float[1]};
+    assertEquals(
+        builtIn.gradient(batch, params, builtInGradients),
+        loops.gradient(batch, params, loopGradients),
+        1e-5);
+    assertArrayEquals(builtInGradients[0], loopGradients[0], 1e-5f);
+    assertArrayEquals(builtInGradients[1], loopGradients[1], 1e-5f);
+    assertArrayEquals(builtIn.predict(batch, params), loops.predict(batch, params), 1e-5f);
+  }
+
+  @Test
+  void theDefaultCheckLabelFollowsTheTask() {
+    assertNull(new LoopLinearRegression().checkLabel(-2.5));
+    assertEquals("label NaN is not finite", new LoopLinearRegression().checkLabel(Double.NaN));
   }
 }

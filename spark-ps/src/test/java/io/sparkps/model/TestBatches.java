@@ -49,6 +49,55 @@ final class TestBatches {
     return sparse(numFeatures, indices, values, labels);
   }
 
+  /** The same rows as {@code batch} with other labels. */
+  static Batch withLabels(Batch batch, float[] labels) {
+    return new Batch(
+        batch.numFeatures(), batch.rowStart(), batch.indices(), batch.values(), labels);
+  }
+
+  /** {@code rows} labels drawn uniformly from the classes {@code 0 .. numClasses - 1}. */
+  static float[] randomClasses(Random random, int rows, int numClasses) {
+    float[] labels = new float[rows];
+    for (int r = 0; r < rows; r++) {
+      labels[r] = random.nextInt(numClasses);
+    }
+    return labels;
+  }
+
+  /**
+   * Takes {@code steps} steps of full-batch gradient descent with learning rate {@code rate},
+   * updating {@code params} in place.
+   */
+  static void descend(TrainableModel model, Batch batch, float[][] params, float rate, int steps) {
+    float[][] gradients = new float[params.length][];
+    for (int p = 0; p < params.length; p++) {
+      gradients[p] = new float[params[p].length];
+    }
+    for (int step = 0; step < steps; step++) {
+      model.gradient(batch, params, gradients);
+      for (int p = 0; p < params.length; p++) {
+        for (int i = 0; i < params[p].length; i++) {
+          params[p][i] -= rate * gradients[p][i];
+        }
+      }
+    }
+  }
+
+  /** Fraction of rows whose most probable class, in {@code probabilities}, is their label. */
+  static double accuracy(float[] probabilities, float[] labels, int numClasses) {
+    int correct = 0;
+    for (int r = 0; r < labels.length; r++) {
+      int best = 0;
+      for (int k = 1; k < numClasses; k++) {
+        if (probabilities[r * numClasses + k] > probabilities[r * numClasses + best]) {
+          best = k;
+        }
+      }
+      correct += best == (int) labels[r] ? 1 : 0;
+    }
+    return correct / (double) labels.length;
+  }
+
   /** Uniform random floats in {@code [-scale, scale)}. */
   static float[] randomFloats(Random random, int length, double scale) {
     float[] out = new float[length];
