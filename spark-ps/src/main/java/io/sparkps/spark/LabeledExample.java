@@ -9,7 +9,8 @@ import org.apache.spark.ml.linalg.Vector;
  * One training example as workers hold it: a label and the non-zero features, compact and free
  * of Spark types so that a partition converts to batches without copies through Spark vectors.
  */
-record LabeledExample(float label, int[] indices, float[] values) implements Serializable {
+record LabeledExample(float label, int size, int[] indices, float[] values)
+    implements Serializable {
 
   /** One more than the largest feature index present, 0 for no features. */
   int width() {
@@ -24,7 +25,7 @@ record LabeledExample(float label, int[] indices, float[] values) implements Ser
       for (int i = 0; i < vals.length; i++) {
         f[i] = (float) vals[i];
       }
-      return new LabeledExample((float) label, idx.clone(), f);
+      return new LabeledExample((float) label, s.size(), idx.clone(), f);
     }
     double[] vals = ((DenseVector) features).values();
     int[] idx = new int[vals.length];
@@ -33,6 +34,6 @@ record LabeledExample(float label, int[] indices, float[] values) implements Ser
       idx[i] = i;
       f[i] = (float) vals[i];
     }
-    return new LabeledExample((float) label, idx, f);
+    return new LabeledExample((float) label, vals.length, idx, f);
   }
 }

@@ -63,7 +63,10 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   private final IntParam syncFreq;
   private final org.apache.spark.ml.param.BooleanParam shuffle;
   private final org.apache.spark.ml.param.BooleanParam localAggregation;
-  private TrainableModel model = new BinaryLogisticRegression();
+  private final Param<String> modelType;
+  private final org.apache.spark.ml.param.IntArrayParam hiddenLayers;
+  private final IntParam numClasses;
+  private TrainableModel model;
 
   public PSTrainer() {
     this(Identifiable$.MODULE$.randomUID("psTrainer"));
@@ -104,6 +107,13 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
         + "master server group (several server groups only)", ParamValidators.gtEq(1));
     shuffle = new org.apache.spark.ml.param.BooleanParam(this, "shuffle",
         "shuffle each worker's examples every epoch");
+    modelType = new Param<>(this, "modelType", "built-in model: logistic (binary), "
+        + "multinomial (softmax), linear (regression), mlp (classifier); ignored after "
+        + "setModel");
+    hiddenLayers = new org.apache.spark.ml.param.IntArrayParam(this, "hiddenLayers",
+        "widths of the MLP's hidden layers");
+    numClasses = new IntParam(this, "numClasses", "classes of a multinomial or mlp model; 0 "
+        + "takes the largest label + 1", ParamValidators.gtEq(0));
     localAggregation = new org.apache.spark.ml.param.BooleanParam(this, "localAggregation",
         "sum the gradients of a group's workers in one executor JVM before sending them (the "
             + "stub)");
@@ -127,6 +137,9 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
     setDefault(syncFreq, 1);
     setDefault(shuffle, true);
     setDefault(localAggregation, true);
+    setDefault(modelType, "logistic");
+    setDefault(hiddenLayers, new int[] {64});
+    setDefault(numClasses, 0);
   }
 
   @Override public String uid() { return uid; }
@@ -151,6 +164,9 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   public IntParam syncFreq() { return syncFreq; }
   public org.apache.spark.ml.param.BooleanParam shuffle() { return shuffle; }
   public org.apache.spark.ml.param.BooleanParam localAggregation() { return localAggregation; }
+  public Param<String> modelType() { return modelType; }
+  public org.apache.spark.ml.param.IntArrayParam hiddenLayers() { return hiddenLayers; }
+  public IntParam numClasses() { return numClasses; }
 
   public String getFeaturesCol() { return $(featuresCol); }
   public String getLabelCol() { return $(labelCol); }
@@ -172,9 +188,44 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   public int getSyncFreq() { return (Integer) $(syncFreq); }
   public boolean getShuffle() { return (Boolean) $(shuffle); }
   public boolean getLocalAggregation() { return (Boolean) $(localAggregation); }
+  public String getModelType() { return $(modelType); }
+  public int[] getHiddenLayers() { return $(hiddenLayers); }
+  public int getNumClasses() { return (Integer) $(numClasses); }
 
-  /** The model to train; binary logistic regression by default. */
+  /** The model set with {@link #setModel}, or null when a built-in modelType is used. */
   public TrainableModel getModel() { return model; }
+
+  /**
+   * The model to train: the one set with {@link #setModel}, else the built-in {@code
+   * modelType}, with {@code inferredClasses} classes unless numClasses says otherwise.
+   *
+   * @throws InvalidConfigException naming modelType, hiddenLayers or numClasses
+   */
+  public TrainableModel modelFor(int inferredClasses) {
+    if (model != null) {
+      return model;
+    }
+    int classes = getNumClasses() > 0 ? getNumClasses() : Math.max(2, inferredClasses);
+    try {
+      switch (getModelType().trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "logistic":
+          return new BinaryLogisticRegression();
+        case "multinomial":
+          return new io.sparkps.model.MultinomialLogisticRegression(classes);
+        case "linear":
+          return new io.sparkps.model.LinearRegression();
+        case "mlp":
+          return new io.sparkps.model.MlpClassifier(getHiddenLayers(), classes);
+        default:
+          throw new InvalidConfigException("modelType", "modelType=" + getModelType()
+              + " is not a built-in model; use logistic, multinomial, linear or mlp, or "
+              + "setModel(...)");
+      }
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException("hiddenLayers", e.getMessage() + " (hiddenLayers="
+          + java.util.Arrays.toString(getHiddenLayers()) + ", numClasses=" + classes + ")", e);
+    }
+  }
 
   public PSTrainer setFeaturesCol(String v) { set(featuresCol, v); return this; }
   public PSTrainer setLabelCol(String v) { set(labelCol, v); return this; }
@@ -196,6 +247,9 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   public PSTrainer setSyncFreq(int v) { set(syncFreq, v); return this; }
   public PSTrainer setShuffle(boolean v) { set(shuffle, v); return this; }
   public PSTrainer setLocalAggregation(boolean v) { set(localAggregation, v); return this; }
+  public PSTrainer setModelType(String v) { set(modelType, v); return this; }
+  public PSTrainer setHiddenLayers(int... v) { set(hiddenLayers, v); return this; }
+  public PSTrainer setNumClasses(int v) { set(numClasses, v); return this; }
 
   /** Trains {@code model}, a user-defined implementation of the model SPI. */
   public PSTrainer setModel(TrainableModel model) {
@@ -264,13 +318,15 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   @Override
   public PSTrainerModel fit(Dataset<?> dataset) {
     transformSchema(dataset.schema());
+    modelFor(2);  // a bad modelType fails here, before any data is read
     return new TrainingRun(this, dataset).run();
   }
 
   @Override
   public StructType transformSchema(StructType schema) {
+    boolean regression = modelFor(2).task() == TrainableModel.Task.REGRESSION;
     return SchemaChecks.outputSchema(schema, getFeaturesCol(), getLabelCol(), getPredictionCol(),
-        getProbabilityCol(), getRawPredictionCol(), true);
+        regression ? "" : getProbabilityCol(), regression ? "" : getRawPredictionCol(), true);
   }
 
   @Override

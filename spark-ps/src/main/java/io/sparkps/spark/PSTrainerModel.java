@@ -115,8 +115,26 @@ public class PSTrainerModel extends Model<PSTrainerModel> implements MLWritable 
       throw new IllegalArgumentException("features have size " + features.size()
           + ", the model was trained on " + numFeatures);
     }
-    LabeledExample e = LabeledExample.of(0, features);
-    return model.predict(BatchBuilder.single(e.indices(), e.values(), numFeatures), params)[0];
+    return predictRaw(features)[0];
+  }
+
+  /** The model's outputs for one feature vector: see {@link TrainableModel#predict}. */
+  public double[] predictRaw(Vector features) {
+    if (features.size() != numFeatures) {
+      throw new IllegalArgumentException("features have size " + features.size()
+          + ", the model was trained on " + numFeatures);
+    }
+    return outputs(model, params, numFeatures, features);
+  }
+
+  private static double[] outputs(TrainableModel m, float[][] p, int d, Vector v) {
+    LabeledExample e = LabeledExample.of(0, v);
+    float[] out = m.predict(BatchBuilder.single(e.indices(), e.values(), d), p);
+    double[] result = new double[out.length];
+    for (int i = 0; i < out.length; i++) {
+      result[i] = out[i];
+    }
+    return result;
   }
 
   @Override
@@ -125,36 +143,55 @@ public class PSTrainerModel extends Model<PSTrainerModel> implements MLWritable 
     TrainableModel m = model;
     float[][] p = params;
     int d = numFeatures;
-    UserDefinedFunction probability = functions.udf((UDF1<Vector, Double>) v -> {
-      LabeledExample e = LabeledExample.of(0, v);
-      return (double) m.predict(BatchBuilder.single(e.indices(), e.values(), d), p)[0];
-    }, DataTypes.DoubleType);
-    UserDefinedFunction toProbability = functions.udf(
-        (UDF1<Double, Vector>) q -> Vectors.dense(1 - q, q), SQLDataTypes.VectorType());
-    UserDefinedFunction toRaw = functions.udf((UDF1<Double, Vector>) q -> {
-      double margin = Math.log(q) - Math.log1p(-q);
-      return Vectors.dense(-margin, margin);
+    TrainableModel.Task task = m.task();
+    UserDefinedFunction predict = functions.udf(
+        (UDF1<Vector, Vector>) v -> Vectors.dense(outputs(m, p, d, v)),
+        SQLDataTypes.VectorType());
+    String tmp = "__sparkps_out_" + uid.replace('-', '_');
+    Dataset<Row> out = dataset.withColumn(tmp, predict.apply(new Column($(featuresCol))));
+    Column o = new Column(tmp);
+    if (task == TrainableModel.Task.REGRESSION) {
+      UserDefinedFunction first = functions.udf((UDF1<Vector, Double>) v -> v.apply(0),
+          DataTypes.DoubleType);
+      if (!$(predictionCol).isEmpty()) {
+        out = out.withColumn($(predictionCol), first.apply(o));
+      }
+      return out.drop(tmp);
+    }
+    boolean binary = task == TrainableModel.Task.BINARY_CLASSIFICATION;
+    UserDefinedFunction toProbability = functions.udf((UDF1<Vector, Vector>) v -> binary
+        ? Vectors.dense(1 - v.apply(0), v.apply(0)) : v, SQLDataTypes.VectorType());
+    UserDefinedFunction toRaw = functions.udf((UDF1<Vector, Vector>) v -> {
+      if (binary) {
+        double q = v.apply(0);
+        double margin = Math.log(q) - Math.log1p(-q);
+        return Vectors.dense(-margin, margin);
+      }
+      double[] logs = new double[v.size()];
+      for (int i = 0; i < logs.length; i++) {
+        logs[i] = Math.log(v.apply(i));
+      }
+      return Vectors.dense(logs);
     }, SQLDataTypes.VectorType());
-    String tmp = "__sparkps_p_" + uid.replace('-', '_');
-    Dataset<Row> out = dataset.withColumn(tmp, probability.apply(new Column($(featuresCol))));
-    Column q = new Column(tmp);
+    UserDefinedFunction toLabel = functions.udf((UDF1<Vector, Double>) v -> binary
+        ? (v.apply(0) > 0.5 ? 1.0 : 0.0) : (double) v.argmax(), DataTypes.DoubleType);
     if (!$(rawPredictionCol).isEmpty()) {
-      out = out.withColumn($(rawPredictionCol), toRaw.apply(q));
+      out = out.withColumn($(rawPredictionCol), toRaw.apply(o));
     }
     if (!$(probabilityCol).isEmpty()) {
-      out = out.withColumn($(probabilityCol), toProbability.apply(q));
+      out = out.withColumn($(probabilityCol), toProbability.apply(o));
     }
     if (!$(predictionCol).isEmpty()) {
-      out = out.withColumn($(predictionCol),
-          functions.when(q.gt(0.5), 1.0).otherwise(0.0));
+      out = out.withColumn($(predictionCol), toLabel.apply(o));
     }
     return out.drop(tmp);
   }
 
   @Override
   public StructType transformSchema(StructType schema) {
+    boolean regression = model.task() == TrainableModel.Task.REGRESSION;
     return SchemaChecks.outputSchema(schema, $(featuresCol), "", $(predictionCol),
-        $(probabilityCol), $(rawPredictionCol), false);
+        regression ? "" : $(probabilityCol), regression ? "" : $(rawPredictionCol), false);
   }
 
   @Override

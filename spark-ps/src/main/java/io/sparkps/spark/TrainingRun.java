@@ -57,29 +57,37 @@ final class TrainingRun {
     OptimizerConfig optimizer = trainer.optimizerConfig();
     checkSlots(topology);
 
-    TrainableModel model = trainer.getModel();
 
     JavaRDD<LabeledExample> examples = prepare(topology.totalWorkers());
     try {
       List<PartitionStats> stats = examples.mapPartitionsWithIndex((idx, it) -> {
         long count = 0;
-        long bad = 0;
+        long fractional = 0;
+        long nonFinite = 0;
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         int width = 0;
         while (it.hasNext()) {
           LabeledExample e = it.next();
           count++;
-          min = Math.min(min, e.label());
-          max = Math.max(max, e.label());
-          if (e.label() != 0f && e.label() != 1f) {
-            bad++;
+          float y = e.label();
+          if (!Float.isFinite(y)) {
+            nonFinite++;
+            continue;
           }
-          width = Math.max(width, e.width());
+          min = Math.min(min, y);
+          max = Math.max(max, y);
+          if (y != Math.rint(y)) {
+            fractional++;
+          }
+          width = Math.max(width, e.size());
         }
-        return List.of(new PartitionStats(idx, count, min, max, bad, width)).iterator();
+        return List.of(new PartitionStats(idx, count, min, max, fractional, nonFinite, width))
+            .iterator();
       }, true).collect();
       int numFeatures = checkData(stats);
+      TrainableModel model = trainer.modelFor(numClasses(stats));
+      checkLabels(model, stats);
       return train(conf, framework, topology, optimizer, model, examples, stats, numFeatures);
     } finally {
       examples.unpersist(false);
@@ -230,24 +238,55 @@ final class TrainingRun {
     }
   }
 
-  private int checkData(List<PartitionStats> stats) {
+  private static int checkData(List<PartitionStats> stats) {
     long count = 0;
     int width = 0;
     for (PartitionStats s : stats) {
       count += s.count();
-      width = Math.max(width, s.maxFeatures());
-      if (s.nonIntegerLabels() > 0) {
-        throw new InvalidConfigException("labelCol", "labelCol=" + trainer.getLabelCol()
-            + ": binary logistic regression needs labels 0 or 1; found labels in ["
-            + s.minLabel() + ", " + s.maxLabel() + "] (map them first, e.g. "
-            + "when(col(\"label\") > 0, 1.0).otherwise(0.0))");
-      }
+      width = Math.max(width, s.numFeatures());
     }
     if (count == 0) {
       throw new InvalidConfigException("dataset", "the training data set is empty");
     }
     return width;
   }
+
+  /** One more than the largest label: the class count for classifiers. */
+  private static int numClasses(List<PartitionStats> stats) {
+    double max = 0;
+    for (PartitionStats s : stats) {
+      if (s.count() > 0) {
+        max = Math.max(max, s.maxLabel());
+      }
+    }
+    return (int) Math.min(Integer.MAX_VALUE - 1, Math.max(0, max)) + 1;
+  }
+
+  private void checkLabels(TrainableModel model, List<PartitionStats> stats) {
+    for (PartitionStats s : stats) {
+      String problem = null;
+      if (s.nonFiniteLabels() > 0) {
+        problem = s.nonFiniteLabels() + " labels are NaN or infinite";
+      } else if (s.count() > 0) {
+        problem = model.checkLabel(s.minLabel());
+        if (problem == null) {
+          problem = model.checkLabel(s.maxLabel());
+        }
+        if (problem == null && s.nonIntegerLabels() > 0
+            && model.task() != TrainableModel.Task.REGRESSION) {
+          problem = s.nonIntegerLabels() + " labels are not whole numbers";
+        }
+      }
+      if (problem != null) {
+        throw new InvalidConfigException("labelCol", "labelCol=" + trainer.getLabelCol()
+            + ": " + problem + " (labels range over [" + s.minLabel() + ", " + s.maxLabel()
+            + "]) for " + model + "; binary classifiers need 0/1 labels (e.g. "
+            + "when(col(\"label\") > 0, 1.0).otherwise(0.0)), multi-class ones class indices "
+            + "0..K-1 (StringIndexer)");
+      }
+    }
+  }
+
 
   private TrainingSummary summarize(String framework, ClusterConfig topology,
       List<WorkerResult> done, double seconds, double divergence, long[] counters) {
