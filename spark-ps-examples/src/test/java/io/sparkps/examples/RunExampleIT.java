@@ -67,4 +67,14 @@ class RunExampleIT {
     assertTrue(number(json, "examples_per_second") > 0, json);
     assertTrue(number(json, "test_auc") >= 0.89, json);
   }
+
+  @org.junit.jupiter.api.Test
+  void mlpOnTheMnistSplitReachesNinetyFourPercent() throws Exception {
+    Path dir = Files.createTempDirectory("run-example-");
+    String json = run(dir, "MnistMlpExample", "--epochs", "10");
+    System.out.println(json);
+    assertTrue(json.contains("\"example\": \"MnistMlpExample\""), json);
+    assertEquals(8000, (int) number(json, "train_examples"), json);
+    assertTrue(number(json, "test_accuracy") >= 0.94, json);
+  }
 }
