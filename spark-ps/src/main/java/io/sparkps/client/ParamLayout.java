@@ -71,7 +71,8 @@ public final class ParamLayout implements Serializable {
           masterAddress = a.getHostString() + ":" + a.getPort();
         }
         SliceSetup setup = new SliceSetup(topology.nWorkersPerGroup(), g * perServerGroup,
-            perServerGroup, staleness, topology.syncFreq(), masterAddress);
+            perServerGroup, staleness, topology.syncFreq(), masterAddress,
+            slices.params().get(s.param()).cols());
         float[] part = Arrays.copyOfRange(initial[s.param()], (int) s.offset(),
             (int) s.offset() + s.length());
         pending.add(client.create(s, optimizer, setup, part));

@@ -88,6 +88,23 @@ public final class PsClient implements AutoCloseable {
         step, group, shares, examples, gradientSum)).thenApply(Values.class::cast);
   }
 
+  /** Some rows of the slice (strictly increasing, within the slice) at {@code minVersion}. */
+  public CompletableFuture<Values> pullRows(SliceInfo slice, long minVersion, int[] rows) {
+    return server(slice).request(id -> new io.sparkps.transport.GetRows(id, slice.paramId(),
+        slice.sliceId(), minVersion, rows)).thenApply(Values.class::cast);
+  }
+
+  /**
+   * Pushes a sparse gradient share for some rows of the slice (possibly none); completes with
+   * those rows' values after the step.
+   */
+  public CompletableFuture<Values> pushRows(SliceInfo slice, long step, int group, int workerId,
+      int shares, int examples, int[] rows, float[] gradientRows) {
+    return server(slice).request(id -> new io.sparkps.transport.UpdateRows(id, workerId,
+        slice.paramId(), slice.sliceId(), step, group, shares, examples, rows, gradientRows))
+        .thenApply(Values.class::cast);
+  }
+
   /** Creates the slice on its server with initial values. */
   public CompletableFuture<Message> create(SliceInfo slice, OptimizerConfig optimizer,
       SliceSetup setup, float[] values) {

@@ -91,8 +91,26 @@ public final class ParamServer implements RequestHandler {
       apply(slice, u.paramId(), u.sliceId(), slice.update(u, (version, clock, values) ->
           reply.accept(new Values(u.requestId(), u.paramId(), u.sliceId(), version, clock,
               values))));
+    } else if (message instanceof io.sparkps.transport.UpdateRows u) {
+      SliceState slice = slice(u.paramId(), u.sliceId());
+      apply(slice, u.paramId(), u.sliceId(), slice.updateRows(u, new SliceState.Reply() {
+        @Override
+        public int[] rows() {
+          return u.rows();
+        }
+
+        @Override
+        public void values(long version, long clock, float[] values) {
+          reply.accept(new Values(u.requestId(), u.paramId(), u.sliceId(), version, clock,
+              values));
+        }
+      }));
     } else if (message instanceof Get g) {
-      get(g, reply);
+      get(g.requestId(), g.paramId(), g.sliceId(), g.minVersion(), null, reply);
+    } else if (message instanceof io.sparkps.transport.GetRows g) {
+      slice(g.paramId(), g.sliceId()).checkRows(g.rows(), -1, "GET_ROWS of param "
+          + g.paramId() + " slice " + g.sliceId());
+      get(g.requestId(), g.paramId(), g.sliceId(), g.minVersion(), g.rows(), reply);
     } else if (message instanceof Sync s) {
       SliceState.Snapshot now = slice(s.paramId(), s.sliceId()).addDelta(s.delta());
       reply.accept(new Values(s.requestId(), s.paramId(), s.sliceId(), now.version(),
@@ -142,19 +160,29 @@ public final class ParamServer implements RequestHandler {
         });
   }
 
-  private void get(Get g, Consumer<Message> reply) {
-    SliceState slice = slice(g.paramId(), g.sliceId());
-    SliceState.Reply parked = (version, clock, values) -> reply.accept(
-        new Values(g.requestId(), g.paramId(), g.sliceId(), version, clock, values));
-    SliceState.Snapshot now = slice.getOrWait(g.minVersion(), parked);
+  private void get(long requestId, int paramId, int sliceId, long minVersion, int[] rows,
+      Consumer<Message> reply) {
+    SliceState slice = slice(paramId, sliceId);
+    SliceState.Reply parked = new SliceState.Reply() {
+      @Override
+      public int[] rows() {
+        return rows;
+      }
+
+      @Override
+      public void values(long version, long clock, float[] values) {
+        reply.accept(new Values(requestId, paramId, sliceId, version, clock, values));
+      }
+    };
+    SliceState.Snapshot now = slice.getOrWait(minVersion, parked);
     if (now != null) {
       parked.values(now.version(), now.clock(), now.values());
       return;
     }
     timer.schedule(() -> {
       if (slice.cancel(parked)) {
-        reply.accept(new Failure(g.requestId(), true, "param " + g.paramId() + " slice "
-            + g.sliceId() + " did not reach version " + g.minVersion() + " within "
+        reply.accept(new Failure(requestId, true, "param " + paramId + " slice "
+            + sliceId + " did not reach version " + minVersion + " within "
             + waitTimeoutMs + " ms (spark.ps.rpc.timeout); it is at " + slice.version()));
       }
     }, waitTimeoutMs, TimeUnit.MILLISECONDS);

@@ -19,22 +19,30 @@ import java.util.Set;
  * lock the slice; answers and sync sends happen outside the lock, through {@link Effects}.
  */
 final class SliceState {
-  /** Somebody waiting for the slice's values. */
+  /** Somebody waiting for the slice's values: all of them, or some rows. */
   interface Reply {
+    /** The rows (strictly increasing) this reply wants, or null for the whole slice. */
+    default int[] rows() {
+      return null;
+    }
+
     void values(long version, long clock, float[] values);
   }
+
+  /** A reply and the values it gets. */
+  record Answer(Reply reply, float[] values) {}
 
   /** The values at a version. */
   record Snapshot(long version, long clock, float[] values) {}
 
   /** What an update or a sync answer asks the caller to do once the lock is released. */
-  record Effects(List<Reply> replies, Snapshot snapshot, float[] syncDelta,
+  record Effects(List<Answer> answers, long version, long clock, float[] syncDelta,
       List<Runnable> flushed) {
-    static final Effects NONE = new Effects(List.of(), null, null, List.of());
+    static final Effects NONE = new Effects(List.of(), 0, 0, null, List.of());
 
     void answer() {
-      for (Reply r : replies) {
-        r.values(snapshot.version(), snapshot.clock(), snapshot.values());
+      for (Answer a : answers) {
+        a.reply().values(version, clock, a.values());
       }
       flushed.forEach(Runnable::run);
     }
@@ -56,11 +64,20 @@ final class SliceState {
 
   private record Waiter(long minVersion, long minClock, Reply reply) {}
 
+  private static final class SparseAggregate {
+    final Map<Integer, float[]> rows = new HashMap<>();
+    final Set<Integer> workers = new HashSet<>();
+    final List<Reply> replies = new ArrayList<>(2);
+    int shares;
+    long examples;
+  }
+
   private final float[] values;
   private final Optimizer optimizer;
   private final SliceSetup setup;
   private final long[] groupSteps;
   private final Map<StepKey, Aggregate> open = new HashMap<>();
+  private final Map<StepKey, SparseAggregate> openSparse = new HashMap<>();
   private final List<Waiter> waiters = new ArrayList<>();
   private long version;
   private long updatesReceived;
@@ -104,7 +121,7 @@ final class SliceState {
   /** Answers at once if the slice has {@code minVersion}; otherwise parks the reply. */
   synchronized Snapshot getOrWait(long minVersion, Reply reply) {
     if (version >= minVersion) {
-      return new Snapshot(version, clock(), values.clone());
+      return new Snapshot(version, clock(), select(reply.rows(), null));
     }
     waiters.add(new Waiter(minVersion, -1, reply));
     return null;
@@ -156,8 +173,6 @@ final class SliceState {
       }
       agg.shares += u.shares();
       agg.examples += u.examples();
-      long required = setup.staleness() == SliceSetup.UNBOUNDED ? -1
-          : u.step() + 1 - setup.staleness();
       agg.replies.add(reply);
       if (agg.shares < setup.sharesPerStep()) {
         return Effects.NONE;
@@ -168,32 +183,131 @@ final class SliceState {
         sum[i] *= scale;
       }
       optimizer.apply(values, sum);
-      version++;
-      groupSteps[g] = Math.max(groupSteps[g], u.step() + 1);
-      for (Reply r : agg.replies) {
-        waiters.add(new Waiter(-1, required, r));
-      }
-      if (lastSync != null) {
-        updatesSinceSync++;
-      }
-      return release(maybeSync(false));
+      return completeStep(g, u.step(), agg.replies);
     }
   }
 
   /** Collects every waiter the current version and clock satisfy. Holds the lock. */
   private Effects release(float[] syncDelta) {
     long clock = clock();
-    List<Reply> ready = new ArrayList<>();
+    List<Answer> ready = new ArrayList<>();
+    float[][] whole = {null};
     for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
       Waiter w = it.next();
       if (w.minVersion <= version && w.minClock <= clock) {
-        ready.add(w.reply);
+        ready.add(new Answer(w.reply, select(w.reply.rows(), whole)));
         it.remove();
       }
     }
-    Snapshot snap = ready.isEmpty() && syncDelta == null ? null
-        : new Snapshot(version, clock, values.clone());
-    return new Effects(ready, snap, syncDelta, List.of());
+    return new Effects(ready, version, clock, syncDelta, List.of());
+  }
+
+  /**
+   * The values of {@code rows}, or of the whole slice when null (one copy shared through
+   * {@code whole} by all whole-slice answers of one release). Holds the lock.
+   */
+  private float[] select(int[] rows, float[][] whole) {
+    if (rows == null) {
+      if (whole == null) {
+        return values.clone();
+      }
+      if (whole[0] == null) {
+        whole[0] = values.clone();
+      }
+      return whole[0];
+    }
+    int w = setup.rowWidth();
+    float[] out = new float[rows.length * w];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(values, rows[i] * w, out, i * w, w);
+    }
+    return out;
+  }
+
+  /** Checks that rows are strictly increasing row indices of this slice. */
+  void checkRows(int[] rows, int floats, String what) {
+    int w = setup.rowWidth();
+    int numRows = values.length / w;
+    for (int i = 0; i < rows.length; i++) {
+      if (rows[i] < 0 || rows[i] >= numRows || (i > 0 && rows[i] <= rows[i - 1])) {
+        throw new IllegalArgumentException(what + ": rows must be strictly increasing indices "
+            + "in [0, " + numRows + "), got " + rows[i] + " at position " + i);
+      }
+    }
+    if (floats >= 0 && floats != rows.length * w) {
+      throw new IllegalArgumentException(what + " has " + floats + " floats for "
+          + rows.length + " rows of " + w);
+    }
+  }
+
+  /**
+   * A sparse share: like {@link #update}, for some rows only. The step's rows are the union of
+   * its shares' rows; the optimizer updates just those.
+   */
+  Effects updateRows(io.sparkps.transport.UpdateRows u, Reply reply) {
+    checkRows(u.rows(), u.gradientRows().length, "UPDATE_ROWS of param " + u.paramId()
+        + " slice " + u.sliceId());
+    int g = u.group() - setup.firstGroup();
+    if (g < 0 || g >= groupSteps.length) {
+      throw new IllegalArgumentException("UPDATE_ROWS from worker group " + u.group()
+          + ", but this server serves groups " + setup.firstGroup() + ".."
+          + (setup.firstGroup() + groupSteps.length - 1));
+    }
+    int w = setup.rowWidth();
+    synchronized (this) {
+      updatesReceived++;
+      sharesReceived += u.shares();
+      bytesReceived += u.payloadLength();
+      StepKey key = new StepKey(u.group(), u.step());
+      SparseAggregate agg = openSparse.computeIfAbsent(key, k -> new SparseAggregate());
+      agg.replies.add(reply);
+      if (!agg.workers.add(u.workerId())) {
+        duplicatesDropped++;
+        return Effects.NONE;
+      }
+      int[] rows = u.rows();
+      float[] grad = u.gradientRows();
+      for (int i = 0; i < rows.length; i++) {
+        float[] acc = agg.rows.computeIfAbsent(rows[i], r -> new float[w]);
+        for (int j = 0; j < w; j++) {
+          acc[j] += grad[i * w + j];
+        }
+      }
+      agg.shares += u.shares();
+      agg.examples += u.examples();
+      if (agg.shares < setup.sharesPerStep()) {
+        return Effects.NONE;
+      }
+      openSparse.remove(key);
+      int[] union = agg.rows.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+      float[] mean = new float[union.length * w];
+      float scale = agg.examples > 0 ? 1f / agg.examples : 0f;
+      for (int i = 0; i < union.length; i++) {
+        float[] acc = agg.rows.get(union[i]);
+        for (int j = 0; j < w; j++) {
+          mean[i * w + j] = acc[j] * scale;
+        }
+      }
+      if (union.length > 0) {
+        optimizer.applySparse(values, union, mean, w);
+      }
+      return completeStep(g, u.step(), agg.replies);
+    }
+  }
+
+  /** Bumps the version and the group's clock, parks the step's answers. Holds the lock. */
+  private Effects completeStep(int groupIndex, long step, List<Reply> replies) {
+    version++;
+    groupSteps[groupIndex] = Math.max(groupSteps[groupIndex], step + 1);
+    long required = setup.staleness() == SliceSetup.UNBOUNDED ? -1
+        : step + 1 - setup.staleness();
+    for (Reply r : replies) {
+      waiters.add(new Waiter(-1, required, r));
+    }
+    if (lastSync != null) {
+      updatesSinceSync++;
+    }
+    return release(maybeSync(false));
   }
 
   /**
@@ -248,7 +362,7 @@ final class SliceState {
       flushed = new ArrayList<>(flushWaiters);
       flushWaiters.clear();
     }
-    return new Effects(List.of(), null, next, flushed);
+    return new Effects(List.of(), version, clock(), next, flushed);
   }
 
   /**
@@ -262,7 +376,7 @@ final class SliceState {
       flushed = new ArrayList<>(flushWaiters);
       flushWaiters.clear();
     }
-    return new Effects(List.of(), null, null, flushed);
+    return new Effects(List.of(), version, clock(), null, flushed);
   }
 
   /**
@@ -271,11 +385,12 @@ final class SliceState {
    */
   synchronized Effects flush(Runnable done) {
     if (lastSync == null) {
-      return new Effects(List.of(), null, null, List.of(done));
+      return new Effects(List.of(), version, clock(), null, List.of(done));
     }
     flushWaiters.add(done);
     // With nothing in flight, sync now, even an empty change, to take the master's latest.
-    return new Effects(List.of(), null, inFlight.isEmpty() ? maybeSync(true) : null, List.of());
+    return new Effects(List.of(), version, clock(), inFlight.isEmpty() ? maybeSync(true) : null,
+        List.of());
   }
 
   /** The master copy takes a non-master's delta. */

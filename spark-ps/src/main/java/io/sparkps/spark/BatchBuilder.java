@@ -29,6 +29,34 @@ final class BatchBuilder {
     return new Batch(numFeatures, rowStart, indices, values, labels);
   }
 
+  /** The distinct feature indices of a batch, ascending. */
+  static int[] distinctFeatures(Batch batch) {
+    int n = batch.rowStart()[batch.size()];
+    int[] all = java.util.Arrays.copyOf(batch.indices(), n);
+    java.util.Arrays.sort(all);
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+      if (k == 0 || all[i] != all[k - 1]) {
+        all[k++] = all[i];
+      }
+    }
+    return java.util.Arrays.copyOf(all, k);
+  }
+
+  /**
+   * The same batch over only {@code features} (its distinct features, ascending): feature
+   * {@code features[i]} becomes feature {@code i} of a {@code features.length}-wide batch.
+   */
+  static Batch compact(Batch batch, int[] features) {
+    int n = batch.rowStart()[batch.size()];
+    int[] local = new int[n];
+    int[] global = batch.indices();
+    for (int i = 0; i < n; i++) {
+      local[i] = java.util.Arrays.binarySearch(features, global[i]);
+    }
+    return new Batch(features.length, batch.rowStart(), local, batch.values(), batch.labels());
+  }
+
   /** A batch of one example, for prediction. */
   static Batch single(int[] indices, float[] values, int numFeatures) {
     return new Batch(numFeatures, new int[] {0, indices.length}, indices, values, new float[1]);

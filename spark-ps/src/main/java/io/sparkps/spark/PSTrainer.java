@@ -66,6 +66,7 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   private final Param<String> modelType;
   private final org.apache.spark.ml.param.IntArrayParam hiddenLayers;
   private final IntParam numClasses;
+  private final Param<String> pullMode;
   private TrainableModel model;
 
   public PSTrainer() {
@@ -114,6 +115,9 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
         "widths of the MLP's hidden layers");
     numClasses = new IntParam(this, "numClasses", "classes of a multinomial or mlp model; 0 "
         + "takes the largest label + 1", ParamValidators.gtEq(0));
+    pullMode = new Param<>(this, "pullMode", "dense: workers pull and push whole params; "
+        + "sparse: only the rows of the features each mini-batch touches; auto: sparse from "
+        + SPARSE_FROM_FEATURES + " features on");
     localAggregation = new org.apache.spark.ml.param.BooleanParam(this, "localAggregation",
         "sum the gradients of a group's workers in one executor JVM before sending them (the "
             + "stub)");
@@ -138,6 +142,7 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
     setDefault(shuffle, true);
     setDefault(localAggregation, true);
     setDefault(modelType, "logistic");
+    setDefault(pullMode, "auto");
     setDefault(hiddenLayers, new int[] {64});
     setDefault(numClasses, 0);
   }
@@ -165,6 +170,7 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   public org.apache.spark.ml.param.BooleanParam shuffle() { return shuffle; }
   public org.apache.spark.ml.param.BooleanParam localAggregation() { return localAggregation; }
   public Param<String> modelType() { return modelType; }
+  public Param<String> pullMode() { return pullMode; }
   public org.apache.spark.ml.param.IntArrayParam hiddenLayers() { return hiddenLayers; }
   public IntParam numClasses() { return numClasses; }
 
@@ -189,8 +195,35 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   public boolean getShuffle() { return (Boolean) $(shuffle); }
   public boolean getLocalAggregation() { return (Boolean) $(localAggregation); }
   public String getModelType() { return $(modelType); }
+  public String getPullMode() { return $(pullMode); }
   public int[] getHiddenLayers() { return $(hiddenLayers); }
   public int getNumClasses() { return (Integer) $(numClasses); }
+
+  /** Feature count from which {@code pullMode=auto} pulls rows instead of whole params. */
+  public static final int SPARSE_FROM_FEATURES = 100_000;
+
+  /**
+   * Whether workers pull and push only the rows their batches touch.
+   *
+   * @param byFeature per param, whether it has one row per feature
+   */
+  public boolean sparsePulls(int numFeatures, boolean[] byFeature) {
+    boolean any = false;
+    for (boolean b : byFeature) {
+      any |= b;
+    }
+    switch (getPullMode().trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "dense":
+        return false;
+      case "sparse":
+        return any;
+      case "auto":
+        return any && numFeatures >= SPARSE_FROM_FEATURES;
+      default:
+        throw new InvalidConfigException("pullMode", "pullMode=" + getPullMode()
+            + " is not one of auto, dense, sparse");
+    }
+  }
 
   /** The model set with {@link #setModel}, or null when a built-in modelType is used. */
   public TrainableModel getModel() { return model; }
@@ -248,6 +281,7 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   public PSTrainer setShuffle(boolean v) { set(shuffle, v); return this; }
   public PSTrainer setLocalAggregation(boolean v) { set(localAggregation, v); return this; }
   public PSTrainer setModelType(String v) { set(modelType, v); return this; }
+  public PSTrainer setPullMode(String v) { set(pullMode, v); return this; }
   public PSTrainer setHiddenLayers(int... v) { set(hiddenLayers, v); return this; }
   public PSTrainer setNumClasses(int v) { set(numClasses, v); return this; }
 
@@ -318,7 +352,8 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   @Override
   public PSTrainerModel fit(Dataset<?> dataset) {
     transformSchema(dataset.schema());
-    modelFor(2);  // a bad modelType fails here, before any data is read
+    modelFor(2);  // a bad modelType or pullMode fails here, before any data is read
+    sparsePulls(1, new boolean[0]);
     return new TrainingRun(this, dataset).run();
   }
 

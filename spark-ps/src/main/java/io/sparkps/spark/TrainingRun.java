@@ -124,7 +124,8 @@ final class TrainingRun {
     TrainingPlan plan = new TrainingPlan(info, layout, model, topology, optimizer, numFeatures,
         batch, trainer.getMaxEpochs(), stepsPerEpoch, trainer.getSeed(), trainer.getShuffle(),
         conf.get(PsConf.TRANSPORT_IO_THREADS), new SecureRandom().nextLong(),
-        trainer.getLocalAggregation());
+        trainer.getLocalAggregation(), byFeature(model, numFeatures),
+        trainer.sparsePulls(numFeatures, byFeature(model, numFeatures)));
     PsClient driver = cluster == null ? null : cluster.client();
     if (driver != null) {
       layout.createAll(driver, initial, optimizer, info.servers());
@@ -177,6 +178,17 @@ final class TrainingRun {
         layout.dropAll(driver);
       }
     }
+  }
+
+  /** Which params have one row per feature: those whose row count follows numFeatures. */
+  static boolean[] byFeature(TrainableModel model, int numFeatures) {
+    List<io.sparkps.param.ParamSpec> a = model.params(numFeatures);
+    List<io.sparkps.param.ParamSpec> b = model.params(numFeatures + 1);
+    boolean[] out = new boolean[a.size()];
+    for (int p = 0; p < out.length; p++) {
+      out[p] = a.get(p).rows() == numFeatures && b.get(p).rows() == numFeatures + 1;
+    }
+    return out;
   }
 
   /** The SparkConf's settings, then the session's runtime {@code spark.ps.*} settings. */

@@ -3,6 +3,7 @@ package io.sparkps.spark;
 import io.sparkps.client.ClusterInfo;
 import io.sparkps.client.ParamSet;
 import io.sparkps.client.PsClient;
+import io.sparkps.client.SparseParamSet;
 import io.sparkps.client.Stub;
 import io.sparkps.cluster.HostedServer;
 import io.sparkps.model.Batch;
@@ -36,6 +37,9 @@ import scala.runtime.AbstractFunction1;
 final class TrainingTask
     extends AbstractFunction1<Iterator<LabeledExample>, Iterator<WorkerResult>>
     implements Serializable {
+
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(TrainingTask.class);
 
   private final TrainingPlan plan;
   private final float[][] initial;
@@ -121,6 +125,57 @@ final class TrainingTask
       order[i] = i;
     }
     Random random = new Random(plan.seed() * 31 + worker);
+    Step stepper = plan.sparse() ? sparseStepper(client, worker, group)
+        : denseStepper(client, worker, group);
+    double[] epochLoss = new double[plan.epochs()];
+    long examples = 0;
+    long step = 0;
+    long maxLead = 0;
+    try {
+      for (int epoch = 0; epoch < plan.epochs(); epoch++) {
+        if (plan.shuffle()) {
+          shuffle(order, n, random);
+        }
+        double lossSum = 0;
+        long lossExamples = 0;
+        for (int s = 0; s < steps; s++) {
+          // An empty partition still takes part in its group's steps, with zero examples.
+          int size = n == 0 ? 0 : batchSize;
+          Batch batch = BatchBuilder.build(data, order,
+              (int) ((long) s * batchSize % order.length), size, plan.numFeatures());
+          double loss = stepper.step(batch, step, size);
+          step++;
+          maxLead = Math.max(maxLead, step - stepper.minClock());
+          lossSum += loss * size;
+          lossExamples += size;
+          examples += size;
+        }
+        epochLoss[epoch] = lossExamples == 0 ? Double.NaN : lossSum / lossExamples;
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        LOG.info("spark-ps worker {} (group {}): epoch {}/{}, loss {}, {} examples/s", worker,
+            group, epoch + 1, plan.epochs(), String.format("%.5f", epochLoss[epoch]),
+            String.format("%.0f", examples / Math.max(elapsed, 1e-9)));
+      }
+    } finally {
+      stepper.close();
+    }
+    return new WorkerResult(worker, group, step, examples, epochLoss,
+        (System.nanoTime() - start) / 1e9, maxLead, null, Double.NaN, null);
+  }
+
+  /** One way of running a training step against the servers. */
+  private interface Step extends AutoCloseable {
+    /** Computes and pushes one step; returns the batch's mean loss. */
+    double step(Batch batch, long step, int examples);
+
+    long minClock();
+
+    @Override
+    void close();
+  }
+
+  /** Whole params on every worker; gradients of a group's workers in a JVM go through the stub. */
+  private Step denseStepper(PsClient client, int worker, int group) {
     ParamSet params = new ParamSet(plan.layout().copyOf(plan.layout().serverGroupOf(group)));
     int localShares = plan.localAggregation() ? localWorkersOfGroup(worker, group) : 1;
     Stub stub = Stub.join(plan.trainingId());
@@ -128,39 +183,57 @@ final class TrainingTask
     for (int i = 0; i < gradients.length; i++) {
       gradients[i] = new float[params.values()[i].length];
     }
-    double[] epochLoss = new double[plan.epochs()];
-    long examples = 0;
-    long step = 0;
-    long maxLead = 0;
     params.pullAll(client, 0);
-    try {
-      for (int epoch = 0; epoch < plan.epochs(); epoch++) {
-      if (plan.shuffle()) {
-        shuffle(order, n, random);
-      }
-      double lossSum = 0;
-      long lossExamples = 0;
-      for (int s = 0; s < steps; s++) {
-        // An empty partition still takes part in its group's steps, with zero examples.
-        int size = n == 0 ? 0 : batchSize;
-        Batch batch = BatchBuilder.build(data, order, (int) ((long) s * batchSize % order.length),
-            size, plan.numFeatures());
+    return new Step() {
+      @Override
+      public double step(Batch batch, long step, int examples) {
         double loss = plan.model().gradient(batch, params.values(), gradients);
-        scale(gradients, size);
-        params.pushAll(client, stub, localShares, step, group, worker, size, gradients);
-        step++;
-        maxLead = Math.max(maxLead, step - params.minClock());
-        lossSum += loss * size;
-        lossExamples += size;
-        examples += size;
+        scale(gradients, examples);
+        params.pushAll(client, stub, localShares, step, group, worker, examples, gradients);
+        return loss;
       }
-      epochLoss[epoch] = lossExamples == 0 ? Double.NaN : lossSum / lossExamples;
+
+      @Override
+      public long minClock() {
+        return params.minClock();
       }
-    } finally {
-      stub.leave();
-    }
-    return new WorkerResult(worker, group, step, examples, epochLoss,
-        (System.nanoTime() - start) / 1e9, maxLead, null, Double.NaN, null);
+
+      @Override
+      public void close() {
+        stub.leave();
+      }
+    };
+  }
+
+  /** Only the rows of the features a batch touches travel, for params indexed by feature. */
+  private Step sparseStepper(PsClient client, int worker, int group) {
+    SparseParamSet params = new SparseParamSet(
+        plan.layout().copyOf(plan.layout().serverGroupOf(group)), plan.byFeature());
+    params.pullWhole(client);
+    return new Step() {
+      @Override
+      public double step(Batch batch, long step, int examples) {
+        int[] features = BatchBuilder.distinctFeatures(batch);
+        float[][] values = params.pull(client, features);
+        float[][] gradients = new float[values.length][];
+        for (int i = 0; i < values.length; i++) {
+          gradients[i] = new float[values[i].length];
+        }
+        double loss = plan.model().gradient(BatchBuilder.compact(batch, features), values,
+            gradients);
+        scale(gradients, examples);
+        params.push(client, step, group, worker, examples, gradients);
+        return loss;
+      }
+
+      @Override
+      public long minClock() {
+        return params.minClock();
+      }
+
+      @Override
+      public void close() {}
+    };
   }
 
   /**

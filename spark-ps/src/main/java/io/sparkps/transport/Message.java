@@ -8,7 +8,8 @@ import io.netty.buffer.ByteBuf;
  * {@link FrameDecoder} turn them into frames and back.
  */
 public sealed interface Message
-    permits Challenge, AuthResponse, AuthOk, CreateSlice, DropParam, Get, Update, Values, Ack,
+    permits Challenge, AuthResponse, AuthOk, CreateSlice, DropParam, Get, Update, GetRows,
+        UpdateRows, Values, Ack,
         Failure, Sync, Flush, StatsRequest, Stats, Register, Heartbeat, Shutdown {
 
   MessageType type();

@@ -18,6 +18,8 @@ public enum MessageType {
   FLUSH(18, (h, in) -> new Flush(h.requestId(), h.paramId(), h.sliceId())),
   STATS_REQUEST(19, (h, in) -> new StatsRequest(h.requestId(), h.paramId(), h.sliceId())),
   STATS(23, Stats::read),
+  GET_ROWS(24, GetRows::read),
+  UPDATE_ROWS(25, UpdateRows::read),
   REGISTER(20, Register::read),
   HEARTBEAT(21, (h, in) -> new Heartbeat(h.requestId(), h.source())),
   SHUTDOWN(22, (h, in) -> new Shutdown());

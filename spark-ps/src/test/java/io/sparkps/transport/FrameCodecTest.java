@@ -63,6 +63,9 @@ class FrameCodecTest {
         new Sync(19, 9, 1, many),
         new Flush(20, 9, 1),
         new StatsRequest(21, 9, 1),
+        new GetRows(23, 9, 1, 4L, new int[] {0, 5, 77}),
+        new UpdateRows(24, 3, 9, 1, 6L, 2, 1, 64, new int[] {1, 2}, new float[] {1f, 2f, 3f, 4f}),
+        new UpdateRows(25, 3, 9, 1, 6L, 2, 1, 0, new int[0], new float[0]),
         new Stats(22, 5, 6, 12, 4096, 3, 2, Long.MAX_VALUE),
         new Ack(12),
         new Failure(13, true, "slice 2 did not reach version 41 \u2014 \u00fcn\u00efc\u00f6de"),
@@ -319,6 +322,8 @@ class FrameCodecTest {
           assertArrayEquals(ef, (float[]) a, rc.getName());
         } else if (e instanceof byte[] eb) {
           assertArrayEquals(eb, (byte[]) a, rc.getName());
+        } else if (e instanceof int[] ei) {
+          assertArrayEquals(ei, (int[]) a, rc.getName());
         } else {
           assertEquals(e, a, rc.getName());
         }

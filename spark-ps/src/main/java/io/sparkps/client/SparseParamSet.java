@@ -1,0 +1,175 @@
+package io.sparkps.client;
+
+import io.sparkps.param.SliceInfo;
+import io.sparkps.param.SliceMap;
+import io.sparkps.transport.Values;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A worker's view of a wide model, row by row: params indexed by feature (one row per feature)
+ * are never held whole; each step pulls only the rows of the features its mini-batch touches
+ * and pushes only those rows' gradients. Other params (a bias, hidden layers) are held whole
+ * and kept in step as in {@link ParamSet}. Not thread safe: one per worker.
+ *
+ * <pre>{@code
+ * int[] features = ...;                          // the batch's distinct features, ascending
+ * float[][] params = view.pull(client, features); // feature params: features.length rows each
+ * model.gradient(compactBatch, params, grads);    // grads in the same compact shapes
+ * view.push(client, step, group, worker, n, grads);
+ * }</pre>
+ */
+public final class SparseParamSet {
+  private final SliceMap map;
+  private final boolean[] byFeature;
+  private final float[][] whole;
+  private final long[] clocks;
+  private int[] features = new int[0];
+
+  /** @param byFeature per param: whether its rows are indexed by feature */
+  public SparseParamSet(SliceMap map, boolean[] byFeature) {
+    this.map = map;
+    this.byFeature = byFeature.clone();
+    this.whole = new float[map.params().size()][];
+    for (int p = 0; p < whole.length; p++) {
+      if (!byFeature[p]) {
+        whole[p] = new float[Math.toIntExact(map.params().get(p).length())];
+      }
+    }
+    this.clocks = new long[map.slices().size()];
+  }
+
+  private int cols(int param) {
+    return map.params().get(param).cols();
+  }
+
+  /** Pulls the params that are held whole; call once before the first step. */
+  public void pullWhole(PsClient client) {
+    List<CompletableFuture<Values>> pending = new ArrayList<>();
+    List<SliceInfo> slices = new ArrayList<>();
+    for (SliceInfo s : map.slices()) {
+      if (!byFeature[s.param()]) {
+        pending.add(client.pull(s, 0));
+        slices.add(s);
+      }
+    }
+    for (int i = 0; i < pending.size(); i++) {
+      storeWhole(slices.get(i), PsClient.await(pending.get(i), client.timeoutMs()));
+    }
+  }
+
+  private void storeWhole(SliceInfo s, Values v) {
+    System.arraycopy(v.values(), 0, whole[s.param()], (int) s.offset(), s.length());
+    clocks[map.slices().indexOf(s)] = v.clock();
+  }
+
+  /** The features of slice {@code s} among {@code features}: [from, to) positions. */
+  private int[] range(SliceInfo s) {
+    int c = cols(s.param());
+    long firstRow = s.offset() / c;
+    long endRow = firstRow + s.length() / c;
+    int from = lowerBound(features, firstRow);
+    int to = lowerBound(features, endRow);
+    return new int[] {from, to, (int) firstRow};
+  }
+
+  private static int lowerBound(int[] sorted, long key) {
+    int lo = 0;
+    int hi = sorted.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (sorted[mid] < key) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /**
+   * The params for a batch that touches {@code sortedFeatures} (strictly increasing): a param
+   * indexed by feature comes back as {@code sortedFeatures.length} rows, row i being feature
+   * {@code sortedFeatures[i]}; the others whole. Blocks up to the timeout.
+   */
+  public float[][] pull(PsClient client, int[] sortedFeatures) {
+    this.features = sortedFeatures;
+    float[][] out = new float[whole.length][];
+    List<CompletableFuture<Values>> pending = new ArrayList<>();
+    List<int[]> ranges = new ArrayList<>();
+    List<SliceInfo> slices = new ArrayList<>();
+    for (int p = 0; p < out.length; p++) {
+      out[p] = byFeature[p] ? new float[sortedFeatures.length * cols(p)] : whole[p];
+    }
+    for (SliceInfo s : map.slices()) {
+      if (!byFeature[s.param()]) {
+        continue;
+      }
+      int[] r = range(s);
+      if (r[0] == r[1]) {
+        continue;
+      }
+      int[] rows = new int[r[1] - r[0]];
+      for (int i = 0; i < rows.length; i++) {
+        rows[i] = sortedFeatures[r[0] + i] - r[2];
+      }
+      pending.add(client.pullRows(s, 0, rows));
+      ranges.add(r);
+      slices.add(s);
+    }
+    for (int i = 0; i < pending.size(); i++) {
+      Values v = PsClient.await(pending.get(i), client.timeoutMs());
+      int c = cols(slices.get(i).param());
+      System.arraycopy(v.values(), 0, out[slices.get(i).param()], ranges.get(i)[0] * c,
+          v.values().length);
+    }
+    return out;
+  }
+
+  /**
+   * Pushes one step's gradient sums in the shapes {@link #pull} returned: rows of the last
+   * pulled features for params indexed by feature (every slice gets a share, possibly of no
+   * rows, so that a synchronous group counts it), whole arrays for the others, whose new values
+   * are kept. Blocks up to the timeout.
+   */
+  public void push(PsClient client, long step, int group, int workerId, int examples,
+      float[][] gradientSums) {
+    List<CompletableFuture<Values>> pending = new ArrayList<>();
+    List<SliceInfo> slices = map.slices();
+    for (SliceInfo s : slices) {
+      if (byFeature[s.param()]) {
+        int[] r = range(s);
+        int c = cols(s.param());
+        int[] rows = new int[r[1] - r[0]];
+        for (int i = 0; i < rows.length; i++) {
+          rows[i] = features[r[0] + i] - r[2];
+        }
+        float[] grad = Arrays.copyOfRange(gradientSums[s.param()], r[0] * c, r[1] * c);
+        pending.add(client.pushRows(s, step, group, workerId, 1, examples, rows, grad));
+      } else {
+        float[] part = Arrays.copyOfRange(gradientSums[s.param()], (int) s.offset(),
+            (int) s.offset() + s.length());
+        pending.add(client.push(s, step, group, workerId, 1, examples, part));
+      }
+    }
+    for (int i = 0; i < pending.size(); i++) {
+      Values v = PsClient.await(pending.get(i), client.timeoutMs());
+      SliceInfo s = slices.get(i);
+      if (!byFeature[s.param()]) {
+        storeWhole(s, v);
+      }
+      clocks[i] = v.clock();
+    }
+  }
+
+  /** Steps completed by the slowest worker group, as last reported by the servers. */
+  public long minClock() {
+    long min = Long.MAX_VALUE;
+    for (long c : clocks) {
+      min = Math.min(min, c);
+    }
+    return clocks.length == 0 ? 0 : min;
+  }
+}
