@@ -52,8 +52,25 @@ public final class ParamLayout implements Serializable {
     return sliceIndex % topology.nServerGroups();
   }
 
+  /** The initial values of one slice. */
+  @FunctionalInterface
+  public interface InitialValues {
+    float[] of(SliceInfo slice);
+
+    /** All zeros, made slice by slice: no array of a whole param is ever built. */
+    static InitialValues zeros() {
+      return s -> new float[s.length()];
+    }
+
+    /** Cut from whole arrays, one per param. */
+    static InitialValues from(float[][] whole) {
+      return s -> Arrays.copyOfRange(whole[s.param()], (int) s.offset(),
+          (int) s.offset() + s.length());
+    }
+  }
+
   /** Creates every copy of every slice with its initial values; blocks up to the timeout. */
-  public void createAll(PsClient client, float[][] initial, OptimizerConfig optimizer,
+  public void createAll(PsClient client, InitialValues initial, OptimizerConfig optimizer,
       List<InetSocketAddress> servers) {
     int perServerGroup = topology.nWorkerGroups() / topology.nServerGroups();
     int staleness = topology.staleness() == ClusterConfig.UNBOUNDED_STALENESS
@@ -73,9 +90,7 @@ public final class ParamLayout implements Serializable {
         SliceSetup setup = new SliceSetup(topology.nWorkersPerGroup(), g * perServerGroup,
             perServerGroup, staleness, topology.syncFreq(), masterAddress,
             slices.params().get(s.param()).cols());
-        float[] part = Arrays.copyOfRange(initial[s.param()], (int) s.offset(),
-            (int) s.offset() + s.length());
-        pending.add(client.create(s, optimizer, setup, part));
+        pending.add(client.create(s, optimizer, setup, initial.of(s)));
       }
     }
     pending.forEach(f -> PsClient.await(f, client.timeoutMs()));
@@ -108,6 +123,81 @@ public final class ParamLayout implements Serializable {
       System.arraycopy(v.values(), 0, values[s.param()], (int) s.offset(), s.length());
     }
     return values;
+  }
+
+  /**
+   * The master copy of every param; those flagged in {@code rowSparse} are read slice by slice
+   * and kept row-sparse (rows that are all zero are left out), so they are never held whole.
+   */
+  public ParamValues pullMasters(PsClient client, boolean[] rowSparse) {
+    int n = slices.params().size();
+    long[] numRows = new long[n];
+    int[] cols = new int[n];
+    float[][] dense = new float[n][];
+    int[][] rows = new int[n][];
+    float[][] rowValues = new float[n][];
+    java.util.List<java.util.List<int[]>> rowParts = new ArrayList<>();
+    java.util.List<java.util.List<float[]>> valueParts = new ArrayList<>();
+    for (int p = 0; p < n; p++) {
+      numRows[p] = slices.params().get(p).rows();
+      cols[p] = slices.params().get(p).cols();
+      if (!rowSparse[p]) {
+        dense[p] = new float[Math.toIntExact(slices.params().get(p).length())];
+      }
+      rowParts.add(new ArrayList<>());
+      valueParts.add(new ArrayList<>());
+    }
+    List<SliceInfo> all = slices.slices();
+    for (int i = 0; i < all.size(); i++) {
+      SliceInfo s = copyOf(masterGroup(i)).slices().get(i);
+      float[] v = PsClient.await(client.pull(s, 0), client.timeoutMs()).values();
+      int p = s.param();
+      if (!rowSparse[p]) {
+        System.arraycopy(v, 0, dense[p], (int) s.offset(), s.length());
+        continue;
+      }
+      int c = cols[p];
+      int firstRow = (int) (s.offset() / c);
+      int kept = 0;
+      int[] keptRows = new int[s.length() / c];
+      for (int r = 0; r < keptRows.length; r++) {
+        for (int j = 0; j < c; j++) {
+          if (v[r * c + j] != 0f) {
+            keptRows[kept] = r;
+            v = compactRow(v, kept, r, c);
+            kept++;
+            break;
+          }
+        }
+      }
+      int[] ids = new int[kept];
+      for (int k = 0; k < kept; k++) {
+        ids[k] = firstRow + keptRows[k];
+      }
+      rowParts.get(p).add(ids);
+      valueParts.get(p).add(Arrays.copyOf(v, kept * c));
+    }
+    for (int p = 0; p < n; p++) {
+      if (rowSparse[p]) {
+        rows[p] = rowParts.get(p).stream().flatMapToInt(java.util.Arrays::stream).toArray();
+        int total = valueParts.get(p).stream().mapToInt(a -> a.length).sum();
+        rowValues[p] = new float[total];
+        int at = 0;
+        for (float[] part : valueParts.get(p)) {
+          System.arraycopy(part, 0, rowValues[p], at, part.length);
+          at += part.length;
+        }
+      }
+    }
+    return new ParamValues(numRows, cols, dense, rows, rowValues);
+  }
+
+  /** Moves row {@code from} to row {@code to} of {@code v} (to <= from), in place. */
+  private static float[] compactRow(float[] v, int to, int from, int c) {
+    if (to != from) {
+      System.arraycopy(v, from * c, v, to * c, c);
+    }
+    return v;
   }
 
   /** Largest absolute difference between any copy of a value and its master copy. */

@@ -60,6 +60,11 @@ public final class BinaryLogisticRegression implements TrainableModel {
    * every prediction at 0.5 instead of at a random guess. {@code random} is not used.
    */
   @Override
+  public boolean zeroInitialized() {
+    return true;
+  }
+
+  @Override
   public float[][] initialValues(int numFeatures, Random random) {
     params(numFeatures); // validates numFeatures
     return new float[][] {new float[numFeatures], new float[1]};

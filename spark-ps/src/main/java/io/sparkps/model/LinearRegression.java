@@ -46,6 +46,11 @@ public final class LinearRegression implements TrainableModel {
 
   /** All zeros: the loss is convex. {@code random} is not used. */
   @Override
+  public boolean zeroInitialized() {
+    return true;
+  }
+
+  @Override
   public float[][] initialValues(int numFeatures, Random random) {
     params(numFeatures); // validates numFeatures
     return new float[][] {new float[numFeatures], new float[1]};

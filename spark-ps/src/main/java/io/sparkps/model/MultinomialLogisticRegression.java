@@ -71,6 +71,11 @@ public final class MultinomialLogisticRegression implements TrainableModel {
    * probability {@code 1 / K}. {@code random} is not used.
    */
   @Override
+  public boolean zeroInitialized() {
+    return true;
+  }
+
+  @Override
   public float[][] initialValues(int numFeatures, Random random) {
     params(numFeatures); // validates numFeatures
     return new float[][] {new float[numFeatures * numClasses], new float[numClasses]};

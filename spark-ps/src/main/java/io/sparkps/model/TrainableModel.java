@@ -29,6 +29,14 @@ public interface TrainableModel extends Serializable {
   float[][] initialValues(int numFeatures, java.util.Random random);
 
   /**
+   * Whether {@link #initialValues} is all zeros: then the servers create the params without
+   * anyone building them whole, which matters for models with millions of features.
+   */
+  default boolean zeroInitialized() {
+    return false;
+  }
+
+  /**
    * Computes the mean loss over the batch and writes the mean gradient of that loss (without any
    * regularisation, which the servers' optimizers add) into {@code gradients}, which has the
    * same shapes as {@code params} and is overwritten.

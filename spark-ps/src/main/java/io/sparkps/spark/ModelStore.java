@@ -3,6 +3,7 @@ package io.sparkps.spark;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkps.client.ParamValues;
 import io.sparkps.model.TrainableModel;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -31,7 +32,9 @@ import org.apache.spark.ml.util.MLWriter;
  * metadata.json   {"formatVersion": 1, "class": ..., "uid": ..., "numFeatures": ...,
  *                  "params": {"featuresCol": "\"features\"", ...}}   (param values as JSON)
  * model.ser       the model's hyper-parameters: the TrainableModel, Java-serialized
- * params.bin      int count of params; per param: int length, then its floats (big-endian)
+ * params.bin      int count of params; per param (big-endian): long rows, int cols, byte kind;
+ *                 kind 0 (whole): int length, floats; kind 1 (row-sparse): int count, the
+ *                 present rows (ints, ascending), then their floats, cols per row
  * </pre>
  *
  * The reader refuses a format version it does not know, naming both numbers.
@@ -72,12 +75,24 @@ final class ModelStore {
             fs.create(new Path(dir, "model.ser"), true))) {
           out.writeObject(model.trainableModel());
         }
-        float[][] values = model.paramValues();
-        try (DataOutputStream out = fs.create(new Path(dir, "params.bin"), true)) {
-          out.writeInt(values.length);
-          for (float[] v : values) {
-            out.writeInt(v.length);
-            for (float f : v) {
+        ParamValues values = model.paramStore();
+        try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(
+            fs.create(new Path(dir, "params.bin"), true), 1 << 16))) {
+          out.writeInt(values.size());
+          for (int p = 0; p < values.size(); p++) {
+            out.writeLong(values.numRows(p));
+            out.writeInt(values.cols(p));
+            out.writeByte(values.isRowSparse(p) ? 1 : 0);
+            if (values.isRowSparse(p)) {
+              int[] rows = values.rows(p);
+              out.writeInt(rows.length);
+              for (int r : rows) {
+                out.writeInt(r);
+              }
+            } else {
+              out.writeInt(values.values(p).length);
+            }
+            for (float f : values.values(p)) {
               out.writeFloat(f);
             }
           }
@@ -116,15 +131,36 @@ final class ModelStore {
           throw new IllegalArgumentException("model at " + path + " needs class "
               + e.getMessage() + " on the classpath", e);
         }
-        float[][] values;
-        try (DataInputStream in = fs.open(new Path(dir, "params.bin"))) {
-          values = new float[in.readInt()][];
-          for (int p = 0; p < values.length; p++) {
-            values[p] = new float[in.readInt()];
-            for (int i = 0; i < values[p].length; i++) {
-              values[p][i] = in.readFloat();
+        ParamValues values;
+        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(
+            fs.open(new Path(dir, "params.bin")), 1 << 16))) {
+          int n = in.readInt();
+          long[] numRows = new long[n];
+          int[] cols = new int[n];
+          float[][] dense = new float[n][];
+          int[][] rows = new int[n][];
+          float[][] rowValues = new float[n][];
+          for (int p = 0; p < n; p++) {
+            numRows[p] = in.readLong();
+            cols[p] = in.readInt();
+            boolean sparse = in.readByte() == 1;
+            float[] v;
+            if (sparse) {
+              rows[p] = new int[in.readInt()];
+              for (int i = 0; i < rows[p].length; i++) {
+                rows[p][i] = in.readInt();
+              }
+              v = new float[rows[p].length * cols[p]];
+              rowValues[p] = v;
+            } else {
+              v = new float[in.readInt()];
+              dense[p] = v;
+            }
+            for (int i = 0; i < v.length; i++) {
+              v[i] = in.readFloat();
             }
           }
+          values = new ParamValues(numRows, cols, dense, rows, rowValues);
         }
         PSTrainerModel model = new PSTrainerModel(meta.path("uid").asText(), trainable,
             meta.path("numFeatures").asInt(), values, null);

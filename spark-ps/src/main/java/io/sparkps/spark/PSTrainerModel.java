@@ -27,15 +27,15 @@ public class PSTrainerModel extends Model<PSTrainerModel> implements MLWritable 
   private final String uid;
   private final TrainableModel model;
   private final int numFeatures;
-  private final float[][] params;
+  private final io.sparkps.client.ParamValues params;
   private final TrainingSummary summary;
   private final Param<String> featuresCol;
   private final Param<String> predictionCol;
   private final Param<String> probabilityCol;
   private final Param<String> rawPredictionCol;
 
-  PSTrainerModel(String uid, TrainableModel model, int numFeatures, float[][] params,
-      TrainingSummary summary) {
+  PSTrainerModel(String uid, TrainableModel model, int numFeatures,
+      io.sparkps.client.ParamValues params, TrainingSummary summary) {
     this.uid = uid;
     this.model = model;
     this.numFeatures = numFeatures;
@@ -63,13 +63,17 @@ public class PSTrainerModel extends Model<PSTrainerModel> implements MLWritable 
   public PSTrainerModel setProbabilityCol(String v) { set(probabilityCol, v); return this; }
   public PSTrainerModel setRawPredictionCol(String v) { set(rawPredictionCol, v); return this; }
 
-  /** The trained parameter values, one array per param of the model, in model order. */
+  /**
+   * The trained parameter values, one whole array per param of the model, in model order.
+   * Builds the arrays: for a model of millions of features use {@link #paramStore()}.
+   */
   public float[][] paramValues() {
-    float[][] copy = new float[params.length][];
-    for (int i = 0; i < params.length; i++) {
-      copy[i] = params[i].clone();
-    }
-    return copy;
+    return params.whole();
+  }
+
+  /** The trained values as stored: whole, or row-sparse for wide params. */
+  public io.sparkps.client.ParamValues paramStore() {
+    return params;
   }
 
   public int numFeatures() {
@@ -127,9 +131,25 @@ public class PSTrainerModel extends Model<PSTrainerModel> implements MLWritable 
     return outputs(model, params, numFeatures, features);
   }
 
-  private static double[] outputs(TrainableModel m, float[][] p, int d, Vector v) {
+  private static double[] outputs(TrainableModel m, io.sparkps.client.ParamValues p, int d,
+      Vector v) {
     LabeledExample e = LabeledExample.of(0, v);
-    float[] out = m.predict(BatchBuilder.single(e.indices(), e.values(), d), p);
+    float[] out;
+    if (p.allWhole()) {
+      float[][] whole = new float[p.size()][];
+      for (int i = 0; i < whole.length; i++) {
+        whole[i] = p.values(i);
+      }
+      out = m.predict(BatchBuilder.single(e.indices(), e.values(), d), whole);
+    } else {
+      // Only the rows of this example's features: indices are ascending and distinct.
+      int[] local = new int[e.indices().length];
+      for (int i = 0; i < local.length; i++) {
+        local[i] = i;
+      }
+      out = m.predict(BatchBuilder.single(local, e.values(), local.length),
+          p.forFeatures(e.indices()));
+    }
     double[] result = new double[out.length];
     for (int i = 0; i < out.length; i++) {
       result[i] = out[i];
@@ -141,7 +161,7 @@ public class PSTrainerModel extends Model<PSTrainerModel> implements MLWritable 
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema());
     TrainableModel m = model;
-    float[][] p = params;
+    io.sparkps.client.ParamValues p = params;
     int d = numFeatures;
     TrainableModel.Task task = m.task();
     UserDefinedFunction predict = functions.udf(

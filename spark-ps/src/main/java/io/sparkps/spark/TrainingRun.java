@@ -103,7 +103,6 @@ final class TrainingRun {
       maxCount = Math.max(maxCount, s.count());
     }
     int stepsPerEpoch = (int) Math.max(1, (maxCount + batch - 1) / batch);
-    float[][] initial = model.initialValues(numFeatures, new Random(trainer.getSeed()));
     long timeoutMs = conf.get(PsConf.RPC_TIMEOUT).toMillis();
     int maxFrame = conf.get(PsConf.TRANSPORT_MAX_FRAME_BYTES);
 
@@ -128,10 +127,11 @@ final class TrainingRun {
         trainer.sparsePulls(numFeatures, byFeature(model, numFeatures)));
     PsClient driver = cluster == null ? null : cluster.client();
     if (driver != null) {
-      layout.createAll(driver, initial, optimizer, info.servers());
+      layout.createAll(driver, TrainingTask.initialValues(model, numFeatures, trainer.getSeed()),
+          optimizer, info.servers());
     }
     try {
-      TrainingTask task = new TrainingTask(plan, cluster == null ? initial : null);
+      TrainingTask task = new TrainingTask(plan);
       RDD<LabeledExample> rdd = examples.rdd();
       boolean barrier = allAtOnce(topology);
       RDD<WorkerResult> results = barrier
@@ -149,12 +149,12 @@ final class TrainingRun {
         sc.setJobDescription(null);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      float[][] values;
+      io.sparkps.client.ParamValues values;
       double divergence;
       long[] counters;
       if (driver != null) {
         layout.flushAll(driver);
-        values = layout.pullMasters(driver);
+        values = layout.pullMasters(driver, task.rowSparse());
         divergence = layout.maxCopyDivergence(driver);
         counters = layout.updatesAndShares(driver);
       } else {

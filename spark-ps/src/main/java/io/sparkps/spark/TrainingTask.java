@@ -1,12 +1,14 @@
 package io.sparkps.spark;
 
 import io.sparkps.client.ClusterInfo;
+import io.sparkps.client.ParamLayout;
 import io.sparkps.client.ParamSet;
 import io.sparkps.client.PsClient;
 import io.sparkps.client.SparseParamSet;
 import io.sparkps.client.Stub;
 import io.sparkps.cluster.HostedServer;
 import io.sparkps.model.Batch;
+import io.sparkps.model.TrainableModel;
 import io.sparkps.transport.Secret;
 import java.io.Serializable;
 import java.net.InetSocketAddress;
@@ -42,11 +44,15 @@ final class TrainingTask
       org.slf4j.LoggerFactory.getLogger(TrainingTask.class);
 
   private final TrainingPlan plan;
-  private final float[][] initial;
-
-  TrainingTask(TrainingPlan plan, float[][] initial) {
+  TrainingTask(TrainingPlan plan) {
     this.plan = plan;
-    this.initial = initial;
+  }
+
+  /** The model's initial values, without whole arrays when they are zeros. */
+  static ParamLayout.InitialValues initialValues(TrainableModel model, int numFeatures,
+      long seed) {
+    return model.zeroInitialized() ? ParamLayout.InitialValues.zeros()
+        : ParamLayout.InitialValues.from(model.initialValues(numFeatures, new Random(seed)));
   }
 
   @Override
@@ -80,14 +86,16 @@ final class TrainingTask
           base.maxFrameBytes());
       try (PsClient client = PsClient.connect(info)) {
         if (worker == 0) {
-          plan.layout().createAll(client, initial, plan.optimizer(), servers);
+          plan.layout().createAll(client,
+              initialValues(plan.model(), plan.numFeatures(), plan.seed()), plan.optimizer(),
+              servers);
         }
         ctx.barrier();
         WorkerResult result = train(client, worker, data);
         ctx.barrier();
         if (worker == 0) {
           plan.layout().flushAll(client);
-          result = result.gathered(plan.layout().pullMasters(client),
+          result = result.gathered(plan.layout().pullMasters(client, rowSparse()),
               plan.layout().maxCopyDivergence(client), plan.layout().updatesAndShares(client));
         }
         ctx.barrier();
@@ -98,6 +106,11 @@ final class TrainingTask
         hosted.close();
       }
     }
+  }
+
+  /** Which params the gathered model keeps row-sparse: the wide ones, in sparse training. */
+  boolean[] rowSparse() {
+    return plan.sparse() ? plan.byFeature() : new boolean[plan.byFeature().length];
   }
 
   private List<InetSocketAddress> parseServers(String[] gathered) {

@@ -19,10 +19,11 @@ import java.io.Serializable;
  *     worker gathered the params; null otherwise
  */
 record WorkerResult(int worker, int group, long steps, long examples, double[] epochLoss,
-    double seconds, long maxLead, float[][] params, double copyDivergence,
+    double seconds, long maxLead, io.sparkps.client.ParamValues params, double copyDivergence,
     long[] serverCounters) implements Serializable {
 
-  WorkerResult gathered(float[][] values, double divergence, long[] counters) {
+  WorkerResult gathered(io.sparkps.client.ParamValues values, double divergence,
+      long[] counters) {
     return new WorkerResult(worker, group, steps, examples, epochLoss, seconds, maxLead, values,
         divergence, counters);
   }

@@ -70,12 +70,20 @@ class SparsePushPullTest {
         .setShuffle(false).setLocalAggregation(false).setPullMode(pullMode).fit(rcv1);
   }
 
+  private static String saved(PSTrainerModel m) throws java.io.IOException {
+    java.nio.file.Path dir = Files.createTempDirectory("sparse-model-");
+    dir.toFile().deleteOnExit();
+    String path = dir.resolve("model").toString();
+    m.write().save(path);
+    return path;
+  }
+
   private static double bytesPerStep(PSTrainerModel m) {
     return (double) m.summary().serverUpdateBytes() / m.summary().totalSteps();
   }
 
   @Test
-  void bytesPerStepFollowTheBatchNotTheModelAndTheModelIsTheSame() {
+  void bytesPerStepFollowTheBatchNotTheModelAndTheModelIsTheSame() throws Exception {
     PSTrainerModel dense8 = train("dense", 8);
     PSTrainerModel sparse8 = train("sparse", 8);
     PSTrainerModel sparse64 = train("sparse", 64);
@@ -101,5 +109,13 @@ class SparsePushPullTest {
     }
     double auc = new BinaryClassificationEvaluator().evaluate(sparse64.transform(rcv1));
     assertTrue(auc > 0.95, "training AUC " + auc);
+
+    // The driver keeps a sparse-trained model row-sparse: only the weights of seen features.
+    io.sparkps.client.ParamValues store = sparse64.paramStore();
+    assertTrue(store.isRowSparse(0), "the weights are kept row-sparse");
+    assertTrue(store.rows(0).length < width / 2, "rows kept: " + store.rows(0).length);
+    assertEquals(auc, new BinaryClassificationEvaluator().evaluate(
+        PSTrainerModel.read().load(saved(sparse64)).transform(rcv1)), 1e-9,
+        "a saved and loaded row-sparse model predicts the same");
   }
 }
