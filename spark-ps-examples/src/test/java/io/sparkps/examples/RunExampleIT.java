@@ -77,4 +77,16 @@ class RunExampleIT {
     assertEquals(8000, (int) number(json, "train_examples"), json);
     assertTrue(number(json, "test_accuracy") >= 0.94, json);
   }
+
+  @org.junit.jupiter.api.Test
+  void sparseCtrWithAMillionFeaturesLearns() throws Exception {
+    Path dir = Files.createTempDirectory("run-example-");
+    String json = run(dir, "SparseCtrExample", "--features", "1000000", "--rows", "50000");
+    System.out.println(json);
+    assertEquals(1_000_000, (int) number(json, "features"), json);
+    // Pushes carry the rows a batch touches, a tiny part of the 4 MB weight vector.
+    assertTrue(number(json, "update_bytes_per_step") < 200_000, json);
+    assertTrue(number(json, "weights_kept") < 1_000_000, json);
+    assertTrue(number(json, "test_auc") >= 0.75, json);
+  }
 }
