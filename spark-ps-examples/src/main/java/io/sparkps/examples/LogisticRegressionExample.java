@@ -28,7 +28,7 @@ public final class LogisticRegressionExample {
   private static final String USAGE = "usage: LogisticRegressionExample [--train LIBSVM] "
       + "[--test LIBSVM] [--framework sandblaster|allreduce|downpour|hogwild|inmemory-hogwild] "
       + "[--workers N] [--servers N] [--staleness N] [--sync-freq N] "
-      + "[--epochs N] [--batch-size N] [--step-size X] [--optimizer sgd|momentum|adagrad|adam] "
+      + "[--epochs N] [--batch-size N] [--step-size X] [--optimizer sgd|momentum|adagrad|adam|ftrl] "
       + "[--num-features N]";
 
   private LogisticRegressionExample() {}

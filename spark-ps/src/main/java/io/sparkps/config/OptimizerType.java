@@ -6,7 +6,7 @@ import java.util.stream.Collectors;
 
 /**
  * The update rule a server applies to a slice. The rules themselves live in
- * {@code io.sparkps.server.optim}; FTRL (for sparse models) is expected to join later.
+ * {@code io.sparkps.server.optim}. New constants go at the end: the ordinal is the wire id.
  */
 public enum OptimizerType {
   /** Plain SGD: {@code w -= lr * g}. */
@@ -16,7 +16,14 @@ public enum OptimizerType {
   /** AdaGrad: {@code h += g^2; w -= lr * g / (sqrt(h) + eps)}. */
   ADAGRAD,
   /** Adam with bias correction. */
-  ADAM;
+  ADAM,
+  /**
+   * FTRL-Proximal (McMahan et al. 2013) for sparse models: per coordinate
+   * {@code sigma = (sqrt(n + g^2) - sqrt(n)) / alpha; z += g - sigma * w; n += g^2;
+   * w = |z| <= l1 ? 0 : -(z - sign(z) * l1) / ((beta + sqrt(n)) / alpha + l2)}, with the
+   * learning rate as alpha and {@link OptimizerConfig#ftrlBeta()} as beta.
+   */
+  FTRL;
 
   /** The lower-case name used in configuration. */
   public String cliName() {

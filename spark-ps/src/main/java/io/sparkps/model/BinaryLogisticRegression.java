@@ -55,15 +55,15 @@ public final class BinaryLogisticRegression implements TrainableModel {
     return List.of(ParamSpec.vector(WEIGHTS, numFeatures), ParamSpec.vector(BIAS, 1));
   }
 
-  /**
-   * All zeros: the log-loss is convex, so there is no symmetry to break, and zero weights start
-   * every prediction at 0.5 instead of at a random guess. {@code random} is not used.
-   */
   @Override
   public boolean zeroInitialized() {
     return true;
   }
 
+  /**
+   * All zeros: the log-loss is convex, so there is no symmetry to break, and zero weights start
+   * every prediction at 0.5 instead of at a random guess. {@code random} is not used.
+   */
   @Override
   public float[][] initialValues(int numFeatures, Random random) {
     params(numFeatures); // validates numFeatures

@@ -44,12 +44,12 @@ public final class LinearRegression implements TrainableModel {
     return List.of(ParamSpec.vector(WEIGHTS, numFeatures), ParamSpec.vector(BIAS, 1));
   }
 
-  /** All zeros: the loss is convex. {@code random} is not used. */
   @Override
   public boolean zeroInitialized() {
     return true;
   }
 
+  /** All zeros: the loss is convex. {@code random} is not used. */
   @Override
   public float[][] initialValues(int numFeatures, Random random) {
     params(numFeatures); // validates numFeatures

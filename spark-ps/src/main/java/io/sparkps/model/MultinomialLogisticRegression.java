@@ -66,15 +66,15 @@ public final class MultinomialLogisticRegression implements TrainableModel {
         ParamSpec.matrix(WEIGHTS, numFeatures, numClasses), ParamSpec.vector(BIAS, numClasses));
   }
 
-  /**
-   * All zeros: the cross-entropy is convex in the params, and zero weights start every class at
-   * probability {@code 1 / K}. {@code random} is not used.
-   */
   @Override
   public boolean zeroInitialized() {
     return true;
   }
 
+  /**
+   * All zeros: the cross-entropy is convex in the params, and zero weights start every class at
+   * probability {@code 1 / K}. {@code random} is not used.
+   */
   @Override
   public float[][] initialValues(int numFeatures, Random random) {
     params(numFeatures); // validates numFeatures

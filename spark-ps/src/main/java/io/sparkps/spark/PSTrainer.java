@@ -56,6 +56,7 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   private final DoubleParam stepSize;
   private final Param<String> optimizer;
   private final DoubleParam regParam;
+  private final DoubleParam elasticNetParam;
   private final LongParam seed;
   private final IntParam numWorkersPerGroup;
   private final IntParam numServerGroups;
@@ -93,9 +94,13 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
         ParamValidators.gtEq(1));
     stepSize = new DoubleParam(this, "stepSize", "learning rate", ParamValidators.gt(0));
     optimizer = new Param<>(this, "optimizer", "server-side optimizer: sgd, momentum, adagrad, "
-        + "adam");
-    regParam = new DoubleParam(this, "regParam", "L2 regularisation strength",
-        ParamValidators.gtEq(0));
+        + "adam, ftrl (FTRL-Proximal; stepSize is its alpha)");
+    regParam = new DoubleParam(this, "regParam", "regularisation strength, split between L2 "
+        + "and L1 by elasticNetParam", ParamValidators.gtEq(0));
+    elasticNetParam = new DoubleParam(this, "elasticNetParam", "the ElasticNet mixing "
+        + "parameter, in range [0, 1]. For alpha = 0, the penalty is an L2 penalty. For "
+        + "alpha = 1, it is an L1 penalty: the optimizer gets l1 = alpha * regParam and "
+        + "l2 = (1 - alpha) * regParam", ParamValidators.inRange(0, 1));
     seed = new LongParam(this, "seed", "random seed of data order and initial values");
     numWorkersPerGroup = new IntParam(this, "numWorkersPerGroup", "workers per synchronous "
         + "group; 0 keeps the framework's value", ParamValidators.gtEq(0));
@@ -134,6 +139,7 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
     setDefault(stepSize, 0.1);
     setDefault(optimizer, "adagrad");
     setDefault(regParam, 0.0);
+    setDefault(elasticNetParam, 0.0);
     setDefault(seed, 42L);
     setDefault(numWorkersPerGroup, 0);
     setDefault(numServerGroups, 0);
@@ -162,6 +168,7 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   public DoubleParam stepSize() { return stepSize; }
   public Param<String> optimizer() { return optimizer; }
   public DoubleParam regParam() { return regParam; }
+  public DoubleParam elasticNetParam() { return elasticNetParam; }
   public LongParam seed() { return seed; }
   public IntParam numWorkersPerGroup() { return numWorkersPerGroup; }
   public IntParam numServerGroups() { return numServerGroups; }
@@ -187,6 +194,7 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   public double getStepSize() { return (Double) $(stepSize); }
   public String getOptimizer() { return $(optimizer); }
   public double getRegParam() { return (Double) $(regParam); }
+  public double getElasticNetParam() { return (Double) $(elasticNetParam); }
   public long getSeed() { return (Long) $(seed); }
   public int getNumWorkersPerGroup() { return (Integer) $(numWorkersPerGroup); }
   public int getNumServerGroups() { return (Integer) $(numServerGroups); }
@@ -273,6 +281,7 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   public PSTrainer setStepSize(double v) { set(stepSize, v); return this; }
   public PSTrainer setOptimizer(String v) { set(optimizer, v); return this; }
   public PSTrainer setRegParam(double v) { set(regParam, v); return this; }
+  public PSTrainer setElasticNetParam(double v) { set(elasticNetParam, v); return this; }
   public PSTrainer setSeed(long v) { set(seed, v); return this; }
   public PSTrainer setNumWorkersPerGroup(int v) { set(numWorkersPerGroup, v); return this; }
   public PSTrainer setNumServerGroups(int v) { set(numServerGroups, v); return this; }
@@ -341,11 +350,18 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
         : new PsConf(sparkConf).get(PsConf.FRAMEWORK);
   }
 
-  /** The server-side optimizer these params describe. */
+  /**
+   * The server-side optimizer these params describe: learning rate stepSize (FTRL's alpha),
+   * {@code l2 = (1 - elasticNetParam) * regParam} and {@code l1 = elasticNetParam * regParam}
+   * (FTRL's lambda2 and lambda1).
+   */
   public OptimizerConfig optimizerConfig() {
+    double reg = getRegParam();
+    double mix = getElasticNetParam();
     return OptimizerConfig.builder(OptimizerType.parse(getOptimizer()))
         .learningRate((float) getStepSize())
-        .l2((float) getRegParam())
+        .l2((float) ((1 - mix) * reg))
+        .l1((float) (mix * reg))
         .build();
   }
 

@@ -21,7 +21,8 @@ public record CreateSlice(
     this(requestId, paramId, sliceId, optimizer, SliceSetup.single(sharesPerStep), values);
   }
 
-  private static final int OPTIMIZER_BYTES = 1 + 6 * Float.BYTES;
+  // type; learningRate, l2, l1, momentum, beta1, beta2, epsilon, ftrlBeta
+  private static final int OPTIMIZER_BYTES = 1 + 8 * Float.BYTES;
 
   @Override public MessageType type() { return MessageType.CREATE_SLICE; }
   @Override public Header header() { return Header.slice(requestId, paramId, sliceId, 0); }
@@ -36,10 +37,12 @@ public record CreateSlice(
     out.writeByte(optimizer.type().ordinal());
     out.writeFloat(optimizer.learningRate());
     out.writeFloat(optimizer.l2());
+    out.writeFloat(optimizer.l1());
     out.writeFloat(optimizer.momentum());
     out.writeFloat(optimizer.beta1());
     out.writeFloat(optimizer.beta2());
     out.writeFloat(optimizer.epsilon());
+    out.writeFloat(optimizer.ftrlBeta());
     setup.write(out);
     Floats.write(out, values);
   }
@@ -53,10 +56,12 @@ public record CreateSlice(
     OptimizerConfig optimizer = OptimizerConfig.builder(types[typeId])
         .learningRate(in.readFloat())
         .l2(in.readFloat())
+        .l1(in.readFloat())
         .momentum(in.readFloat())
         .beta1(in.readFloat())
         .beta2(in.readFloat())
         .epsilon(in.readFloat())
+        .ftrlBeta(in.readFloat())
         .build();
     SliceSetup setup = SliceSetup.read(in);
     return new CreateSlice(h.requestId(), h.paramId(), h.sliceId(), optimizer, setup,

@@ -2,7 +2,9 @@ package io.sparkps.config;
 
 import static io.sparkps.config.ClusterConfigTest.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +71,42 @@ class OptimizerConfigTest {
     assertEquals(OptimizerType.SGD, OptimizerType.parse("sgd"));
     InvalidConfigException e = assertThrows(InvalidConfigException.class,
         () -> OptimizerType.parse("rmsprop"));
-    assertMessage(e, "optimizer", "sgd|momentum|adagrad|adam");
+    assertMessage(e, "optimizer", "sgd|momentum|adagrad|adam|ftrl");
+  }
+
+  @Test
+  void ftrlParsesAndHasItsDefaults() {
+    assertEquals(OptimizerType.FTRL, OptimizerType.parse("ftrl"));
+    assertEquals(OptimizerType.FTRL, OptimizerType.parse(" FTRL"));
+    assertEquals("ftrl", OptimizerType.FTRL.cliName());
+    OptimizerConfig ftrl = OptimizerConfig.ftrl(0.1f);
+    assertEquals(OptimizerType.FTRL, ftrl.type());
+    assertEquals(0.1f, ftrl.learningRate());
+    assertEquals(1f, ftrl.ftrlBeta());
+    assertEquals(0f, ftrl.l1());
+    assertEquals(0f, ftrl.l2());
+  }
+
+  @Test
+  void l1IsCheckedCopiedAndCompared() {
+    assertMessage(assertThrows(InvalidConfigException.class,
+        () -> OptimizerConfig.sgd(0.1f).withL1(-1f)), "l1", "l1=-1.0: must be >= 0");
+    assertMessage(assertThrows(InvalidConfigException.class,
+        () -> OptimizerConfig.sgd(0.1f).withL1(Float.NaN)), "l1", "l1=NaN");
+    assertMessage(assertThrows(InvalidConfigException.class,
+        () -> OptimizerConfig.ftrl(0.1f).withL1(Float.POSITIVE_INFINITY)), "l1", "finite");
+    assertMessage(assertThrows(InvalidConfigException.class,
+        () -> OptimizerConfig.ftrl(0.1f).toBuilder().ftrlBeta(0f).build()), "ftrlBeta",
+        "ftrlBeta=0.0: must be > 0");
+    OptimizerConfig adam = OptimizerConfig.adam(1e-3f);
+    OptimizerConfig reg = adam.withL1(0.25f);
+    assertEquals(0.25f, reg.l1());
+    assertEquals(0f, adam.l1());
+    assertEquals(0.25f, OptimizerConfig.builder(OptimizerType.SGD).l1(0.25f).build().l1());
+    assertNotEquals(adam, reg);
+    assertNotEquals(adam.hashCode(), reg.hashCode());
+    assertEquals(adam, reg.withL1(0f));
+    assertEquals(reg.hashCode(), adam.withL1(0.25f).hashCode());
+    assertTrue(reg.toString().contains("l1=0.25"), reg.toString());
   }
 }

@@ -56,4 +56,13 @@ class FitRefusesBadConfigTest {
     assertEquals(before, PsClusters.running(spark.sparkContext()));
     assertTrue(processesBefore.containsAll(children()), "a process was started: " + children());
   }
+
+  @org.junit.jupiter.api.Test
+  void elasticNetSplitsRegParamBetweenL1AndL2() {
+    io.sparkps.config.OptimizerConfig c = new PSTrainer().setOptimizer("ftrl").setRegParam(0.4)
+        .setElasticNetParam(0.25).optimizerConfig();
+    assertEquals(io.sparkps.config.OptimizerType.FTRL, c.type());
+    assertEquals(0.1f, c.l1(), 1e-7);
+    assertEquals(0.3f, c.l2(), 1e-7);
+  }
 }

@@ -118,4 +118,26 @@ class SparsePushPullTest {
         PSTrainerModel.read().load(saved(sparse64)).transform(rcv1)), 1e-9,
         "a saved and loaded row-sparse model predicts the same");
   }
+
+  @Test
+  void ftrlWithL1AppliesSparseUpdatesAndZeroesWeights() {
+    PSTrainer base = new PSTrainer().setFramework("downpour").setNumWorkers(2).setNumServers(2)
+        .setBatchSize(16).setMaxEpochs(3).setPullMode("sparse");
+    PSTrainerModel plain = base.copy(new org.apache.spark.ml.param.ParamMap())
+        .setOptimizer("ftrl").setStepSize(0.5).fit(rcv1);
+    PSTrainerModel lasso = base.copy(new org.apache.spark.ml.param.ParamMap())
+        .setOptimizer("ftrl").setStepSize(0.5).setRegParam(0.2).setElasticNetParam(1.0)
+        .fit(rcv1);
+    BinaryClassificationEvaluator auc = new BinaryClassificationEvaluator();
+    double plainAuc = auc.evaluate(plain.transform(rcv1));
+    double lassoAuc = auc.evaluate(lasso.transform(rcv1));
+    int plainKept = plain.paramStore().rows(0).length;
+    int lassoKept = lasso.paramStore().rows(0).length;
+    System.out.printf("RCV1 FTRL: AUC %.4f with %d non-zero weights; with L1 %.4f with %d%n",
+        plainAuc, plainKept, lassoAuc, lassoKept);
+    assertTrue(plainAuc > 0.95, "FTRL AUC " + plainAuc);
+    assertTrue(lassoKept < plainKept / 2, "L1 zeroes weights: " + lassoKept + " vs "
+        + plainKept);
+    assertTrue(lassoAuc > 0.8, "FTRL with L1 still learns: " + lassoAuc);
+  }
 }

@@ -50,6 +50,9 @@ class FrameCodecTest {
         new AuthOk(),
         new CreateSlice(5, 7, 2, momentum, 3, special),
         new CreateSlice(6, 8, 0, OptimizerConfig.adam(1e-3f).withL2(0.5f), 1, new float[0]),
+        new CreateSlice(7, 8, 1, OptimizerConfig.ftrl(0.05f).withL1(0.25f).withL2(0.5f)
+            .toBuilder().ftrlBeta(2f).build(), 2, special),
+        new CreateSlice(8, 8, 2, OptimizerConfig.sgd(0.5f).withL1(1e-3f), 1, many),
         new DropParam(6, 7),
         new Get(8, 7, 2, 41L),
         new Update(9, 3, 7, 2, 40L, 1, 2, 64, many),

@@ -4,14 +4,19 @@ package io.sparkps.server.optim;
  * AdaGrad: {@code h += g^2; w -= lr * g / (sqrt(h) + eps)}, with {@code g + l2 * w} as the
  * gradient and {@code h} starting at 0. Per-coordinate by nature, so a sparse update is
  * exactly the dense rule restricted to the rows sent.
+ *
+ * <p>L1 is the proximal step with AdaGrad's own per-coordinate step size (Duchi, Hazan and
+ * Singer 2011, composite mirror descent):
+ * {@code w = sign(w) * max(|w| - lr * l1 / (sqrt(h) + eps), 0)}. A fixed threshold
+ * {@code lr * l1} would outlast AdaGrad's decaying steps and end up zeroing every weight.
  */
 final class AdaGradOptimizer extends RowWiseOptimizer {
 
   private final float epsilon;
   private float[] accumulator;
 
-  AdaGradOptimizer(int length, float learningRate, float l2, float epsilon) {
-    super(length, learningRate, l2);
+  AdaGradOptimizer(int length, float learningRate, float l2, float l1, float epsilon) {
+    super(length, learningRate, l2, l1);
     this.epsilon = epsilon;
   }
 
@@ -30,6 +35,19 @@ final class AdaGradOptimizer extends RowWiseOptimizer {
       float gi = g[q + i] + l2 * w[k];
       h[k] += gi * gi;
       w[k] -= learningRate * gi / ((float) Math.sqrt(h[k]) + epsilon);
+    }
+  }
+
+  @Override
+  void shrink(float[] w, int p, int n) {
+    if (l1Threshold == 0f) {
+      return;
+    }
+    float[] h = accumulator;
+    for (int k = p; k < p + n; k++) {
+      float t = l1Threshold / ((float) Math.sqrt(h[k]) + epsilon);
+      float wk = w[k];
+      w[k] = Math.abs(wk) <= t ? 0f : wk - Math.copySign(t, wk);
     }
   }
 

@@ -27,9 +27,9 @@ final class AdamOptimizer extends RowWiseOptimizer {
   private float invCorrection1;
   private float invCorrection2;
 
-  AdamOptimizer(int length, float learningRate, float l2, float beta1, float beta2,
+  AdamOptimizer(int length, float learningRate, float l2, float l1, float beta1, float beta2,
       float epsilon) {
-    super(length, learningRate, l2);
+    super(length, learningRate, l2, l1);
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.epsilon = epsilon;

@@ -14,8 +14,8 @@ final class MomentumOptimizer extends RowWiseOptimizer {
   private final float momentum;
   private float[] velocity;
 
-  MomentumOptimizer(int length, float learningRate, float l2, float momentum) {
-    super(length, learningRate, l2);
+  MomentumOptimizer(int length, float learningRate, float l2, float l1, float momentum) {
+    super(length, learningRate, l2, l1);
     this.momentum = momentum;
   }
 

@@ -20,15 +20,19 @@ public final class Optimizers {
     }
     float lr = cfg.learningRate();
     float l2 = cfg.l2();
+    float l1 = cfg.l1();
     switch (cfg.type()) {
       case SGD:
-        return new SgdOptimizer(sliceLength, lr, l2);
+        return new SgdOptimizer(sliceLength, lr, l2, l1);
       case MOMENTUM:
-        return new MomentumOptimizer(sliceLength, lr, l2, cfg.momentum());
+        return new MomentumOptimizer(sliceLength, lr, l2, l1, cfg.momentum());
       case ADAGRAD:
-        return new AdaGradOptimizer(sliceLength, lr, l2, cfg.epsilon());
+        return new AdaGradOptimizer(sliceLength, lr, l2, l1, cfg.epsilon());
       case ADAM:
-        return new AdamOptimizer(sliceLength, lr, l2, cfg.beta1(), cfg.beta2(), cfg.epsilon());
+        return new AdamOptimizer(sliceLength, lr, l2, l1, cfg.beta1(), cfg.beta2(),
+            cfg.epsilon());
+      case FTRL:
+        return new FtrlOptimizer(sliceLength, lr, l2, l1, cfg.ftrlBeta());
       default:
         throw new IllegalArgumentException("no optimizer for type " + cfg.type());
     }
@@ -47,6 +51,8 @@ public final class Optimizers {
         return 4L * sliceLength;
       case ADAM:
         return 8L * sliceLength + Long.BYTES;
+      case FTRL:
+        return 8L * sliceLength;
       default:
         throw new IllegalArgumentException("no optimizer for type " + type);
     }

@@ -5,17 +5,25 @@ package io.sparkps.server.optim;
  * own gradient and state: subclasses implement {@link #update} over one contiguous range,
  * which serves both a whole slice and one row. State arrays are indexed like the params, so a
  * sparse update touches only the state of its rows.
+ *
+ * <p>L1: when {@code l1 > 0}, each updated float then gets the proximal (soft-threshold) step
+ * {@code w = sign(w) * max(|w| - lr * l1, 0)}, so weights with little gradient become exactly
+ * 0; a sparse update shrinks only its rows. Rules with a per-coordinate step size override
+ * {@link #shrink} to use it instead of {@code lr}.
  */
 abstract class RowWiseOptimizer implements Optimizer {
 
   final int length;
   final float learningRate;
   final float l2;
+  /** {@code lr * l1}, the soft threshold of the L1 proximal step; 0 for none. */
+  final float l1Threshold;
 
-  RowWiseOptimizer(int length, float learningRate, float l2) {
+  RowWiseOptimizer(int length, float learningRate, float l2, float l1) {
     this.length = length;
     this.learningRate = learningRate;
     this.l2 = l2;
+    this.l1Threshold = learningRate * l1;
   }
 
   @Override
@@ -26,6 +34,7 @@ abstract class RowWiseOptimizer implements Optimizer {
     }
     beginStep();
     update(params, meanGradient, 0, 0, length);
+    shrink(params, 0, length);
   }
 
   @Override
@@ -35,6 +44,7 @@ abstract class RowWiseOptimizer implements Optimizer {
     beginStep();
     for (int i = 0; i < offsets.length; i++) {
       update(params, meanGradientRows, offsets[i] * rowWidth, i * rowWidth, rowWidth);
+      shrink(params, offsets[i] * rowWidth, rowWidth);
     }
   }
 
@@ -61,6 +71,18 @@ abstract class RowWiseOptimizer implements Optimizer {
             ? "; offsets[" + (i - 1) + "]=" + previous : ""));
       }
       previous = r;
+    }
+  }
+
+  /** The L1 proximal step on {@code w[p, p + n)}, after its update; NaN stays NaN. */
+  void shrink(float[] w, int p, int n) {
+    float t = l1Threshold;
+    if (t == 0f) {
+      return;
+    }
+    for (int k = p; k < p + n; k++) {
+      float wk = w[k];
+      w[k] = Math.abs(wk) <= t ? 0f : wk - Math.copySign(t, wk);
     }
   }
 

@@ -1,10 +1,10 @@
 package io.sparkps.server.optim;
 
-/** {@code w -= lr * (g + l2 * w)}; no state. */
+/** {@code w -= lr * (g + l2 * w)}, then the L1 proximal step if any; no state. */
 final class SgdOptimizer extends RowWiseOptimizer {
 
-  SgdOptimizer(int length, float learningRate, float l2) {
-    super(length, learningRate, l2);
+  SgdOptimizer(int length, float learningRate, float l2, float l1) {
+    super(length, learningRate, l2, l1);
   }
 
   @Override

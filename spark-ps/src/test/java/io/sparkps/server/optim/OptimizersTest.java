@@ -19,6 +19,7 @@ class OptimizersTest {
     assertInstanceOf(AdaGradOptimizer.class,
         Optimizers.create(OptimizerConfig.adaGrad(0.1f), 4));
     assertInstanceOf(AdamOptimizer.class, Optimizers.create(OptimizerConfig.adam(0.1f), 4));
+    assertInstanceOf(FtrlOptimizer.class, Optimizers.create(OptimizerConfig.ftrl(0.1f), 4));
     assertThrows(IllegalArgumentException.class,
         () -> Optimizers.create(OptimizerConfig.sgd(0.1f), 0));
   }
@@ -28,7 +29,7 @@ class OptimizersTest {
     int n = 10;
     for (OptimizerConfig cfg : new OptimizerConfig[] {OptimizerConfig.sgd(0.1f),
         OptimizerConfig.momentum(0.1f, 0.9f), OptimizerConfig.adaGrad(0.1f),
-        OptimizerConfig.adam(0.1f)}) {
+        OptimizerConfig.adam(0.1f), OptimizerConfig.ftrl(0.1f)}) {
       Optimizer opt = Optimizers.create(cfg, n);
       assertEquals(0, opt.stateBytes(), cfg.type().toString());
       opt.apply(new float[n], new float[n]);
@@ -37,6 +38,7 @@ class OptimizersTest {
     assertEquals(0, Optimizers.stateBytes(OptimizerType.SGD, n));
     assertEquals(40, Optimizers.stateBytes(OptimizerType.MOMENTUM, n));
     assertEquals(88, Optimizers.stateBytes(OptimizerType.ADAM, n));
+    assertEquals(80, Optimizers.stateBytes(OptimizerType.FTRL, n));
   }
 
   @Test

@@ -21,7 +21,10 @@ class SparseUpdateTest {
     return Stream.of(OptimizerConfig.sgd(0.1f), OptimizerConfig.momentum(0.1f, 0.9f),
         OptimizerConfig.adaGrad(0.5f), OptimizerConfig.adam(0.01f),
         OptimizerConfig.adam(0.01f).withL2(0.1f), OptimizerConfig.momentum(0.1f, 0.5f)
-            .withL2(0.2f));
+            .withL2(0.2f), OptimizerConfig.sgd(0.1f).withL1(0.3f),
+        OptimizerConfig.adaGrad(0.5f).withL1(0.2f).withL2(0.1f),
+        OptimizerConfig.adam(0.01f).withL1(0.3f), OptimizerConfig.ftrl(0.1f),
+        OptimizerConfig.ftrl(0.5f).withL1(0.5f).withL2(0.1f));
   }
 
   private static float[] random(Random rnd, int n) {
