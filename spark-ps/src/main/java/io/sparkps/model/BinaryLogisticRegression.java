@@ -1,8 +1,6 @@
 package io.sparkps.model;
 
-import io.sparkps.param.ParamSpec;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -35,40 +33,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *
  * <p>Instances hold no state and are thread safe.
  */
-public final class BinaryLogisticRegression implements TrainableModel {
+public final class BinaryLogisticRegression extends LinearModel {
 
   private static final long serialVersionUID = 1L;
 
-  /** Name of the weights param, one entry per feature. */
-  public static final String WEIGHTS = "weights";
-
-  /** Name of the bias param, a single value. */
-  public static final String BIAS = "bias";
-
   public BinaryLogisticRegression() {}
-
-  @Override
-  public List<ParamSpec> params(int numFeatures) {
-    if (numFeatures < 1) {
-      throw new IllegalArgumentException("numFeatures must be at least 1, got " + numFeatures);
-    }
-    return List.of(ParamSpec.vector(WEIGHTS, numFeatures), ParamSpec.vector(BIAS, 1));
-  }
-
-  @Override
-  public boolean zeroInitialized() {
-    return true;
-  }
-
-  /**
-   * All zeros: the log-loss is convex, so there is no symmetry to break, and zero weights start
-   * every prediction at 0.5 instead of at a random guess. {@code random} is not used.
-   */
-  @Override
-  public float[][] initialValues(int numFeatures, Random random) {
-    params(numFeatures); // validates numFeatures
-    return new float[][] {new float[numFeatures], new float[1]};
-  }
 
   @Override
   public double gradient(Batch batch, float[][] params, float[][] gradients) {
@@ -82,7 +51,7 @@ public final class BinaryLogisticRegression implements TrainableModel {
       return 0.0;
     }
     DenseBatchMatrix x = DenseBatchMatrix.of(batch);
-    INDArray margins = margins(x, params);
+    INDArray margins = scores(x, params);
     float[] m = margins.toFloatVector();
     float[] labels = batch.labels();
     float[] y = new float[n];
@@ -108,17 +77,12 @@ public final class BinaryLogisticRegression implements TrainableModel {
   }
 
   @Override
-  public int numOutputs() {
-    return 1;
-  }
-
-  @Override
   public float[] predict(Batch batch, float[][] params) {
     checkShapes("param", params, batch.numFeatures());
     if (batch.size() == 0) {
       return new float[0];
     }
-    return Transforms.sigmoid(margins(DenseBatchMatrix.of(batch), params), false).toFloatVector();
+    return Transforms.sigmoid(scores(DenseBatchMatrix.of(batch), params), false).toFloatVector();
   }
 
   @Override
@@ -138,16 +102,6 @@ public final class BinaryLogisticRegression implements TrainableModel {
   @Override
   public String toString() {
     return "BinaryLogisticRegression";
-  }
-
-  /** {@code x . weights + bias} as a {@code rows x 1} float array. */
-  private static INDArray margins(DenseBatchMatrix x, float[][] params) {
-    float bias = params[1][0];
-    if (x.matrix() == null) {
-      // The batch touches no feature: every margin is the bias.
-      return Nd4j.valueArrayOf(new long[] {x.rows(), 1}, bias);
-    }
-    return x.matrix().mmul(x.gather(params[0])).addi(bias);
   }
 
   private static void checkShapes(String kind, float[][] arrays, int numFeatures) {

@@ -3,7 +3,6 @@ package io.sparkps.model;
 import io.sparkps.param.ParamSpec;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -24,37 +23,11 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Instances hold no state and are thread safe.
  */
-public final class LinearRegression implements TrainableModel {
+public final class LinearRegression extends LinearModel {
 
   private static final long serialVersionUID = 1L;
 
-  /** Name of the weights param, one entry per feature. */
-  public static final String WEIGHTS = "weights";
-
-  /** Name of the bias param, a single value. */
-  public static final String BIAS = "bias";
-
   public LinearRegression() {}
-
-  @Override
-  public List<ParamSpec> params(int numFeatures) {
-    if (numFeatures < 1) {
-      throw new IllegalArgumentException("numFeatures must be at least 1, got " + numFeatures);
-    }
-    return List.of(ParamSpec.vector(WEIGHTS, numFeatures), ParamSpec.vector(BIAS, 1));
-  }
-
-  @Override
-  public boolean zeroInitialized() {
-    return true;
-  }
-
-  /** All zeros: the loss is convex. {@code random} is not used. */
-  @Override
-  public float[][] initialValues(int numFeatures, Random random) {
-    params(numFeatures); // validates numFeatures
-    return new float[][] {new float[numFeatures], new float[1]};
-  }
 
   /**
    * @throws IllegalArgumentException if a label is NaN or infinite, which would turn every param
@@ -76,7 +49,7 @@ public final class LinearRegression implements TrainableModel {
     DenseBatchMatrix x = DenseBatchMatrix.of(batch);
     // d loss_i / d yhat_i = yhat_i - y_i.
     INDArray residual =
-        predictions(x, params).subi(Nd4j.create(batch.labels(), new long[] {n, 1}, 'c'));
+        scores(x, params).subi(Nd4j.create(batch.labels(), new long[] {n, 1}, 'c'));
     float[] r = residual.toFloatVector();
     double lossSum = 0;
     double residualSum = 0;
@@ -96,17 +69,12 @@ public final class LinearRegression implements TrainableModel {
   }
 
   @Override
-  public int numOutputs() {
-    return 1;
-  }
-
-  @Override
   public float[] predict(Batch batch, float[][] params) {
     ParamArrays.check("param", params, params(batch.numFeatures()));
     if (batch.size() == 0) {
       return new float[0];
     }
-    return predictions(DenseBatchMatrix.of(batch), params).toFloatVector();
+    return scores(DenseBatchMatrix.of(batch), params).toFloatVector();
   }
 
   @Override
@@ -122,15 +90,5 @@ public final class LinearRegression implements TrainableModel {
   @Override
   public String toString() {
     return "LinearRegression";
-  }
-
-  /** {@code x . weights + bias} as a new {@code rows x 1} float array. */
-  private static INDArray predictions(DenseBatchMatrix x, float[][] params) {
-    float bias = params[1][0];
-    if (x.matrix() == null) {
-      // The batch touches no feature: every prediction is the bias.
-      return Nd4j.valueArrayOf(new long[] {x.rows(), 1}, bias);
-    }
-    return x.matrix().mmul(x.gather(params[0])).addi(bias);
   }
 }
