@@ -1,0 +1,17 @@
+"""spark-ps for PySpark: a parameter server for Apache Spark.
+
+>>> import sparkps
+>>> spark = sparkps.session(master="local[2]")  # doctest: +SKIP
+>>> model = sparkps.PSTrainer(numWorkers=2, maxEpochs=3).fit(train)  # doctest: +SKIP
+
+Importing this package also makes the JVM package name ``io.sparkps.spark`` resolve to
+:mod:`sparkps.ml`, which pyspark's Pipeline and CrossValidator readers need to find the
+Python class of a saved spark-ps stage (see ``sparkps.ml._alias_java_package``).
+"""
+
+from sparkps._jar import jar_path, session
+from sparkps.ml import InvalidConfigError, PSTrainer, PSTrainerModel, TrainingSummary
+
+__version__ = "0.1.0"
+
+__all__ = ["jar_path", "session", "InvalidConfigError", "PSTrainer", "PSTrainerModel", "TrainingSummary"]

@@ -1,0 +1,105 @@
+"""Finding the spark-ps jar and starting a SparkSession that has it."""
+
+from __future__ import annotations
+
+import glob
+import os
+from pathlib import Path
+from typing import Iterator, Mapping, Optional
+
+from pyspark.sql import SparkSession
+
+__all__ = ["jar_path", "session"]
+
+_ENV_JAR = "SPARKPS_JAR"
+_BUILT_JAR = "spark-ps-examples-*-all.jar"
+
+
+def _newest(pattern: str) -> Optional[str]:
+    found = glob.glob(pattern)
+    return max(found, key=os.path.getmtime) if found else None
+
+
+def _upward(start: Path) -> Iterator[Path]:
+    yield start
+    yield from start.parents
+
+
+def jar_path() -> str:
+    """The spark-ps jar (spark-ps, its examples and ND4J; everything but Spark).
+
+    Looked for, in this order:
+
+    1. the ``SPARKPS_JAR`` environment variable;
+    2. a jar shipped inside the package, ``sparkps/jars/*.jar``;
+    3. in a source checkout, ``spark-ps-examples/target/spark-ps-examples-*-all.jar`` in the
+       first folder upward of this package file (then of the working directory) that has a
+       ``spark-ps-examples/target`` folder.
+
+    Raises
+    ------
+    FileNotFoundError
+        when none of these has a jar, saying how to build one.
+
+    Examples
+    --------
+    >>> import sparkps
+    >>> sparkps.jar_path().endswith(".jar")  # doctest: +SKIP
+    True
+    """
+    configured = os.environ.get(_ENV_JAR)
+    if configured:
+        if not os.path.isfile(configured):
+            raise FileNotFoundError(f"{_ENV_JAR}={configured} is not a file")
+        return configured
+    shipped = _newest(str(Path(__file__).resolve().parent / "jars" / "*.jar"))
+    if shipped:
+        return shipped
+    looked = []
+    for start in (Path(__file__).resolve().parent, Path.cwd().resolve()):
+        for folder in _upward(start):
+            target = folder / "spark-ps-examples" / "target"
+            if target.is_dir():
+                looked.append(str(target))
+                built = _newest(str(target / _BUILT_JAR))
+                if built:
+                    return built
+                break
+    where = f" (no {_BUILT_JAR} in {', '.join(looked)})" if looked else ""
+    raise FileNotFoundError(
+        f"spark-ps jar not found{where}: run `mvn -DskipTests package` in the spark-ps "
+        f"checkout, or set {_ENV_JAR} to the path of spark-ps-examples-*-all.jar"
+    )
+
+
+def session(
+    app_name: str = "sparkps",
+    master: str = "local[2]",
+    conf: Optional[Mapping[str, str]] = None,
+) -> SparkSession:
+    """A SparkSession with the spark-ps jar on its classpath.
+
+    ``spark.jars`` is set to :func:`jar_path` (appended to any ``spark.jars`` in ``conf``);
+    ``conf`` holds further Spark settings, ``spark.ps.*`` ones included. With a ``local``
+    master the driver binds to 127.0.0.1 unless ``conf`` says otherwise.
+
+    The jar reaches the JVM only when this call starts it: if a SparkContext is already
+    running in this process, it is returned as is (Spark's ``getOrCreate``).
+
+    Examples
+    --------
+    >>> import sparkps
+    >>> spark = sparkps.session(master="local[2]",
+    ...                         conf={"spark.ps.server.memory": "512m"})  # doctest: +SKIP
+    >>> spark.stop()  # doctest: +SKIP
+    """
+    settings = dict(conf or {})
+    jars = [j for j in settings.pop("spark.jars", "").split(",") if j]
+    settings["spark.jars"] = ",".join(jars + [jar_path()])
+    if master.startswith("local"):
+        settings.setdefault("spark.driver.host", "127.0.0.1")
+        settings.setdefault("spark.driver.bindAddress", "127.0.0.1")
+    builder = SparkSession.builder.appName(app_name).master(master)
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()

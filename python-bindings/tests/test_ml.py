@@ -1,0 +1,180 @@
+"""PSTrainer and PSTrainerModel from Python: training, Pipelines, persistence, errors."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from pyspark.errors import IllegalArgumentException
+from pyspark.ml import Pipeline, PipelineModel
+from pyspark.ml.evaluation import BinaryClassificationEvaluator
+from pyspark.ml.feature import StandardScaler
+from pyspark.ml.wrapper import JavaParams
+
+import sparkps
+from sparkps import InvalidConfigError, PSTrainer, PSTrainerModel, TrainingSummary
+
+MIN_AUC = 0.89
+EPOCHS = 3
+
+
+def auc(scored) -> float:
+    return BinaryClassificationEvaluator().evaluate(scored)
+
+
+def probabilities(model, df) -> list:
+    return [r.probability.toArray().tolist() for r in model.transform(df).select("probability").collect()]
+
+
+@pytest.fixture(scope="module")
+def model(a9a) -> PSTrainerModel:
+    train, _ = a9a
+    return PSTrainer(framework="sandblaster", numWorkers=2, maxEpochs=EPOCHS).fit(train)
+
+
+def test_sandblaster_reaches_auc(model, a9a):
+    _, test = a9a
+    assert isinstance(model, PSTrainerModel)
+    assert model.numFeatures == 123
+    assert auc(model.transform(test)) >= MIN_AUC
+
+
+def test_summary_is_plain_python(model):
+    assert model.has_summary
+    s = model.summary
+    assert isinstance(s, TrainingSummary)
+    assert s.framework == "sandblaster"
+    assert (s.num_workers, s.num_servers) == (2, 2)
+    assert len(s.epoch_loss) == EPOCHS
+    assert all(type(x) is float for x in s.epoch_loss)
+    assert s.final_loss == s.epoch_loss[-1] < 0.4
+    assert type(s.total_steps) is int and s.total_steps > 0
+    # synchronous workers run equal step counts, so the last batches are rounded
+    assert abs(s.examples - EPOCHS * 32561) <= EPOCHS * 2 * 64
+    assert s.train_seconds > 0 and s.examples_per_second > 0
+    assert s.server_updates > 0 and s.server_shares >= s.server_updates
+    assert s.server_update_bytes > 0
+
+
+def test_model_save_load_keeps_probabilities(model, a9a, tmp_path):
+    _, test = a9a
+    path = str(tmp_path / "model")
+    model.write().overwrite().save(path)
+    loaded = PSTrainerModel.load(path)
+    assert isinstance(loaded, PSTrainerModel)
+    assert loaded.uid == model.uid
+    assert not loaded.has_summary
+    with pytest.raises(RuntimeError, match="No training summary"):
+        loaded.summary
+    assert probabilities(loaded, test) == probabilities(model, test)
+    # the JVM-class-name route of CrossValidator and Pipeline._from_java
+    wrapped = JavaParams._from_java(loaded._java_obj)
+    assert isinstance(wrapped, PSTrainerModel) and wrapped.uid == model.uid
+
+
+def test_trainer_save_load_keeps_params(tmp_path):
+    trainer = PSTrainer(framework="downpour", numWorkers=4, stepSize=0.05, hiddenLayers=[8, 4])
+    path = str(tmp_path / "trainer")
+    trainer.save(path)
+    loaded = PSTrainer.load(path)
+    assert loaded.uid == trainer.uid
+    assert loaded.getFramework() == "downpour"
+    assert loaded.getNumWorkers() == 4
+    assert loaded.getStepSize() == 0.05
+    assert loaded.getHiddenLayers() == [8, 4]
+    assert loaded.getMaxEpochs() == 10
+
+
+def test_pipeline_fit_and_pipeline_model_save_load(a9a, tmp_path):
+    train, test = a9a
+    pipeline = Pipeline(stages=[
+        StandardScaler(inputCol="features", outputCol="scaled", withMean=False),
+        PSTrainer(featuresCol="scaled", numWorkers=2, maxEpochs=EPOCHS),
+    ])
+    pipeline.write().overwrite().save(str(tmp_path / "pipeline"))
+    reloaded = Pipeline.load(str(tmp_path / "pipeline"))
+    assert isinstance(reloaded.getStages()[1], PSTrainer)
+    assert reloaded.getStages()[1].getFeaturesCol() == "scaled"
+
+    fitted = pipeline.fit(train)
+    assert isinstance(fitted.stages[-1], PSTrainerModel)
+    assert auc(fitted.transform(test)) >= MIN_AUC
+
+    path = str(tmp_path / "pipeline-model")
+    fitted.write().overwrite().save(path)
+    loaded = PipelineModel.load(path)
+    assert isinstance(loaded.stages[-1], PSTrainerModel)
+    assert loaded.stages[-1].getFeaturesCol() == "scaled"
+    assert probabilities(loaded, test) == probabilities(fitted, test)
+
+
+@pytest.mark.parametrize("framework", ["downpour", "hogwild"])
+def test_async_presets_reach_auc(a9a, framework):
+    train, test = a9a
+    model = PSTrainer(framework=framework, numWorkers=2, maxEpochs=EPOCHS).fit(train)
+    assert model.summary.framework == framework
+    assert auc(model.transform(test)) >= MIN_AUC
+
+
+@pytest.mark.parametrize("setting, value", [("framework", "ring"), ("modelType", "svm"),
+                                            ("pullMode", "rows")])
+def test_bad_setting_names_it(a9a, setting, value):
+    train, _ = a9a
+    trainer = PSTrainer(numWorkers=2, maxEpochs=1)
+    trainer._set(**{setting: value})
+    with pytest.raises(InvalidConfigError) as raised:
+        trainer.fit(train)
+    assert raised.value.setting == setting
+    assert setting in str(raised.value) and value in str(raised.value)
+
+
+def test_jvm_param_validator_names_the_param(a9a):
+    train, _ = a9a
+    with pytest.raises(IllegalArgumentException, match="numWorkers"):
+        PSTrainer(numWorkers=-1).fit(train)
+
+
+def test_params_mirror_the_jvm(spark):
+    trainer = PSTrainer()
+    java = trainer._java_obj
+    assert sorted(p.name for p in trainer.params) == sorted(p.name() for p in java.params())
+    for param in trainer.params:
+        java_param = java.getParam(param.name)
+        assert param.doc == java_param.doc(), param.name
+        value = java.getOrDefault(java_param)
+        expected = list(value) if param.name == "hiddenLayers" else value
+        assert trainer.getOrDefault(param) == expected, param.name
+        getter = getattr(trainer, "get" + param.name[0].upper() + param.name[1:])
+        assert getter() == expected, param.name
+    model_params = {p.name for p in PSTrainerModel().params}
+    assert model_params == {"featuresCol", "predictionCol", "probabilityCol", "rawPredictionCol"}
+
+
+def test_keyword_only_constructor_and_setters():
+    with pytest.raises(TypeError):
+        PSTrainer("features")  # type: ignore[misc]
+    trainer = PSTrainer(maxEpochs=2).setFramework("hogwild").setStepSize(1).setShuffle(False)
+    assert trainer.getMaxEpochs() == 2
+    assert trainer.getFramework() == "hogwild"
+    assert trainer.getStepSize() == 1.0 and isinstance(trainer.getStepSize(), float)
+    assert trainer.getShuffle() is False
+    assert trainer.isSet(trainer.framework) and not trainer.isSet(trainer.numServers)
+    assert trainer.setParams(numServers=3).getNumServers() == 3
+
+
+def test_jar_path(monkeypatch, tmp_path):
+    jar = tmp_path / "x.jar"
+    jar.write_bytes(b"")
+    monkeypatch.setenv("SPARKPS_JAR", str(jar))
+    assert sparkps.jar_path() == str(jar)
+    monkeypatch.setenv("SPARKPS_JAR", str(tmp_path / "missing.jar"))
+    with pytest.raises(FileNotFoundError, match="SPARKPS_JAR"):
+        sparkps.jar_path()
+    monkeypatch.delenv("SPARKPS_JAR")
+    monkeypatch.chdir(tmp_path)
+    try:
+        found = sparkps.jar_path()
+    except FileNotFoundError as e:
+        assert "mvn -DskipTests package" in str(e)
+    else:
+        assert found.endswith("-all.jar") and os.path.isfile(found)
