@@ -46,6 +46,8 @@ def test_summary_is_plain_python(model):
     assert s.framework == "sandblaster"
     assert (s.num_workers, s.num_servers) == (2, 2)
     assert len(s.epoch_loss) == EPOCHS
+    assert len(s.step_loss) * s.num_workers == s.total_steps
+    assert all(type(x) is float for x in s.step_loss)
     assert all(type(x) is float for x in s.epoch_loss)
     assert s.final_loss == s.epoch_loss[-1] < 0.4
     assert type(s.total_steps) is int and s.total_steps > 0

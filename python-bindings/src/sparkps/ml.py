@@ -529,7 +529,8 @@ class PSTrainer(JavaEstimator["PSTrainerModel"], _PSTrainerParams,
 class TrainingSummary:
     """What happened during a training, copied out of the JVM into plain Python values.
 
-    ``epoch_loss`` holds the mean training loss of each epoch; ``examples`` counts an example
+    ``epoch_loss`` holds the mean training loss of each epoch, ``step_loss`` the mean
+    mini-batch loss of each step (averaged over the workers); ``examples`` counts an example
     once per epoch it was used in; ``server_updates`` are the UPDATE messages the servers
     received and ``server_shares`` the worker gradients they carried (more than
     ``server_updates`` when the per-JVM stub summed several workers' gradients);
@@ -540,6 +541,7 @@ class TrainingSummary:
     num_workers: int
     num_servers: int
     epoch_loss: List[float]
+    step_loss: List[float]
     total_steps: int
     examples: int
     train_seconds: float
@@ -558,6 +560,7 @@ class TrainingSummary:
             num_workers=int(s.numWorkers()),
             num_servers=int(s.numServers()),
             epoch_loss=[float(x) for x in s.epochLoss()],
+            step_loss=[float(x) for x in s.stepLoss()],
             total_steps=int(s.totalSteps()),
             examples=int(s.examples()),
             train_seconds=float(s.trainSeconds()),

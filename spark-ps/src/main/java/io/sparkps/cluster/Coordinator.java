@@ -26,6 +26,7 @@ final class Coordinator implements RequestHandler {
   private final Map<Integer, Channel> links = new ConcurrentHashMap<>();
   private final Map<Integer, Long> lastHeartbeat = new ConcurrentHashMap<>();
   private final CountDownLatch allRegistered;
+  private volatile boolean stopping;
 
   Coordinator(int expectedServers) {
     this.allRegistered = new CountDownLatch(expectedServers);
@@ -55,7 +56,11 @@ final class Coordinator implements RequestHandler {
   public void disconnected(Channel peer) {
     links.entrySet().removeIf(e -> {
       if (e.getValue() == peer) {
-        LOG.warn("Lost the connection of server {}", e.getKey());
+        if (stopping) {
+          LOG.info("Server {} disconnected after being told to stop", e.getKey());
+        } else {
+          LOG.warn("Lost the connection of server {}", e.getKey());
+        }
         return true;
       }
       return false;
@@ -76,6 +81,7 @@ final class Coordinator implements RequestHandler {
 
   /** Tells every connected server to exit. */
   void shutdownAll() {
+    stopping = true;
     for (Channel c : links.values()) {
       c.writeAndFlush(new Shutdown());
     }

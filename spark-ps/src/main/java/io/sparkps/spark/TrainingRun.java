@@ -180,6 +180,24 @@ final class TrainingRun {
     }
   }
 
+  /** The workers' step losses averaged step by step (NaN entries skipped). */
+  private static double[] meanByIndex(List<WorkerResult> done) {
+    int n = done.stream().mapToInt(r -> r.stepLoss().length).max().orElse(0);
+    double[] mean = new double[n];
+    for (int i = 0; i < n; i++) {
+      double sum = 0;
+      int count = 0;
+      for (WorkerResult r : done) {
+        if (i < r.stepLoss().length && !Double.isNaN(r.stepLoss()[i])) {
+          sum += r.stepLoss()[i];
+          count++;
+        }
+      }
+      mean[i] = count == 0 ? Double.NaN : sum / count;
+    }
+    return mean;
+  }
+
   /** Which params have one row per feature: those whose row count follows numFeatures. */
   static boolean[] byFeature(TrainableModel model, int numFeatures) {
     List<io.sparkps.param.ParamSpec> a = model.params(numFeatures);
@@ -329,7 +347,7 @@ final class TrainingRun {
           r.seconds(), r.maxLead()));
     }
     return new TrainingSummary(framework, topology.totalWorkers(), topology.totalServers(),
-        loss, steps, examples, seconds, workers, divergence, counters[0], counters[1],
+        loss, meanByIndex(done), steps, examples, seconds, workers, divergence, counters[0], counters[1],
         counters[2]);
   }
 }

@@ -9,6 +9,7 @@ import java.io.Serializable;
  * @param numWorkers workers that trained
  * @param numServers servers that held the params
  * @param epochLoss mean training loss of each epoch, over all workers' mini-batches
+ * @param stepLoss mean mini-batch loss at each step, over the workers
  * @param totalSteps updates pushed by all workers together
  * @param examples examples processed (counted once per epoch they were used in)
  * @param trainSeconds wall time of the training stage
@@ -21,7 +22,7 @@ import java.io.Serializable;
  * @param serverUpdateBytes payload bytes of those messages
  */
 public record TrainingSummary(String framework, int numWorkers, int numServers,
-    double[] epochLoss, long totalSteps, long examples, double trainSeconds,
+    double[] epochLoss, double[] stepLoss, long totalSteps, long examples, double trainSeconds,
     java.util.List<WorkerStats> workers, double copyDivergence, long serverUpdates,
     long serverShares, long serverUpdateBytes) implements Serializable {
 

@@ -141,6 +141,7 @@ final class TrainingTask
     Step stepper = plan.sparse() ? sparseStepper(client, worker, group)
         : denseStepper(client, worker, group);
     double[] epochLoss = new double[plan.epochs()];
+    double[] stepLoss = new double[plan.epochs() * steps];
     long examples = 0;
     long step = 0;
     long maxLead = 0;
@@ -157,6 +158,7 @@ final class TrainingTask
           Batch batch = BatchBuilder.build(data, order,
               (int) ((long) s * batchSize % order.length), size, plan.numFeatures());
           double loss = stepper.step(batch, step, size);
+          stepLoss[(int) step] = size == 0 ? Double.NaN : loss;
           step++;
           maxLead = Math.max(maxLead, step - stepper.minClock());
           lossSum += loss * size;
@@ -172,7 +174,7 @@ final class TrainingTask
     } finally {
       stepper.close();
     }
-    return new WorkerResult(worker, group, step, examples, epochLoss,
+    return new WorkerResult(worker, group, step, examples, epochLoss, stepLoss,
         (System.nanoTime() - start) / 1e9, maxLead, null, Double.NaN, null);
   }
 

@@ -10,6 +10,7 @@ import java.io.Serializable;
  * @param steps updates it pushed
  * @param examples examples it computed gradients on
  * @param epochLoss mean training loss of each epoch, as seen by this worker
+ * @param stepLoss mean loss of this worker's mini-batch at each step
  * @param seconds wall time of the task's training loop
  * @param maxLead most steps this worker ran ahead of the slowest group it saw
  * @param params final params gathered by this worker (co-located servers: worker 0), or null
@@ -19,12 +20,13 @@ import java.io.Serializable;
  *     worker gathered the params; null otherwise
  */
 record WorkerResult(int worker, int group, long steps, long examples, double[] epochLoss,
-    double seconds, long maxLead, io.sparkps.client.ParamValues params, double copyDivergence,
+    double[] stepLoss, double seconds, long maxLead, io.sparkps.client.ParamValues params, double copyDivergence,
     long[] serverCounters) implements Serializable {
 
   WorkerResult gathered(io.sparkps.client.ParamValues values, double divergence,
       long[] counters) {
-    return new WorkerResult(worker, group, steps, examples, epochLoss, seconds, maxLead, values,
+    return new WorkerResult(worker, group, steps, examples, epochLoss, stepLoss, seconds,
+        maxLead, values,
         divergence, counters);
   }
 }
