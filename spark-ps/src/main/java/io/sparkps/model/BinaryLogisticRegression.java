@@ -1,6 +1,5 @@
 package io.sparkps.model;
 
-import java.util.Arrays;
 import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -45,10 +44,7 @@ public final class BinaryLogisticRegression extends LinearModel {
     checkShapes("gradient", gradients, batch.numFeatures());
     int n = batch.size();
     if (n == 0) {
-      // No examples: the mean is undefined; a zero step leaves the servers' values unchanged.
-      Arrays.fill(gradients[0], 0f);
-      gradients[1][0] = 0f;
-      return 0.0;
+      return emptyBatch(gradients);
     }
     DenseBatchMatrix x = DenseBatchMatrix.of(batch);
     INDArray margins = scores(x, params);

@@ -47,6 +47,16 @@ abstract class LinearModel implements TrainableModel {
     return 1;
   }
 
+  /**
+   * The gradient of an empty batch: the mean is undefined, and a zero step leaves the servers'
+   * values unchanged. Returns the loss, 0.
+   */
+  static double emptyBatch(float[][] gradients) {
+    java.util.Arrays.fill(gradients[0], 0f);
+    gradients[1][0] = 0f;
+    return 0.0;
+  }
+
   /** {@code x . weights + bias} as a {@code rows x 1} float array. */
   static INDArray scores(DenseBatchMatrix x, float[][] params) {
     float bias = params[1][0];

@@ -41,10 +41,7 @@ public final class LinearRegression extends LinearModel {
     Labels.checkAllFinite(batch);
     int n = batch.size();
     if (n == 0) {
-      // No examples: the mean is undefined; a zero step leaves the servers' values unchanged.
-      Arrays.fill(gradients[0], 0f);
-      gradients[1][0] = 0f;
-      return 0.0;
+      return emptyBatch(gradients);
     }
     DenseBatchMatrix x = DenseBatchMatrix.of(batch);
     // d loss_i / d yhat_i = yhat_i - y_i.
