@@ -28,10 +28,11 @@ import org.apache.spark.sql.types.StructType;
  * index seeding each partition, so sets with the same {@code modelSeed} and different
  * {@code rowSeed}s are a training and a test set of the same problem.
  */
-final class CtrData {
+public final class CtrData {
   private CtrData() {}
 
-  static double weight(long feature, long modelSeed) {
+  /** The true weight of feature {@code j} in the problem {@code modelSeed}. */
+  public static double weight(long feature, long modelSeed) {
     long z = (feature + 1) * 0x9E3779B97F4A7C15L ^ modelSeed;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
@@ -39,7 +40,7 @@ final class CtrData {
     return ((z >>> 11) * 0x1.0p-53 - 0.5) * 3.0;
   }
 
-  static Dataset<Row> generate(SparkSession spark, long rows, int numFeatures, int nnz,
+  public static Dataset<Row> generate(SparkSession spark, long rows, int numFeatures, int nnz,
       long modelSeed, long rowSeed, int partitions) {
     List<Integer> parts = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {

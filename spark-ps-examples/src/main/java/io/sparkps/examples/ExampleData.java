@@ -17,11 +17,11 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /** Loading LIBSVM files, finding the project's shared data, and generating data. */
-final class ExampleData {
+public final class ExampleData {
   private ExampleData() {}
 
   /** A LIBSVM file with its labels mapped to 0/1 (a label {@code <= 0} becomes 0). */
-  static Dataset<Row> libsvm(SparkSession spark, String path, int numFeatures) {
+  public static Dataset<Row> libsvm(SparkSession spark, String path, int numFeatures) {
     var reader = spark.read().format("libsvm");
     if (numFeatures > 0) {
       reader = reader.option("numFeatures", Integer.toString(numFeatures));
@@ -34,7 +34,7 @@ final class ExampleData {
    * The shared data folder ({@code shared/data} beside the checkout), found from the
    * {@code sparkps.data.dir} property or by walking up from the working directory.
    */
-  static Optional<Path> sharedDataDir() {
+  public static Optional<Path> sharedDataDir() {
     String prop = System.getProperty("sparkps.data.dir");
     if (prop != null && Files.isDirectory(Path.of(prop))) {
       return Optional.of(Path.of(prop));
@@ -54,7 +54,7 @@ final class ExampleData {
    * logistic noise, so that the Bayes-optimal AUC is well below 1. Sets drawn with the same
    * {@code modelSeed} and different {@code rowSeed}s share their labelling model.
    */
-  static Dataset<Row> generated(SparkSession spark, int n, int d, long modelSeed,
+  public static Dataset<Row> generated(SparkSession spark, int n, int d, long modelSeed,
       long rowSeed) {
     Random model = new Random(modelSeed);
     double[] w = new double[d];

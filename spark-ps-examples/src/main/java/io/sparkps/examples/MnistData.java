@@ -18,7 +18,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /** MNIST in its idx format (optionally gzipped) as rows of (label, 784 pixels in [0, 1]). */
-final class MnistData {
+public final class MnistData {
   private static final int IMAGES_MAGIC = 0x803;
   private static final int LABELS_MAGIC = 0x801;
 
@@ -33,7 +33,7 @@ final class MnistData {
   }
 
   /** All rows of an images file and its labels file, in file order. */
-  static List<Row> read(Path images, Path labels) throws IOException {
+  public static List<Row> read(Path images, Path labels) throws IOException {
     try (DataInputStream im = open(images); DataInputStream lb = open(labels)) {
       int magic = im.readInt();
       if (magic != IMAGES_MAGIC) {
@@ -64,7 +64,7 @@ final class MnistData {
     }
   }
 
-  static Dataset<Row> frame(SparkSession spark, List<Row> rows) {
+  public static Dataset<Row> frame(SparkSession spark, List<Row> rows) {
     StructType schema = new StructType()
         .add("label", DataTypes.DoubleType, false)
         .add("features", SQLDataTypes.VectorType(), false);
