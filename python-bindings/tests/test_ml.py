@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 import pytest
@@ -32,6 +33,21 @@ def model(a9a) -> PSTrainerModel:
     return PSTrainer(framework="sandblaster", numWorkers=2, maxEpochs=EPOCHS).fit(train)
 
 
+def _snake(name: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in name)
+
+
+def test_summary_mirrors_the_jvm_record(model):
+    """Every component of the JVM record is a field of the dataclass, by its snake_case name,
+    except the per-worker details, which stay in the JVM."""
+    components = model._java_obj.summary().getClass().getRecordComponents()
+    jvm = {_snake(c.getName()) for c in components} - {"workers"}
+    python = {f.name for f in dataclasses.fields(TrainingSummary)}
+    assert jvm <= python, f"missing in Python: {sorted(jvm - python)}"
+    derived = {"examples_per_second", "final_loss"}
+    assert python - derived <= jvm, f"not in the JVM record: {sorted(python - derived - jvm)}"
+
+
 def test_sandblaster_reaches_auc(model, a9a):
     _, test = a9a
     assert isinstance(model, PSTrainerModel)
@@ -48,6 +64,10 @@ def test_summary_is_plain_python(model):
     assert len(s.epoch_loss) == EPOCHS
     assert len(s.step_loss) * s.num_workers == s.total_steps
     assert all(type(x) is float for x in s.step_loss)
+    assert len(s.step_seconds) == len(s.step_loss)
+    assert all(type(x) is float for x in s.step_seconds)
+    assert all(a < b for a, b in zip(s.step_seconds, s.step_seconds[1:]))
+    assert 0 < s.step_seconds[-1] <= s.train_seconds
     assert all(type(x) is float for x in s.epoch_loss)
     assert s.final_loss == s.epoch_loss[-1] < 0.4
     assert type(s.total_steps) is int and s.total_steps > 0

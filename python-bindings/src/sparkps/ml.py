@@ -530,7 +530,10 @@ class TrainingSummary:
     """What happened during a training, copied out of the JVM into plain Python values.
 
     ``epoch_loss`` holds the mean training loss of each epoch, ``step_loss`` the mean
-    mini-batch loss of each step (averaged over the workers); ``examples`` counts an example
+    mini-batch loss of each step (averaged over the workers) and ``step_seconds`` the time
+    of the end of each step, in seconds since the workers' training loops began (averaged
+    over the workers like ``step_loss``; plot ``step_loss`` against it for loss over wall
+    time); ``examples`` counts an example
     once per epoch it was used in; ``server_updates`` are the UPDATE messages the servers
     received and ``server_shares`` the worker gradients they carried (more than
     ``server_updates`` when the per-JVM stub summed several workers' gradients);
@@ -542,6 +545,7 @@ class TrainingSummary:
     num_servers: int
     epoch_loss: List[float]
     step_loss: List[float]
+    step_seconds: List[float]
     total_steps: int
     examples: int
     train_seconds: float
@@ -561,6 +565,7 @@ class TrainingSummary:
             num_servers=int(s.numServers()),
             epoch_loss=[float(x) for x in s.epochLoss()],
             step_loss=[float(x) for x in s.stepLoss()],
+            step_seconds=[float(x) for x in s.stepSeconds()],
             total_steps=int(s.totalSteps()),
             examples=int(s.examples()),
             train_seconds=float(s.trainSeconds()),

@@ -180,8 +180,12 @@ final class TrainingRun {
     }
   }
 
-  /** The workers' step losses averaged step by step (NaN entries skipped). */
-  private static double[] meanByIndex(List<WorkerResult> done) {
+  /**
+   * One per-step array of the workers averaged step by step, over the workers whose loss at
+   * that step is known (an empty partition's steps have none).
+   */
+  private static double[] meanByStep(List<WorkerResult> done,
+      java.util.function.Function<WorkerResult, double[]> perStep) {
     int n = done.stream().mapToInt(r -> r.stepLoss().length).max().orElse(0);
     double[] mean = new double[n];
     for (int i = 0; i < n; i++) {
@@ -189,7 +193,7 @@ final class TrainingRun {
       int count = 0;
       for (WorkerResult r : done) {
         if (i < r.stepLoss().length && !Double.isNaN(r.stepLoss()[i])) {
-          sum += r.stepLoss()[i];
+          sum += perStep.apply(r)[i];
           count++;
         }
       }
@@ -344,10 +348,11 @@ final class TrainingRun {
     List<TrainingSummary.WorkerStats> workers = new ArrayList<>();
     for (WorkerResult r : byWorker) {
       workers.add(new TrainingSummary.WorkerStats(r.worker(), r.group(), r.steps(), r.examples(),
-          r.seconds(), r.maxLead()));
+          r.seconds(), r.maxLead(), r.phases()));
     }
     return new TrainingSummary(framework, topology.totalWorkers(), topology.totalServers(),
-        loss, meanByIndex(done), steps, examples, seconds, workers, divergence, counters[0], counters[1],
+        loss, meanByStep(done, WorkerResult::stepLoss),
+        meanByStep(done, WorkerResult::stepSeconds), steps, examples, seconds, workers, divergence, counters[0], counters[1],
         counters[2]);
   }
 }

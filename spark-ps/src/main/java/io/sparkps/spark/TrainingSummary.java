@@ -10,6 +10,11 @@ import java.io.Serializable;
  * @param numServers servers that held the params
  * @param epochLoss mean training loss of each epoch, over all workers' mini-batches
  * @param stepLoss mean mini-batch loss at each step, over the workers
+ * @param stepSeconds at each step, the seconds from the start of a worker's training loop
+ *     (connected to the servers, before its first pull) to the end of that step (its push
+ *     answered), averaged over the workers like {@code stepLoss}: the time axis of the loss
+ *     curve. It leaves out the start of the stage (task launch, connecting), which {@code
+ *     trainSeconds} includes
  * @param totalSteps updates pushed by all workers together
  * @param examples examples processed (counted once per epoch they were used in)
  * @param trainSeconds wall time of the training stage
@@ -22,22 +27,38 @@ import java.io.Serializable;
  * @param serverUpdateBytes payload bytes of those messages
  */
 public record TrainingSummary(String framework, int numWorkers, int numServers,
-    double[] epochLoss, double[] stepLoss, long totalSteps, long examples, double trainSeconds,
+    double[] epochLoss, double[] stepLoss, double[] stepSeconds, long totalSteps, long examples, double trainSeconds,
     java.util.List<WorkerStats> workers, double copyDivergence, long serverUpdates,
     long serverShares, long serverUpdateBytes) implements Serializable {
 
   /**
    * One worker's share of a training.
    *
+   * @param seconds wall time of the worker's training loop
    * @param maxLead most steps the worker ran ahead of the slowest worker group it saw
+   * @param phases where the worker's steps spent that time
    */
   public record WorkerStats(int worker, int group, long steps, long examples, double seconds,
-      long maxLead) implements Serializable {
+      long maxLead, StepPhases phases) implements Serializable {
 
     public double stepsPerSecond() {
       return seconds > 0 ? steps / seconds : 0;
     }
   }
+
+  /**
+   * Seconds a worker spent in each phase of its steps, summed over the steps. The rest of its
+   * training loop's time went to connecting and the initial pull of the params.
+   *
+   * @param batchSeconds packing examples into mini-batches
+   * @param pullSeconds pulling the rows a batch touches (row-sparse training only: in dense
+   *     training the answer to a push carries the next step's params)
+   * @param computeSeconds the model's gradient, scaled to a sum over the batch
+   * @param pushSeconds sending the gradients and waiting for the answer: the servers' update
+   *     and, in a synchronous group, the wait for the group's slowest worker
+   */
+  public record StepPhases(double batchSeconds, double pullSeconds, double computeSeconds,
+      double pushSeconds) implements Serializable {}
 
   /** Examples processed per second of training. */
   public double examplesPerSecond() {

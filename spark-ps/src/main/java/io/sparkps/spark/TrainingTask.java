@@ -8,6 +8,7 @@ import io.sparkps.client.SparseParamSet;
 import io.sparkps.client.Stub;
 import io.sparkps.cluster.HostedServer;
 import io.sparkps.model.Batch;
+import io.sparkps.spark.TrainingSummary.StepPhases;
 import io.sparkps.model.TrainableModel;
 import io.sparkps.transport.Secret;
 import java.io.Serializable;
@@ -142,6 +143,8 @@ final class TrainingTask
         : denseStepper(client, worker, group);
     double[] epochLoss = new double[plan.epochs()];
     double[] stepLoss = new double[plan.epochs() * steps];
+    double[] stepSeconds = new double[plan.epochs() * steps];
+    long batchNanos = 0;
     long examples = 0;
     long step = 0;
     long maxLead = 0;
@@ -155,10 +158,13 @@ final class TrainingTask
         for (int s = 0; s < steps; s++) {
           // An empty partition still takes part in its group's steps, with zero examples.
           int size = n == 0 ? 0 : batchSize;
+          long t0 = System.nanoTime();
           Batch batch = BatchBuilder.build(data, order,
               (int) ((long) s * batchSize % order.length), size, plan.numFeatures());
+          batchNanos += System.nanoTime() - t0;
           double loss = stepper.step(batch, step, size);
           stepLoss[(int) step] = size == 0 ? Double.NaN : loss;
+          stepSeconds[(int) step] = (System.nanoTime() - start) / 1e9;
           step++;
           maxLead = Math.max(maxLead, step - stepper.minClock());
           lossSum += loss * size;
@@ -174,19 +180,63 @@ final class TrainingTask
     } finally {
       stepper.close();
     }
-    return new WorkerResult(worker, group, step, examples, epochLoss, stepLoss,
-        (System.nanoTime() - start) / 1e9, maxLead, null, Double.NaN, null);
+    StepPhases phases = new StepPhases(batchNanos / 1e9, stepper.pullNanos() / 1e9,
+        stepper.computeNanos() / 1e9, stepper.pushNanos() / 1e9);
+    return new WorkerResult(worker, group, step, examples, epochLoss, stepLoss, stepSeconds,
+        (System.nanoTime() - start) / 1e9, maxLead, phases, null, Double.NaN, null);
   }
 
-  /** One way of running a training step against the servers. */
-  private interface Step extends AutoCloseable {
-    /** Computes and pushes one step; returns the batch's mean loss. */
-    double step(Batch batch, long step, int examples);
+  /**
+   * One way of running a training step against the servers, keeping the time it spends in
+   * each phase.
+   */
+  private abstract static class Step implements AutoCloseable {
+    private long pullNanos;
+    private long computeNanos;
+    private long pushNanos;
+    private long mark;
 
-    long minClock();
+    /** Computes and pushes one step; returns the batch's mean loss. */
+    abstract double step(Batch batch, long step, int examples);
+
+    abstract long minClock();
 
     @Override
-    void close();
+    public void close() {}
+
+    final void begin() {
+      mark = System.nanoTime();
+    }
+
+    final void pulled() {
+      long now = System.nanoTime();
+      pullNanos += now - mark;
+      mark = now;
+    }
+
+    final void computed() {
+      long now = System.nanoTime();
+      computeNanos += now - mark;
+      mark = now;
+    }
+
+    final void pushed() {
+      long now = System.nanoTime();
+      pushNanos += now - mark;
+      mark = now;
+    }
+
+    final long pullNanos() {
+      return pullNanos;
+    }
+
+    final long computeNanos() {
+      return computeNanos;
+    }
+
+    final long pushNanos() {
+      return pushNanos;
+    }
   }
 
   /** Whole params on every worker; gradients of a group's workers in a JVM go through the stub. */
@@ -201,15 +251,18 @@ final class TrainingTask
     params.pullAll(client, 0);
     return new Step() {
       @Override
-      public double step(Batch batch, long step, int examples) {
+      double step(Batch batch, long step, int examples) {
+        begin();
         double loss = plan.model().gradient(batch, params.values(), gradients);
         scale(gradients, examples);
+        computed();
         params.pushAll(client, stub, localShares, step, group, worker, examples, gradients);
+        pushed();
         return loss;
       }
 
       @Override
-      public long minClock() {
+      long minClock() {
         return params.minClock();
       }
 
@@ -227,9 +280,11 @@ final class TrainingTask
     params.pullWhole(client);
     return new Step() {
       @Override
-      public double step(Batch batch, long step, int examples) {
+      double step(Batch batch, long step, int examples) {
+        begin();
         int[] features = BatchBuilder.distinctFeatures(batch);
         float[][] values = params.pull(client, features);
+        pulled();
         float[][] gradients = new float[values.length][];
         for (int i = 0; i < values.length; i++) {
           gradients[i] = new float[values[i].length];
@@ -237,17 +292,16 @@ final class TrainingTask
         double loss = plan.model().gradient(BatchBuilder.compact(batch, features), values,
             gradients);
         scale(gradients, examples);
+        computed();
         params.push(client, step, group, worker, examples, gradients);
+        pushed();
         return loss;
       }
 
       @Override
-      public long minClock() {
+      long minClock() {
         return params.minClock();
       }
-
-      @Override
-      public void close() {}
     };
   }
 
