@@ -1,0 +1,34 @@
+package io.sparkps.bench.training;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where the benchmarks leave their tables and data: {@code spark-ps-bench/target/bench/}. */
+final class BenchOutput {
+  private BenchOutput() {}
+
+  /** The output folder, created if missing. */
+  static Path dir() {
+    Path dir = Path.of(System.getProperty("sparkps.root", "."), "spark-ps-bench", "target",
+        "bench");
+    try {
+      return Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Writes {@code text} to {@code name} in the output folder and prints where. */
+  static Path write(String name, String text) {
+    Path file = dir().resolve(name);
+    try {
+      Files.writeString(file, text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    System.out.println("written to " + file);
+    return file;
+  }
+}
