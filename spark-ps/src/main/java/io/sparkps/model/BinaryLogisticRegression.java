@@ -1,9 +1,6 @@
 package io.sparkps.model;
 
 import java.util.Random;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Binary logistic regression: {@code P(y = 1 | x) = sigmoid(weights . x + bias)}, trained on the
@@ -13,9 +10,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * 1). Labels are 0/1; any label above 0.5 counts as positive. {@link #predict} returns {@code P(y
  * = 1)} per row, so {@link #numOutputs()} is 1.
  *
- * <p>Sparse batches (touching fewer than a quarter of the features) are computed over only the
- * features they touch, so the cost of a step scales with the batch, not with {@code numFeatures};
- * the weights gradient is still written in full, with exact zeros outside the batch.
+ * <p>Scores and gradients are computed straight from the batch's compressed rows, so the cost of
+ * a step scales with the batch's stored values, not with {@code numFeatures}; the weights
+ * gradient is still written in full, with exact zeros outside the batch.
  *
  * <pre>{@code
  * TrainableModel lr = new BinaryLogisticRegression();
@@ -46,39 +43,67 @@ public final class BinaryLogisticRegression extends LinearModel {
     if (n == 0) {
       return emptyBatch(gradients);
     }
-    DenseBatchMatrix x = DenseBatchMatrix.of(batch);
-    INDArray margins = scores(x, params);
-    float[] m = margins.toFloatVector();
+    int[] rowStart = batch.rowStart();
+    int[] indices = batch.indices();
+    float[] values = batch.values();
     float[] labels = batch.labels();
-    float[] y = new float[n];
+    float[] weights = params[0];
+    float[] weightGradient = gradients[0];
+    java.util.Arrays.fill(weightGradient, 0f);
     double lossSum = 0;
+    double residualSum = 0;
     for (int i = 0; i < n; i++) {
+      double m = margin(batch, i, weights, params[1][0]);
       boolean positive = labels[i] > 0.5f;
-      y[i] = positive ? 1f : 0f;
       // -log sigmoid(m) = softplus(-m) and -log(1 - sigmoid(m)) = softplus(m); written as
       // max(z, 0) + log1p(exp(-|z|)) so that exp never overflows and small losses keep precision.
-      double z = positive ? -m[i] : m[i];
+      double z = positive ? -m : m;
       lossSum += Math.max(z, 0.0) + Math.log1p(Math.exp(-Math.abs(z)));
+      // d loss_i / d margin_i = sigmoid(margin_i) - y_i, averaged over the batch.
+      double residual = sigmoid(m) - (positive ? 1.0 : 0.0);
+      residualSum += residual;
+      float scaled = (float) (residual / n);
+      for (int p = rowStart[i]; p < rowStart[i + 1]; p++) {
+        weightGradient[indices[p]] += scaled * values[p];
+      }
     }
-    // d loss_i / d margin_i = sigmoid(margin_i) - y_i.
-    INDArray residual =
-        Transforms.sigmoid(margins, false).subi(Nd4j.create(y, new long[] {n, 1}, 'c'));
-    float[] perColumn =
-        x.matrix() == null
-            ? new float[0]
-            : Nd4j.gemm(x.matrix(), residual, true, false).muli(1.0 / n).toFloatVector();
-    x.scatter(perColumn, gradients[0]);
-    gradients[1][0] = (float) (residual.sumNumber().doubleValue() / n);
+    gradients[1][0] = (float) (residualSum / n);
     return lossSum / n;
   }
 
   @Override
   public float[] predict(Batch batch, float[][] params) {
     checkShapes("param", params, batch.numFeatures());
-    if (batch.size() == 0) {
-      return new float[0];
+    float[] out = new float[batch.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (float) sigmoid(margin(batch, i, params[0], params[1][0]));
     }
-    return Transforms.sigmoid(scores(DenseBatchMatrix.of(batch), params), false).toFloatVector();
+    return out;
+  }
+
+  /**
+   * {@code x_row . weights + bias}, straight from the batch's stored values: a linear score
+   * needs no dense matrix, whose building would cost more than the score itself.
+   *
+   * @throws IllegalArgumentException if a feature index is outside {@code [0, numFeatures)}
+   */
+  private static double margin(Batch batch, int row, float[] weights, float bias) {
+    int[] indices = batch.indices();
+    float[] values = batch.values();
+    double m = bias;
+    for (int p = batch.rowStart()[row]; p < batch.rowStart()[row + 1]; p++) {
+      int feature = indices[p];
+      if (feature < 0 || feature >= weights.length) {
+        throw new IllegalArgumentException("feature index " + feature
+            + " is outside [0, numFeatures = " + weights.length + ")");
+      }
+      m += (double) weights[feature] * values[p];
+    }
+    return m;
+  }
+
+  private static double sigmoid(double m) {
+    return m >= 0 ? 1 / (1 + Math.exp(-m)) : Math.exp(m) / (1 + Math.exp(m));
   }
 
   @Override
