@@ -22,8 +22,14 @@ final class BenchOutput {
 
   /** Writes {@code text} to {@code name} in the output folder and prints where. */
   static Path write(String name, String text) {
-    Path file = dir().resolve(name);
+    return write(dir(), name, text);
+  }
+
+  /** Writes {@code text} to {@code name} in {@code dir}, created if missing, and prints where. */
+  static Path write(Path dir, String name, String text) {
+    Path file = dir.resolve(name);
     try {
+      Files.createDirectories(dir);
       Files.writeString(file, text);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

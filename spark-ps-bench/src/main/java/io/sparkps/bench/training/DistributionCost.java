@@ -3,11 +3,9 @@ package io.sparkps.bench.training;
 import io.sparkps.bench.BenchSpark;
 import io.sparkps.bench.Stats;
 import io.sparkps.examples.CtrData;
-import io.sparkps.examples.ExampleData;
 import io.sparkps.examples.MnistData;
 import io.sparkps.spark.PSTrainer;
 import io.sparkps.spark.TrainingSummary;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -100,22 +98,14 @@ public final class DistributionCost {
   }
 
   static Case a9a(SparkSession spark, int rows, int epochs) {
-    Path file = ExampleData.sharedDataDir().orElseThrow(() -> new IllegalStateException(
-        "no shared data folder: set -Dsparkps.data.dir")).resolve("a9a").resolve("a9a");
-    Dataset<Row> df = ExampleData.libsvm(spark, file.toString(), 123).limit(rows)
-        .select("label", "features");
-    return sparseLr("a9a LR", spark, df, epochs, false);
+    return sparseLr("a9a LR", BenchData.a9aTrain(spark, rows), epochs, false);
   }
 
-  static Case mnist(SparkSession spark, int rows, int epochs) throws java.io.IOException {
-    Path dir = ExampleData.sharedDataDir().orElseThrow(() -> new IllegalStateException(
-        "no shared data folder: set -Dsparkps.data.dir")).resolve("mnist");
-    List<Row> all = MnistData.read(dir.resolve("t10k-images-idx3-ubyte.gz"),
-        dir.resolve("t10k-labels-idx1-ubyte.gz"));
-    List<Row> train = all.subList(0, Math.min(rows, all.size() * 8 / 10));
+  static Case mnist(SparkSession spark, int rows, int epochs) {
+    List<Row> train = BenchData.mnistTrain(rows);
     PSTrainer trainer = trainer(epochs, 32).setModelType("mlp").setHiddenLayers(new int[] {128})
         .setNumClasses(10).setOptimizer("adam").setStepSize(0.002);
-    return new Case("MNIST MLP", epochs, cached(MnistData.frame(spark, train)),
+    return new Case("MNIST MLP", epochs, BenchData.cached(MnistData.frame(spark, train)),
         Examples.of(train), trainer, new LocalLoop(trainer.modelFor(10),
         trainer.optimizerConfig(), 32, false));
   }
@@ -123,12 +113,11 @@ public final class DistributionCost {
   static Case ctr(SparkSession spark, int rows, int epochs) {
     Dataset<Row> df = CtrData.generate(spark, rows, CTR_FEATURES, CTR_NNZ, 7, 11, 2)
         .select("label", "features");
-    return sparseLr("wide LR (1M features)", spark, df, epochs, true);
+    return sparseLr("wide LR (1M features)", df, epochs, true);
   }
 
-  private static Case sparseLr(String name, SparkSession spark, Dataset<Row> df, int epochs,
-      boolean rowSparse) {
-    Dataset<Row> frame = cached(df);
+  private static Case sparseLr(String name, Dataset<Row> df, int epochs, boolean rowSparse) {
+    Dataset<Row> frame = BenchData.cached(df);
     PSTrainer trainer = trainer(epochs, 64).setModelType("logistic").setOptimizer("adagrad")
         .setStepSize(0.1).setPullMode(rowSparse ? "sparse" : "dense");
     return new Case(name, epochs, frame, Examples.of(frame.collectAsList()), trainer,
@@ -138,12 +127,6 @@ public final class DistributionCost {
   private static PSTrainer trainer(int epochs, int batch) {
     return new PSTrainer().setFramework("sandblaster").setNumWorkers(2).setNumServers(1)
         .setMaxEpochs(epochs).setBatchSize(batch);
-  }
-
-  private static Dataset<Row> cached(Dataset<Row> df) {
-    Dataset<Row> out = df.repartition(2).cache();
-    out.count();
-    return out;
   }
 
   /**
