@@ -32,6 +32,9 @@ import scala.runtime.AbstractFunction1;
  * bound they come only once the slowest group is close enough. Every worker runs the same
  * number of steps, wrapping around a smaller partition.
  *
+ * <p>The model's native math runs on as many threads as Spark gave the task ({@link
+ * Nd4jThreads}).
+ *
  * <p>With co-located servers the task also hosts its server for the length of the stage: the
  * tasks (a barrier stage) exchange server addresses with {@code allGather}, worker 0 creates the
  * params, all train, then worker 0 syncs the copies and gathers the result before the servers
@@ -62,11 +65,13 @@ final class TrainingTask
     List<LabeledExample> data = new ArrayList<>();
     partition.foreach(data::add);
     WorkerResult result;
-    if (plan.colocated()) {
-      result = colocated(worker, data);
-    } else {
-      try (PsClient client = PsClient.connect(plan.cluster())) {
-        result = train(client, worker, data);
+    try (Nd4jThreads threads = Nd4jThreads.limit(TaskContext.get().cpus())) {
+      if (plan.colocated()) {
+        result = colocated(worker, data);
+      } else {
+        try (PsClient client = PsClient.connect(plan.cluster())) {
+          result = train(client, worker, data);
+        }
       }
     }
     return CollectionConverters.asScala(List.of(result).iterator());
