@@ -8,6 +8,7 @@ PNG per data set.
 CSV_DIR defaults to spark-ps-bench/target/bench, PNG_DIR to docs; the PNGs are named
 frameworks-<dataset>.png. The step losses are noisy (one mini-batch each), so each preset is
 drawn as a centred moving average over about a twentieth of its steps, over its raw points.
+When the presets end more than 8 times apart, the time axis is logarithmic.
 """
 
 from __future__ import annotations
@@ -59,6 +60,9 @@ def plot(csv_path: Path, png_path: Path) -> None:
     fig, ax = plt.subplots(figsize=(9, 5.5), dpi=110)
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     top = 0.0
+    ends = [seconds[-1] for seconds, _ in series.values()]
+    # Presets that finish an order of magnitude apart share a readable axis only in log scale.
+    log_time = min(ends) > 0 and max(ends) / min(ends) > 8
     for i, (preset, (seconds, loss)) in enumerate(series.items()):
         color = colors[i % len(colors)]
         window = max(3, len(loss) // 20)
@@ -66,10 +70,14 @@ def plot(csv_path: Path, png_path: Path) -> None:
         ax.plot(seconds, loss, color=color, alpha=0.12, linewidth=0.8)
         ax.plot(seconds, smooth, color=color, linewidth=2.0,
                 label=f"{preset} ({seconds[-1]:.1f} s, last {smooth[-1]:.3f})")
-        top = max(top, float(np.percentile(loss, 98)))
+        top = max(top, float(np.percentile(loss, 98)), float(smooth.max()))
     ax.set_ylim(bottom=0, top=top * 1.05 if top > 0 else None)
-    ax.set_xlim(left=0)
-    ax.set_xlabel("wall time since the workers' training loops began (s)")
+    if log_time:
+        ax.set_xscale("log")
+        ax.set_xlabel("wall time since the workers' training loops began (s, log scale)")
+    else:
+        ax.set_xlim(left=0)
+        ax.set_xlabel("wall time since the workers' training loops began (s)")
     ax.set_ylabel(ylabel)
     ax.set_title(title + "\nthick: moving average over 1/20 of the steps; faint: each step")
     ax.grid(True, alpha=0.3)

@@ -32,5 +32,18 @@ class FrameworksA9aTest {
     assertTrue(auc >= 0.89, framework + " test AUC " + auc);
     // After the final sync every server group's copy equals the master copy (syncFreq=1).
     assertTrue(s.copyDivergence() < 1e-4, framework + " copies differ by " + s.copyDivergence());
+    // The loss curve's time axis: one time per step, increasing, within the stage.
+    double[] t = s.stepSeconds();
+    assertEquals(s.stepLoss().length, t.length);
+    for (int i = 1; i < t.length; i++) {
+      assertTrue(t[i] > t[i - 1], framework + " step " + i + " ends at " + t[i]);
+    }
+    assertTrue(t[0] > 0 && t[t.length - 1] <= s.trainSeconds());
+    for (TrainingSummary.WorkerStats w : s.workers()) {
+      TrainingSummary.StepPhases p = w.phases();
+      assertTrue(p.computeSeconds() > 0 && p.pushSeconds() > 0, framework + " " + p);
+      assertTrue(p.batchSeconds() + p.pullSeconds() + p.computeSeconds() + p.pushSeconds()
+          <= w.seconds(), framework + " " + p + " within " + w.seconds() + " s");
+    }
   }
 }
