@@ -8,8 +8,8 @@ import io.sparkps.client.SparseParamSet;
 import io.sparkps.client.Stub;
 import io.sparkps.cluster.HostedServer;
 import io.sparkps.model.Batch;
-import io.sparkps.spark.TrainingSummary.StepPhases;
 import io.sparkps.model.TrainableModel;
+import io.sparkps.spark.TrainingSummary.StepPhases;
 import io.sparkps.transport.Secret;
 import java.io.Serializable;
 import java.net.InetSocketAddress;
@@ -144,7 +144,7 @@ final class TrainingTask
       order[i] = i;
     }
     Random random = new Random(plan.seed() * 31 + worker);
-    Step stepper = plan.sparse() ? sparseStepper(client, worker, group)
+    TimedStep stepper = plan.sparse() ? sparseStepper(client, worker, group)
         : denseStepper(client, worker, group);
     double[] epochLoss = new double[plan.epochs()];
     double[] stepLoss = new double[plan.epochs() * steps];
@@ -191,61 +191,8 @@ final class TrainingTask
         (System.nanoTime() - start) / 1e9, maxLead, phases, null, Double.NaN, null);
   }
 
-  /**
-   * One way of running a training step against the servers, keeping the time it spends in
-   * each phase.
-   */
-  private abstract static class Step implements AutoCloseable {
-    private long pullNanos;
-    private long computeNanos;
-    private long pushNanos;
-    private long mark;
-
-    /** Computes and pushes one step; returns the batch's mean loss. */
-    abstract double step(Batch batch, long step, int examples);
-
-    abstract long minClock();
-
-    @Override
-    public void close() {}
-
-    final void begin() {
-      mark = System.nanoTime();
-    }
-
-    final void pulled() {
-      long now = System.nanoTime();
-      pullNanos += now - mark;
-      mark = now;
-    }
-
-    final void computed() {
-      long now = System.nanoTime();
-      computeNanos += now - mark;
-      mark = now;
-    }
-
-    final void pushed() {
-      long now = System.nanoTime();
-      pushNanos += now - mark;
-      mark = now;
-    }
-
-    final long pullNanos() {
-      return pullNanos;
-    }
-
-    final long computeNanos() {
-      return computeNanos;
-    }
-
-    final long pushNanos() {
-      return pushNanos;
-    }
-  }
-
   /** Whole params on every worker; gradients of a group's workers in a JVM go through the stub. */
-  private Step denseStepper(PsClient client, int worker, int group) {
+  private TimedStep denseStepper(PsClient client, int worker, int group) {
     ParamSet params = new ParamSet(plan.layout().copyOf(plan.layout().serverGroupOf(group)));
     int localShares = plan.localAggregation() ? localWorkersOfGroup(worker, group) : 1;
     Stub stub = Stub.join(plan.trainingId());
@@ -254,7 +201,7 @@ final class TrainingTask
       gradients[i] = new float[params.values()[i].length];
     }
     params.pullAll(client, 0);
-    return new Step() {
+    return new TimedStep() {
       @Override
       double step(Batch batch, long step, int examples) {
         begin();
@@ -279,11 +226,11 @@ final class TrainingTask
   }
 
   /** Only the rows of the features a batch touches travel, for params indexed by feature. */
-  private Step sparseStepper(PsClient client, int worker, int group) {
+  private TimedStep sparseStepper(PsClient client, int worker, int group) {
     SparseParamSet params = new SparseParamSet(
         plan.layout().copyOf(plan.layout().serverGroupOf(group)), plan.byFeature());
     params.pullWhole(client);
-    return new Step() {
+    return new TimedStep() {
       @Override
       double step(Batch batch, long step, int examples) {
         begin();
