@@ -15,9 +15,12 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The cost of distribution: examples per second of spark-ps training (Sandblaster, 2 workers,
- * 1 server process, {@code local[2]}) against {@link LocalLoop}, one thread running the same
- * model and optimizer code over the same mini-batches without Spark or servers.
+ * The cost of distribution: examples per second of spark-ps training (2 workers, 1 server,
+ * {@code local[2]}) against {@link LocalLoop}, one thread running the same model and optimizer
+ * code over the same mini-batches without Spark or servers. spark-ps runs once per framework:
+ * by default Sandblaster (the server in a process of its own, every step a round trip over
+ * loopback) and in-memory Hogwild (the server co-located with both workers in the executor
+ * JVM, reached by a direct call).
  *
  * <p>Cases: {@code a9a} (binary logistic regression, 123 sparse features, batch 64, AdaGrad),
  * {@code mnist} (MLP with 128 hidden units on the 8k training part of the MNIST split, batch
@@ -30,16 +33,17 @@ import org.apache.spark.sql.SparkSession;
  *
  * <pre>
  * bin/bench training.DistributionCost [--cases a9a,mnist,ctr] [--reps 3]
+ *     [--frameworks sandblaster,inmemory-hogwild]
  *     [--a9a-epochs 3] [--mnist-epochs 2] [--ctr-epochs 2]
  *     [--a9a-rows 32561] [--mnist-rows 8000] [--ctr-rows 20000]
  * </pre>
  *
- * The defaults are the full benchmark: about 3 to 4 minutes on 2 idle cores. It prints a
+ * The defaults are the full benchmark: about 5 minutes on 2 idle cores. It prints a
  * markdown table and writes it to {@code spark-ps-bench/target/bench/DistributionCost.md}.
  */
 public final class DistributionCost {
   private static final String USAGE = "usage: bin/bench training.DistributionCost "
-      + "[--cases a9a,mnist,ctr] [--reps N] [--a9a-epochs N] [--mnist-epochs N] "
+      + "[--cases a9a,mnist,ctr] [--reps N] [--frameworks LIST] [--a9a-epochs N] [--mnist-epochs N] "
       + "[--ctr-epochs N] [--a9a-rows N] [--mnist-rows N] [--ctr-rows N]";
   private static final int CTR_FEATURES = 1_000_000;
   private static final int CTR_NNZ = 30;
@@ -56,7 +60,7 @@ public final class DistributionCost {
    * @param psMs per spark-ps step, milliseconds of batch, pull, compute, push (mean worker)
    * @param localMs per local step, milliseconds of compute and optimizer update
    */
-  record CaseResult(String name, int rows, int epochs, int localThreads, double local,
+  record CaseResult(String name, String framework, int rows, int epochs, int localThreads, double local,
       double psStage,
       double psLoops, double localLoss, double psLoss, double[] psMs, double[] localMs) {
 
@@ -70,7 +74,7 @@ public final class DistributionCost {
       LocalLoop loop) {}
 
   public static void main(String[] argv) throws Exception {
-    BenchArgs args = new BenchArgs(argv, Set.of("cases", "reps", "a9a-epochs", "mnist-epochs",
+    BenchArgs args = new BenchArgs(argv, Set.of("cases", "reps", "frameworks", "a9a-epochs", "mnist-epochs",
         "ctr-epochs", "a9a-rows", "mnist-rows", "ctr-rows"), USAGE);
     SparkSession spark = BenchSpark.local("spark-ps DistributionCost", 2);
     try {
@@ -87,7 +91,11 @@ public final class DistributionCost {
       }
       List<CaseResult> results = new ArrayList<>();
       for (Case c : cases) {
-        results.add(measure(c, args.getInt("reps", 3)));
+        for (String framework : args.get("frameworks", "sandblaster,inmemory-hogwild")
+            .split(",")) {
+          c.trainer().setFramework(framework.trim());
+          results.add(measure(c, args.getInt("reps", 3)));
+        }
       }
       String table = table(results);
       System.out.println(table);
@@ -182,7 +190,7 @@ public final class DistributionCost {
     for (int k = 0; k < 4; k++) {
       psMedians[k] = Stats.median(psMs[k]);
     }
-    return new CaseResult(c.name(), c.examples().size(), c.epochs(), best == 0 ? 1 : cores,
+    return new CaseResult(c.name(), c.trainer().getFramework(), c.examples().size(), c.epochs(), best == 0 ? 1 : cores,
         Stats.median(local[best]), Stats.median(stage), Stats.median(loops),
         Stats.median(localLoss[best]), Stats.median(psLoss), psMedians,
         new double[] {Stats.median(localMs[best][0]), Stats.median(localMs[best][1])});
@@ -190,20 +198,21 @@ public final class DistributionCost {
 
   static String table(List<CaseResult> results) {
     StringBuilder out = new StringBuilder();
-    out.append("| case | rows x epochs | single-process examples/s (ND4J threads) | spark-ps "
+    out.append("| case | framework | rows x epochs | single-process examples/s (ND4J threads) | spark-ps "
         + "examples/s (stage) | ratio | spark-ps examples/s (worker loops) | final loss single / "
         + "spark-ps | spark-ps ms per step: batch / pull / compute / push | single-process "
         + "ms per step: compute / update |\n");
-    out.append("| --- | --- | ---: | ---: | ---: | ---: | --- | --- | --- |\n");
+    out.append("| --- | --- | --- | ---: | ---: | ---: | ---: | --- | --- | --- |\n");
     for (CaseResult r : results) {
       out.append(String.format(Locale.ROOT,
-          "| %s | %d x %d | %.0f (%d) | %.0f | %.2f | %.0f | %.4f / %.4f | %.3f / %.3f / %.3f / "
+          "| %s | %s | %d x %d | %.0f (%d) | %.0f | %.2f | %.0f | %.4f / %.4f | %.3f / %.3f / %.3f / "
               + "%.3f | %.3f / %.3f |%n",
-          r.name(), r.rows(), r.epochs(), r.local(), r.localThreads(), r.psStage(), r.ratio(), r.psLoops(),
+          r.name(), r.framework(), r.rows(), r.epochs(), r.local(), r.localThreads(), r.psStage(), r.ratio(), r.psLoops(),
           r.localLoss(), r.psLoss(), r.psMs()[0], r.psMs()[1], r.psMs()[2], r.psMs()[3],
           r.localMs()[0], r.localMs()[1]));
     }
-    out.append("\nspark-ps: Sandblaster, 2 workers, 1 server process, local[2]; single-process: "
+    out.append("\nspark-ps: 2 workers, 1 server (sandblaster: its own process; "
+        + "inmemory-hogwild: co-located in the executor JVM), local[2]; single-process: "
         + "one thread, same model, batches and optimizer, ND4J on 1 or on all cores, whichever "
         + "was faster. Medians of the repetitions; ratio = spark-ps (stage) / single-process.\n");
     return out.toString();

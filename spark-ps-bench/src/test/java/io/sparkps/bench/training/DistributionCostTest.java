@@ -25,9 +25,10 @@ class DistributionCostTest {
   }
 
   @Test
-  void logisticRegressionTrainsAlikeOnBothPaths() {
-    DistributionCost.CaseResult r = DistributionCost.measure(
-        DistributionCost.a9a(spark, 4000, 1), 1);
+  void logisticRegressionTrainsAlikeOnBothPathsWithACoLocatedServer() {
+    DistributionCost.Case c = DistributionCost.a9a(spark, 4000, 1);
+    c.trainer().setFramework("inmemory-hogwild");
+    DistributionCost.CaseResult r = DistributionCost.measure(c, 1);
     assertEquals(4000, r.rows());
     // Log-loss starts at ln 2 = 0.693 with zero weights.
     assertTrue(r.localLoss() < 0.5, "single-process loss " + r.localLoss());
@@ -36,7 +37,7 @@ class DistributionCostTest {
         "single-process " + r.localLoss() + " against spark-ps " + r.psLoss());
     assertTrue(r.local() > 0 && r.psStage() > 0 && r.psLoops() >= r.psStage());
     assertTrue(r.psMs()[2] > 0 && r.psMs()[3] > 0, "compute and push time per step");
-    assertTrue(DistributionCost.table(List.of(r)).contains("| a9a LR | 4000 x 1 |"));
+    assertTrue(DistributionCost.table(List.of(r)).contains("| a9a LR | inmemory-hogwild | 4000 x 1 |"));
   }
 
   @Test
