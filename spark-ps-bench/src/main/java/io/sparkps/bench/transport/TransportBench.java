@@ -53,14 +53,20 @@ public final class TransportBench {
   private TransportBench() {}
 
   public static void main(String[] args) throws Exception {
+    run(args);
+  }
+
+  /** Runs the benchmark, prints its tables and writes them to {@code --out}. */
+  static Result run(String... args) throws Exception {
     BenchArgs a = new BenchArgs(args, ARGS);
-    Result r = run(a);
+    Result r = measure(a);
     MarkdownTable.publish(a.outDir().resolve("TransportBench.md"), "TransportBench",
         "Two processes on 127.0.0.1; medians over interleaved rounds (2 shared cores: expect "
             + "noise, compare within a run).", r.dense(), r.sparse());
+    return r;
   }
 
-  static Result run(BenchArgs a) throws Exception {
+  private static Result measure(BenchArgs a) throws Exception {
     int sliceFloats = a.intArg("slice-floats", 1 << 20);
     int rounds = a.intArg("rounds", 7);
     PsConf conf = new PsConf(Map.of(
