@@ -22,10 +22,13 @@ public final class RawEchoPeer implements AutoCloseable {
 
   private final Process process;
   private final int port;
+  private final Thread shutdownHook;
 
   private RawEchoPeer(Process process, int port) {
     this.process = process;
     this.port = port;
+    this.shutdownHook = new Thread(process::destroyForcibly, "raw-echo-peer-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /** Starts a peer JVM, its output in {@code log}, and waits up to 30 s for its port. */
@@ -52,12 +55,13 @@ public final class RawEchoPeer implements AutoCloseable {
     return port;
   }
 
-  long pid() {
-    return process.pid();
-  }
-
   @Override
   public void close() throws InterruptedException {
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // Already shutting down: the hook stops the peer.
+    }
     process.destroy();
     if (!process.waitFor(5, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
