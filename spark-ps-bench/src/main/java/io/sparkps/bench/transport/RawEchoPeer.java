@@ -55,6 +55,10 @@ public final class RawEchoPeer implements AutoCloseable {
     return port;
   }
 
+  long pid() {
+    return process.pid();
+  }
+
   @Override
   public void close() throws InterruptedException {
     try {

@@ -23,7 +23,9 @@ import java.util.Set;
  * --window} pushes in flight; each push is answered with the slice's 4 MiB of new values, so a
  * push is the push+pull exchange of a training step. Beside it, in the same run, a {@link
  * RawEchoPeer} JVM echoes messages of the same size over a plain socket with the same window.
- * Rounds alternate raw, ps, raw, ps...; the table gives the medians, MB/s each way, and ps/raw.
+ * Rounds alternate raw, ps, raw, ps...; the table gives the medians, MB/s each way, ps/raw,
+ * and the CPU time each side spent per request ({@link CpuTime}; this JVM's CPU counts as the
+ * client's, so its own background threads add a little to both rows).
  *
  * <p><b>Sparse</b>: one server holds a param of {@code --rows} rows of width 1 as one slice;
  * each operation pulls {@code --batch} random distinct rows (sorted), with each of {@code
@@ -86,34 +88,46 @@ public final class TransportBench {
         message.put((byte) message.position());
       }
       message.flip();
+      long self = ProcessHandle.current().pid();
+      long server = cluster.serverPids().get(0);
       double[] rawSec = new double[rounds];
       double[] psSec = new double[rounds];
+      double[] cpu = new double[4]; // ms: raw client, raw peer, ps client, ps server
       long rawBytes = 0;
       for (int r = 0; r < rounds; r++) {
+        double c0 = CpuTime.ms(self);
+        double p0 = CpuTime.ms(peer.pid());
         long t0 = System.nanoTime();
         rawBytes += raw.round(message, requests, window, ROUND_TIMEOUT_MS);
         long t1 = System.nanoTime();
+        double c1 = CpuTime.ms(self);
+        double s1 = CpuTime.ms(server);
         dense.round(requests, window, ROUND_TIMEOUT_MS);
         long t2 = System.nanoTime();
+        cpu[0] += c1 - c0;
+        cpu[1] += CpuTime.ms(peer.pid()) - p0;
+        cpu[2] += CpuTime.ms(self) - c1;
+        cpu[3] += CpuTime.ms(server) - s1;
         rawSec[r] = (t1 - t0) / 1e9;
         psSec[r] = (t2 - t1) / 1e9;
       }
       MarkdownTable denseTable = new MarkdownTable("path", "request", "answer", "in flight",
-          "requests/round", "rounds", "median s/round", "MB/s sent", "MB/s received",
-          "ps/raw");
+          "requests/round", "rounds", "median s/round", "MB/s sent", "MB/s received", "ps/raw",
+          "CPU ms/request client", "CPU ms/request server");
       double rawMed = Stats.median(rawSec);
       double psMed = Stats.median(psSec);
+      double all = (double) rounds * requests;
       long rawMsg = Integer.BYTES + (long) sliceFloats * Float.BYTES;
       denseTable.row("raw socket echo", mib(rawMsg), mib(rawMsg), window, requests, rounds,
           f2(rawMed), f1(requests * rawMsg / rawMed / 1e6), f1(requests * rawMsg / rawMed / 1e6),
-          "1");
+          "1", f2(cpu[0] / all), f2(cpu[1] / all));
       long up = FrameEncoder.HEADER_BYTES + DenseExchange.UPDATE_OVERHEAD
           + (long) sliceFloats * Float.BYTES;
       long down = FrameEncoder.HEADER_BYTES + DenseExchange.VALUES_OVERHEAD
           + (long) sliceFloats * Float.BYTES;
       denseTable.row("spark-ps push (UPDATE -> VALUES)", mib(up), mib(down), window, requests,
           rounds, f2(psMed), f1(requests * up / psMed / 1e6), f1(requests * down / psMed / 1e6),
-          f2(rawMed / psMed));
+          f2(rawMed / psMed), f2(cpu[2] / all), f2(cpu[3] / all));
 
       SparsePulls sparse = new SparsePulls(client, cluster.reserveParamIds(1),
           a.intArg("rows", 10_000_000), a.intArg("batch", 1000));
