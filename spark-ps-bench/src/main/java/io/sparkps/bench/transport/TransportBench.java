@@ -38,8 +38,8 @@ import java.util.Set;
  *     [--server-opts JVM_OPTIONS] [--out DIR]
  * </pre>
  *
- * Takes about 1.5 minutes with the defaults; writes {@code TransportBench.md} to {@code --out}
- * (default spark-ps-bench/target/bench).
+ * Takes about 30 s with the defaults on an idle machine, a minute or two on a busy one; writes
+ * {@code TransportBench.md} to {@code --out} (default spark-ps-bench/target/bench).
  */
 public final class TransportBench {
   private static final long ROUND_TIMEOUT_MS = 120_000;
