@@ -26,6 +26,7 @@ final class ServerLauncher {
       "io.netty.channel.Channel",
       "io.netty.channel.nio.NioIoHandler",
       "io.netty.handler.codec.ByteToMessageDecoder",
+      "io.netty.handler.flush.FlushConsolidationHandler",
       "io.netty.resolver.AddressResolver",
       "org.slf4j.Logger",
       "org.apache.logging.slf4j.SLF4JServiceProvider",

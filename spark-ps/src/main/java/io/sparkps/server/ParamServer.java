@@ -108,7 +108,7 @@ public final class ParamServer implements RequestHandler {
     } else if (message instanceof Get g) {
       get(g.requestId(), g.paramId(), g.sliceId(), g.minVersion(), null, reply);
     } else if (message instanceof io.sparkps.transport.GetRows g) {
-      slice(g.paramId(), g.sliceId()).checkRows(g.rows(), -1, "GET_ROWS of param "
+      slice(g.paramId(), g.sliceId()).checkRows(g.rows(), -1, () -> "GET_ROWS of param "
           + g.paramId() + " slice " + g.sliceId());
       get(g.requestId(), g.paramId(), g.sliceId(), g.minVersion(), g.rows(), reply);
     } else if (message instanceof Sync s) {

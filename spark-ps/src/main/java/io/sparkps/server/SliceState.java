@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * One slice on a server: its values, version, optimizer state, the gradient shares of steps not
@@ -50,16 +51,13 @@ final class SliceState {
 
   private record StepKey(int group, long step) {}
 
+  /** The shares of one step so far; {@code sum} is made from the first share's gradient. */
   private static final class Aggregate {
-    final float[] sum;
+    float[] sum;
     final Set<Integer> workers = new HashSet<>();
     final List<Reply> replies = new ArrayList<>(2);
     int shares;
     long examples;
-
-    Aggregate(int length) {
-      sum = new float[length];
-    }
   }
 
   private record Waiter(long minVersion, long minClock, Reply reply) {}
@@ -160,29 +158,37 @@ final class SliceState {
       sharesReceived += u.shares();
       bytesReceived += u.payloadLength();
       StepKey key = new StepKey(u.group(), u.step());
-      Aggregate agg = open.computeIfAbsent(key, k -> new Aggregate(values.length));
+      float[] grad = u.gradientSum();
+      Aggregate agg = open.get(key);
+      if (agg == null && u.shares() >= setup.sharesPerStep()) {
+        // One share makes the whole step: apply it as it came, with no aggregation buffer.
+        optimizer.apply(values, grad, u.examples() > 0 ? 1f / u.examples() : 0f);
+        return completeStep(g, u.step(), List.of(reply));
+      }
+      if (agg == null) {
+        agg = new Aggregate();
+        open.put(key, agg);
+      }
+      agg.replies.add(reply);
       if (!agg.workers.add(u.workerId())) {
         duplicatesDropped++;
-        agg.replies.add(reply);
         return Effects.NONE;
       }
-      float[] grad = u.gradientSum();
-      float[] sum = agg.sum;
-      for (int i = 0; i < sum.length; i++) {
-        sum[i] += grad[i];
+      if (agg.sum == null) {
+        agg.sum = grad.clone();
+      } else {
+        float[] sum = agg.sum;
+        for (int i = 0; i < sum.length; i++) {
+          sum[i] += grad[i];
+        }
       }
       agg.shares += u.shares();
       agg.examples += u.examples();
-      agg.replies.add(reply);
       if (agg.shares < setup.sharesPerStep()) {
         return Effects.NONE;
       }
       open.remove(key);
-      float scale = agg.examples > 0 ? 1f / agg.examples : 0f;
-      for (int i = 0; i < sum.length; i++) {
-        sum[i] *= scale;
-      }
-      optimizer.apply(values, sum);
+      optimizer.apply(values, agg.sum, agg.examples > 0 ? 1f / agg.examples : 0f);
       return completeStep(g, u.step(), agg.replies);
     }
   }
@@ -218,24 +224,37 @@ final class SliceState {
     }
     int w = setup.rowWidth();
     float[] out = new float[rows.length * w];
+    if (w == 1) {
+      for (int i = 0; i < rows.length; i++) {
+        out[i] = values[rows[i]];
+      }
+      return out;
+    }
     for (int i = 0; i < rows.length; i++) {
       System.arraycopy(values, rows[i] * w, out, i * w, w);
     }
     return out;
   }
 
-  /** Checks that rows are strictly increasing row indices of this slice. */
-  void checkRows(int[] rows, int floats, String what) {
+  /**
+   * Checks that rows are strictly increasing row indices of this slice, and, unless {@code
+   * floats} is negative, that {@code floats} is their number of floats. {@code what} names the
+   * request in the error; it is only called on a failure.
+   */
+  void checkRows(int[] rows, int floats, Supplier<String> what) {
     int w = setup.rowWidth();
     int numRows = values.length / w;
+    int previous = -1;
     for (int i = 0; i < rows.length; i++) {
-      if (rows[i] < 0 || rows[i] >= numRows || (i > 0 && rows[i] <= rows[i - 1])) {
-        throw new IllegalArgumentException(what + ": rows must be strictly increasing indices "
-            + "in [0, " + numRows + "), got " + rows[i] + " at position " + i);
+      int r = rows[i];
+      if (r <= previous || r >= numRows) {
+        throw new IllegalArgumentException(what.get() + ": rows must be strictly increasing "
+            + "indices in [0, " + numRows + "), got " + r + " at position " + i);
       }
+      previous = r;
     }
     if (floats >= 0 && floats != rows.length * w) {
-      throw new IllegalArgumentException(what + " has " + floats + " floats for "
+      throw new IllegalArgumentException(what.get() + " has " + floats + " floats for "
           + rows.length + " rows of " + w);
     }
   }
@@ -245,7 +264,7 @@ final class SliceState {
    * its shares' rows; the optimizer updates just those.
    */
   Effects updateRows(io.sparkps.transport.UpdateRows u, Reply reply) {
-    checkRows(u.rows(), u.gradientRows().length, "UPDATE_ROWS of param " + u.paramId()
+    checkRows(u.rows(), u.gradientRows().length, () -> "UPDATE_ROWS of param " + u.paramId()
         + " slice " + u.sliceId());
     int g = u.group() - setup.firstGroup();
     if (g < 0 || g >= groupSteps.length) {

@@ -28,6 +28,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   public FrameDecoder(int maxFrameBytes) {
     this.maxFrameBytes = maxFrameBytes;
     this.limit = Math.min(maxFrameBytes, HANDSHAKE_FRAME_BYTES);
+    // Keep the received chunks as they are until a frame is whole, instead of copying them
+    // into one buffer that grows (and is reallocated) with every chunk of a large frame.
+    setCumulator(COMPOSITE_CUMULATOR);
   }
 
   /** The handshake succeeded: accept frames up to the full limit. */

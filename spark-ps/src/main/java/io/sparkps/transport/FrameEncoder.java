@@ -1,6 +1,7 @@
 package io.sparkps.transport;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
@@ -38,9 +39,26 @@ public final class FrameEncoder extends MessageToByteEncoder<Message> {
     super(Message.class, true);
   }
 
+  /**
+   * Frames above this size are written into pieces of it: the allocator pools buffers up to
+   * 1 MiB only, and a fresh multi-megabyte buffer per frame costs more in page faults than its
+   * bytes cost to copy.
+   */
+  static final int PIECE_BYTES = 256 * 1024;
+
   @Override
   protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, Message msg, boolean preferDirect) {
-    return ctx.alloc().directBuffer(HEADER_BYTES + msg.payloadLength());
+    int frame = HEADER_BYTES + msg.payloadLength();
+    if (frame <= PIECE_BYTES) {
+      return ctx.alloc().directBuffer(frame);
+    }
+    int pieces = (frame + PIECE_BYTES - 1) / PIECE_BYTES;
+    CompositeByteBuf out = ctx.alloc().compositeDirectBuffer(pieces);
+    for (int left = frame; left > 0; left -= PIECE_BYTES) {
+      int n = Math.min(PIECE_BYTES, left);
+      out.addComponent(false, ctx.alloc().directBuffer(n, n).writerIndex(n));
+    }
+    return out;
   }
 
   @Override

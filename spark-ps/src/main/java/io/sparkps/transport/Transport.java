@@ -12,6 +12,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
@@ -23,11 +24,19 @@ import java.util.function.Consumer;
  * handler. Owns the event loop threads of its endpoints; {@link #close()} stops them.
  *
  * <pre>
- * accepting:  FrameDecoder -> FrameEncoder -> ServerAuthHandler -> RequestDispatcher
- * connecting: FrameDecoder -> FrameEncoder -> ClientAuthHandler -> ResponseHandler
+ * accepting:  FlushConsolidation -> FrameDecoder -> FrameEncoder -> ServerAuthHandler
+ *                 -> RequestDispatcher
+ * connecting: FlushConsolidation -> FrameDecoder -> FrameEncoder -> ClientAuthHandler
+ *                 -> ResponseHandler
  * </pre>
+ *
+ * Flushes are consolidated: answers written while a read is being handled go out in one
+ * system call once the read is done, and requests written by several threads at once are
+ * flushed together.
  */
 public final class Transport implements AutoCloseable {
+  /** Most flushes held back while answers to one read's requests are being written. */
+  private static final int FLUSHES_PER_BATCH = 64;
   private final Secret secret;
   private final int maxFrameBytes;
   private final long timeoutMs;
@@ -57,6 +66,8 @@ public final class Transport implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             ChannelPipeline p = ch.pipeline();
+            p.addLast("flushConsolidation", new FlushConsolidationHandler(
+                FLUSHES_PER_BATCH, true));
             p.addLast("frameDecoder", new FrameDecoder(maxFrameBytes));
             p.addLast("frameEncoder", FrameEncoder.INSTANCE);
             p.addLast("auth", new ServerAuthHandler(secret, timeoutMs));
@@ -89,6 +100,8 @@ public final class Transport implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             ChannelPipeline p = ch.pipeline();
+            p.addLast("flushConsolidation", new FlushConsolidationHandler(
+                FLUSHES_PER_BATCH, true));
             p.addLast("frameDecoder", new FrameDecoder(maxFrameBytes));
             p.addLast("frameEncoder", FrameEncoder.INSTANCE);
             p.addLast("auth", new ClientAuthHandler(secret, authenticated));

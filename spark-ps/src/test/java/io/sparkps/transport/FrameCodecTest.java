@@ -130,6 +130,32 @@ class FrameCodecTest {
   }
 
   @Test
+  void largeFramesTravelInPiecesAndArriveInOddChunks() {
+    Random random = new Random(3);
+    float[] values = new float[3 * FrameEncoder.PIECE_BYTES / Float.BYTES + 7];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = random.nextFloat() - 0.5f;
+    }
+    int[] rows = random.ints(0, 1 << 30).limit(FrameEncoder.PIECE_BYTES / 3).toArray();
+    // CreateSlice puts its floats at an offset that is not a multiple of 4 from the frame start.
+    List<Message> large = List.of(new Values(5, 1, 2, 9, 3, values),
+        new CreateSlice(6, 1, 2, OptimizerConfig.sgd(0.5f), 1, values),
+        new GetRows(7, 1, 2, 0, rows));
+    for (Message msg : large) {
+      ByteBuf frame = encode(msg);
+      assertTrue(frame.nioBufferCount() > 1, msg.type() + " frame in pieces");
+      assertEquals(FrameEncoder.HEADER_BYTES + msg.payloadLength(), frame.readableBytes());
+      EmbeddedChannel decoder = new EmbeddedChannel(authenticated(MAX_FRAME));
+      while (frame.isReadable()) {
+        decoder.writeInbound(frame.readRetainedSlice(Math.min(4099, frame.readableBytes())));
+      }
+      frame.release();
+      assertSameMessage(msg, decoder.readInbound());
+      decoder.finishAndReleaseAll();
+    }
+  }
+
+  @Test
   void floatsSurviveBuffersOfSeveralComponents() {
     float[] values = {1f, -2f, 3.5f, Float.NaN, 1e-30f, 7f, 8f, 9f, 10f, 11f};
     Values msg = new Values(3, 1, 2, 4, values);

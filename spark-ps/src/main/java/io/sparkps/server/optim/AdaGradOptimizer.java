@@ -28,11 +28,11 @@ final class AdaGradOptimizer extends RowWiseOptimizer {
   }
 
   @Override
-  void update(float[] w, float[] g, int p, int q, int n) {
+  void update(float[] w, float[] g, float scale, int p, int q, int n) {
     float[] h = accumulator;
     for (int i = 0; i < n; i++) {
       int k = p + i;
-      float gi = g[q + i] + l2 * w[k];
+      float gi = scale * g[q + i] + l2 * w[k];
       h[k] += gi * gi;
       w[k] -= learningRate * gi / ((float) Math.sqrt(h[k]) + epsilon);
     }

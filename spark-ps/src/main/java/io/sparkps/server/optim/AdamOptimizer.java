@@ -47,12 +47,12 @@ final class AdamOptimizer extends RowWiseOptimizer {
   }
 
   @Override
-  void update(float[] w, float[] g, int p, int q, int n) {
+  void update(float[] w, float[] g, float scale, int p, int q, int n) {
     float oneMinusBeta1 = 1f - beta1;
     float oneMinusBeta2 = 1f - beta2;
     for (int i = 0; i < n; i++) {
       int k = p + i;
-      float gi = g[q + i] + l2 * w[k];
+      float gi = scale * g[q + i] + l2 * w[k];
       m[k] = beta1 * m[k] + oneMinusBeta1 * gi;
       v[k] = beta2 * v[k] + oneMinusBeta2 * gi * gi;
       float mHat = m[k] * invCorrection1;

@@ -52,10 +52,10 @@ final class FtrlOptimizer extends RowWiseOptimizer {
   }
 
   @Override
-  void update(float[] w, float[] g, int p, int q, int count) {
+  void update(float[] w, float[] g, float scale, int p, int q, int count) {
     for (int i = 0; i < count; i++) {
       int k = p + i;
-      double gi = g[q + i];
+      double gi = scale * g[q + i];
       double nk = n[k];
       double zk = z[k];
       double wk = w[k];

@@ -27,11 +27,11 @@ final class MomentumOptimizer extends RowWiseOptimizer {
   }
 
   @Override
-  void update(float[] w, float[] g, int p, int q, int n) {
+  void update(float[] w, float[] g, float scale, int p, int q, int n) {
     float[] v = velocity;
     for (int i = 0; i < n; i++) {
       int k = p + i;
-      float gi = g[q + i] + l2 * w[k];
+      float gi = scale * g[q + i] + l2 * w[k];
       v[k] = momentum * v[k] + gi;
       w[k] -= learningRate * v[k];
     }

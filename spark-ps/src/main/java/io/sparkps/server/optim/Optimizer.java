@@ -26,6 +26,21 @@ public interface Optimizer {
   void apply(float[] params, float[] meanGradient);
 
   /**
+   * Applies one update whose mean gradient is {@code scale * gradient}, in place, without
+   * building that mean: a server applies a gradient sum as it arrived. {@code gradient} is not
+   * modified.
+   *
+   * @throws IllegalArgumentException if the lengths differ from the slice length
+   */
+  default void apply(float[] params, float[] gradient, float scale) {
+    float[] mean = new float[gradient.length];
+    for (int i = 0; i < mean.length; i++) {
+      mean[i] = scale * gradient[i];
+    }
+    apply(params, mean);
+  }
+
+  /**
    * Applies one update to some rows of the slice only, in place; other rows, and their
    * optimizer state, are left untouched. Row {@code offsets[i]} is
    * {@code params[offsets[i] * rowWidth, (offsets[i] + 1) * rowWidth)} and its gradient is

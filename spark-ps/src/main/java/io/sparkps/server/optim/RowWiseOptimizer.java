@@ -28,12 +28,17 @@ abstract class RowWiseOptimizer implements Optimizer {
 
   @Override
   public final void apply(float[] params, float[] meanGradient) {
-    if (params.length != length || meanGradient.length != length) {
+    apply(params, meanGradient, 1f);
+  }
+
+  @Override
+  public final void apply(float[] params, float[] gradient, float scale) {
+    if (params.length != length || gradient.length != length) {
       throw new IllegalArgumentException("params has " + params.length + " floats and the"
-          + " gradient " + meanGradient.length + ": both must be the slice length " + length);
+          + " gradient " + gradient.length + ": both must be the slice length " + length);
     }
     beginStep();
-    update(params, meanGradient, 0, 0, length);
+    update(params, gradient, scale, 0, 0, length);
     shrink(params, 0, length);
   }
 
@@ -43,7 +48,7 @@ abstract class RowWiseOptimizer implements Optimizer {
     checkSparse(params, offsets, meanGradientRows, rowWidth);
     beginStep();
     for (int i = 0; i < offsets.length; i++) {
-      update(params, meanGradientRows, offsets[i] * rowWidth, i * rowWidth, rowWidth);
+      update(params, meanGradientRows, 1f, offsets[i] * rowWidth, i * rowWidth, rowWidth);
       shrink(params, offsets[i] * rowWidth, rowWidth);
     }
   }
@@ -91,8 +96,8 @@ abstract class RowWiseOptimizer implements Optimizer {
   }
 
   /**
-   * Applies the rule to {@code params[p, p + n)} with {@code grad[q, q + n)}; state index
-   * {@code p + i} belongs to {@code params[p + i]}.
+   * Applies the rule to {@code params[p, p + n)} with {@code scale * grad[q, q + n)}; state
+   * index {@code p + i} belongs to {@code params[p + i]}.
    */
-  abstract void update(float[] params, float[] grad, int p, int q, int n);
+  abstract void update(float[] params, float[] grad, float scale, int p, int q, int n);
 }

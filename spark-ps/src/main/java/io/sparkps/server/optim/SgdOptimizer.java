@@ -8,9 +8,9 @@ final class SgdOptimizer extends RowWiseOptimizer {
   }
 
   @Override
-  void update(float[] w, float[] g, int p, int q, int n) {
+  void update(float[] w, float[] g, float scale, int p, int q, int n) {
     for (int i = 0; i < n; i++) {
-      float gi = g[q + i] + l2 * w[p + i];
+      float gi = scale * g[q + i] + l2 * w[p + i];
       w[p + i] -= learningRate * gi;
     }
   }

@@ -1,0 +1,85 @@
+package io.sparkps.bench.transport;
+
+import io.sparkps.client.PsClient;
+import io.sparkps.param.SliceInfo;
+import io.sparkps.transport.FrameEncoder;
+import io.sparkps.transport.Stats;
+import io.sparkps.transport.Values;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The spark-ps side of the dense exchange: one param of equal slices on server 0 (SGD, one
+ * share per step), pushed round robin; every answer must hold the whole slice.
+ */
+final class DenseExchange {
+  /** Payload bytes of an UPDATE besides its floats: group, shares, examples. */
+  static final int UPDATE_OVERHEAD = 3 * Integer.BYTES;
+  /** Payload bytes of VALUES besides its floats: the clock. */
+  static final int VALUES_OVERHEAD = Long.BYTES;
+
+  private final PsClient client;
+  private final List<SliceInfo> slices = new ArrayList<>();
+  private final float[] gradient;
+  private final AtomicLong answered = new AtomicLong();
+  private long pushes;
+  private long step;
+
+  DenseExchange(PsClient client, int paramId, int numSlices, int sliceFloats) {
+    this.client = client;
+    this.gradient = new float[sliceFloats];
+    for (int i = 0; i < sliceFloats; i++) {
+      gradient[i] = (i % 7) - 3;
+    }
+    for (int s = 0; s < numSlices; s++) {
+      SliceInfo slice = TransportBench.slice(paramId, s, sliceFloats);
+      PsClient.await(client.create(slice, TransportBench.sgd(), 1, new float[sliceFloats]),
+          client.timeoutMs());
+      slices.add(slice);
+    }
+  }
+
+  /** {@code requests} pushes, {@code window} in flight. */
+  void round(int requests, int window, long timeoutMs)
+      throws InterruptedException, TimeoutException {
+    long first = step;
+    int floats = gradient.length;
+    Window.run(requests, window, timeoutMs, i -> {
+      SliceInfo s = slices.get(i % slices.size());
+      return client.push(s, first + i, 0, 0, 1, 1, gradient).thenAccept(v -> check(s, v, floats));
+    });
+    step += requests;
+    pushes += requests;
+  }
+
+  private void check(SliceInfo s, Values v, int floats) {
+    if (v.values().length != floats || v.sliceId() != s.sliceId()) {
+      throw new IllegalStateException("answer for slice " + s.sliceId() + " holds "
+          + v.values().length + " floats of slice " + v.sliceId() + ", expected " + floats);
+    }
+    answered.addAndGet(FrameEncoder.HEADER_BYTES + VALUES_OVERHEAD
+        + (long) floats * Float.BYTES);
+  }
+
+  /** Frame bytes of the answers received. */
+  long bytesAnswered() {
+    return answered.get();
+  }
+
+  /** Payload bytes of UPDATEs the server counted over all slices. */
+  long serverPayloadBytesIn() {
+    long total = 0;
+    for (SliceInfo s : slices) {
+      Stats st = PsClient.await(client.stats(s), client.timeoutMs());
+      total += st.bytesReceived();
+    }
+    return total;
+  }
+
+  /** Payload bytes of the UPDATEs sent. */
+  long expectedPayloadBytesIn() {
+    return pushes * (UPDATE_OVERHEAD + (long) gradient.length * Float.BYTES);
+  }
+}

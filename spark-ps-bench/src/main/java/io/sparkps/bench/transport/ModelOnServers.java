@@ -1,0 +1,98 @@
+package io.sparkps.bench.transport;
+
+import io.sparkps.client.PsClient;
+import io.sparkps.config.OptimizerConfig;
+import io.sparkps.param.SliceInfo;
+import io.sparkps.param.SliceMap;
+import io.sparkps.transport.Message;
+import io.sparkps.transport.Values;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A sliced model on running servers, pushed and pulled whole: every slice at once, as a worker
+ * does in one step. One share per step, so every push is applied at once.
+ */
+final class ModelOnServers {
+  private final PsClient client;
+  private final SliceMap map;
+  private final Map<Integer, float[]> gradients = new HashMap<>();
+  private long step;
+
+  ModelOnServers(PsClient client, SliceMap map) {
+    this.client = client;
+    this.map = map;
+    for (SliceInfo s : map.slices()) {
+      gradients.computeIfAbsent(s.length(), n -> {
+        float[] g = new float[n];
+        for (int i = 0; i < n; i++) {
+          g[i] = (i % 5) - 2;
+        }
+        return g;
+      });
+    }
+  }
+
+  int numSlices() {
+    return map.slices().size();
+  }
+
+  /** Creates every slice, all zeros. */
+  void create(OptimizerConfig optimizer) {
+    List<CompletableFuture<Message>> pending = new ArrayList<>();
+    for (SliceInfo s : map.slices()) {
+      pending.add(client.create(s, optimizer, 1, new float[s.length()]));
+    }
+    pending.forEach(f -> PsClient.await(f, client.timeoutMs()));
+  }
+
+  /** Pushes a gradient to every slice; the seconds until every new value is back. */
+  double pushAll() {
+    long t0 = System.nanoTime();
+    List<CompletableFuture<Values>> pending = new ArrayList<>();
+    for (SliceInfo s : map.slices()) {
+      pending.add(client.push(s, step, 0, 0, 1, 1, gradients.get(s.length())));
+    }
+    awaitWhole(pending);
+    step++;
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /** Pulls every slice; the seconds until all are back. */
+  double pullAll() {
+    long t0 = System.nanoTime();
+    List<CompletableFuture<Values>> pending = new ArrayList<>();
+    for (SliceInfo s : map.slices()) {
+      pending.add(client.pull(s, 0));
+    }
+    awaitWhole(pending);
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private void awaitWhole(List<CompletableFuture<Values>> pending) {
+    for (int i = 0; i < pending.size(); i++) {
+      Values v = PsClient.await(pending.get(i), client.timeoutMs());
+      if (v.values().length != map.slices().get(i).length()) {
+        throw new IllegalStateException("slice " + i + " came back with " + v.values().length
+            + " floats instead of " + map.slices().get(i).length());
+      }
+    }
+  }
+
+  /** Values plus optimizer state, as the servers count them. */
+  long serverBytes() {
+    long total = 0;
+    for (SliceInfo s : map.slices()) {
+      total += PsClient.await(client.stats(s), client.timeoutMs()).memoryBytes();
+    }
+    return total;
+  }
+
+  /** Frees the param on every server. */
+  void drop() {
+    PsClient.await(client.drop(map.slices().get(0).paramId()), client.timeoutMs());
+  }
+}
