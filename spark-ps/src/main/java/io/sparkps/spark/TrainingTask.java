@@ -7,10 +7,16 @@ import io.sparkps.client.PsClient;
 import io.sparkps.client.SparseParamSet;
 import io.sparkps.client.Stub;
 import io.sparkps.cluster.HostedServer;
+import io.sparkps.config.OptimizerConfig;
 import io.sparkps.model.Batch;
 import io.sparkps.model.TrainableModel;
 import io.sparkps.spark.TrainingSummary.StepPhases;
+import io.sparkps.param.SliceInfo;
+import io.sparkps.transport.Connection;
+import io.sparkps.transport.CreateSlice;
+import io.sparkps.transport.LocalEndpoints;
 import io.sparkps.transport.Secret;
+import io.sparkps.transport.SliceSetup;
 import java.io.Serializable;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -38,11 +44,14 @@ import scala.runtime.AbstractFunction1;
  * <p>With co-located servers the task also hosts its server for the length of the stage: the
  * tasks (a barrier stage) exchange server addresses with {@code allGather}, worker 0 creates the
  * params, all train, then worker 0 syncs the copies and gathers the result before the servers
- * stop.
+ * stop. Between these phases the workers wait for each other at a rendezvous slice on server 0.
  */
 final class TrainingTask
     extends AbstractFunction1<Iterator<LabeledExample>, Iterator<WorkerResult>>
     implements Serializable {
+  /** Where the workers of a co-located stage meet: one float on server 0, param id 0. */
+  private static final SliceInfo RENDEZVOUS = new SliceInfo(-1, 0, 0, 0, 1, 0);
+
 
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(TrainingTask.class);
@@ -86,6 +95,9 @@ final class TrainingTask
         Secret.fromHex(base.secretHex()), plan.ioThreads(), base.maxFrameBytes(),
         base.timeoutMs());
     try {
+      if (serverId == 0) {
+        createRendezvous(hosted, base.timeoutMs());
+      }
       String mine = hosted == null ? "" : serverId + "@" + host + ":" + hosted.address().getPort();
       List<InetSocketAddress> servers = parseServers(ctx.allGather(mine));
       ClusterInfo info = new ClusterInfo(servers, base.secretHex(), base.timeoutMs(),
@@ -96,15 +108,15 @@ final class TrainingTask
               initialValues(plan.model(), plan.numFeatures(), plan.seed()), plan.optimizer(),
               servers);
         }
-        ctx.barrier();
+        rendezvous(client, worker, 0);
         WorkerResult result = train(client, worker, data);
-        ctx.barrier();
+        rendezvous(client, worker, 1);
         if (worker == 0) {
           plan.layout().flushAll(client);
           result = result.gathered(plan.layout().pullMasters(client, rowSparse()),
               plan.layout().maxCopyDivergence(client), plan.layout().updatesAndShares(client));
         }
-        ctx.barrier();
+        rendezvous(client, worker, 2);
         return result;
       }
     } finally {
@@ -112,6 +124,34 @@ final class TrainingTask
         hosted.close();
       }
     }
+  }
+
+  /**
+   * Creates the rendezvous slice on server 0 before the addresses are exchanged, so that it
+   * exists by the time any worker knows where server 0 is. Model params start at id 1.
+   */
+  private void createRendezvous(HostedServer server0, long timeoutMs) {
+    Connection local = LocalEndpoints.connect(server0.address())
+        .orElseThrow(() -> new IllegalStateException("server 0 is not registered in this JVM"));
+    try {
+      PsClient.await(local.request(id -> new CreateSlice(id, RENDEZVOUS.paramId(),
+          RENDEZVOUS.sliceId(), OptimizerConfig.sgd(1f),
+          SliceSetup.single(plan.topology().totalWorkers()), new float[RENDEZVOUS.length()])),
+          timeoutMs);
+    } finally {
+      local.close();
+    }
+  }
+
+  /**
+   * Returns once every worker of the stage has reached rendezvous {@code round}: each pushes an
+   * empty share of step {@code round} to the rendezvous slice, which completes the step, and
+   * answers, only when all workers' shares are in. Spark's {@code BarrierTaskContext.barrier()}
+   * would do the same but checks for completion once a second.
+   */
+  private void rendezvous(PsClient client, int worker, long round) {
+    PsClient.await(client.push(RENDEZVOUS, round, 0, worker, 1, 0,
+        new float[RENDEZVOUS.length()]), client.timeoutMs());
   }
 
   /** Which params the gathered model keeps row-sparse: the wide ones, in sparse training. */
