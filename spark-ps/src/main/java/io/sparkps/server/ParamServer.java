@@ -114,9 +114,8 @@ public final class ParamServer implements RequestHandler {
           + g.paramId() + " slice " + g.sliceId());
       get(g.requestId(), g.paramId(), g.sliceId(), g.minVersion(), g.rows(), reply);
     } else if (message instanceof Sync s) {
-      SliceState.Snapshot now = slice(s.paramId(), s.sliceId()).addDelta(s.delta());
-      reply.send(new Values(s.requestId(), s.paramId(), s.sliceId(), now.version(),
-          now.clock(), now.values()));
+      slice(s.paramId(), s.sliceId()).addDelta(s.delta(), (version, clock, values) ->
+          reply.values(s.requestId(), s.paramId(), s.sliceId(), version, clock, values)).run();
     } else if (message instanceof Flush f) {
       SliceState slice = slice(f.paramId(), f.sliceId());
       apply(slice, f.paramId(), f.sliceId(),

@@ -66,9 +66,6 @@ final class SliceState {
     }
   }
 
-  /** The values at a version. */
-  record Snapshot(long version, long clock, float[] values) {}
-
   /** What an update or a sync answer asks the caller to do once the lock is released. */
   record Effects(List<Runnable> answers, float[] syncDelta, List<Runnable> flushed) {
     static final Effects NONE = new Effects(List.of(), null, List.of());
@@ -444,8 +441,11 @@ final class SliceState {
     return new Effects(List.of(), inFlight.isEmpty() ? maybeSync(true) : null, List.of());
   }
 
-  /** The master copy takes a non-master's delta. */
-  synchronized Snapshot addDelta(float[] delta) {
+  /**
+   * The master copy takes a non-master's delta and makes the answer with its values now;
+   * returns what sends it.
+   */
+  synchronized Runnable addDelta(float[] delta, Reply reply) {
     if (delta.length != values.length) {
       throw new IllegalArgumentException("SYNC has " + delta.length + " floats, the slice has "
           + values.length);
@@ -453,7 +453,7 @@ final class SliceState {
     for (int i = 0; i < values.length; i++) {
       values[i] += delta[i];
     }
-    return new Snapshot(version, clock(), values.clone());
+    return reply.answer(version, clock(), select(null, null));
   }
 
   synchronized long updatesReceived() {

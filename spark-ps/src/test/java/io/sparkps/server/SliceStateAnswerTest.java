@@ -138,4 +138,20 @@ class SliceStateAnswerTest {
     assertEquals(0, v.version());
     assertArrayEquals(INITIAL, v.values(), 0f);
   }
+
+  @Test
+  void theAnswerToASyncCarriesTheMasterValuesWithTheDeltaAndNoLaterUpdate() {
+    SliceState slice = slice(1);
+    EmbeddedChannel channel = new EmbeddedChannel();
+    Peer peer = Peer.of(channel);
+    Runnable send = slice.addDelta(new float[] {1f, 1f, 1f}, (version, clock, values) ->
+        peer.values(4, 7, 0, version, clock, values));
+    slice.update(share(1, 0, 0, 1f, 1f, 1f), (version, clock, values) -> () -> {});
+
+    send.run();
+    Values v = decode(channel.readOutbound());
+    assertEquals(4, v.requestId());
+    assertEquals(0, v.version());
+    assertArrayEquals(new float[] {2f, 3f, 4f}, v.values(), 0f);
+  }
 }
