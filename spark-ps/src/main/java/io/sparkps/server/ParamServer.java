@@ -8,6 +8,7 @@ import io.sparkps.transport.CreateSlice;
 import io.sparkps.transport.DropParam;
 import io.sparkps.transport.Failure;
 import io.sparkps.transport.Flush;
+import io.sparkps.transport.FrameDecoder;
 import io.sparkps.transport.Get;
 import io.sparkps.transport.Message;
 import io.sparkps.transport.RequestHandler;
@@ -77,9 +78,20 @@ public final class ParamServer implements RequestHandler {
     return ((long) paramId << 32) | (sliceId & 0xffffffffL);
   }
 
+  /**
+   * Handles one request from {@code peer}. The gradient of an UPDATE is not kept once the
+   * update is applied (a step of several shares sums them into its own array), so it goes back
+   * to the channel's decoder for the next UPDATE.
+   */
   @Override
   public void handle(Channel peer, Message message) {
     dispatch(message, Peer.of(peer));
+    if (message instanceof Update u) {
+      FrameDecoder decoder = peer.pipeline().get(FrameDecoder.class);
+      if (decoder != null) {
+        decoder.recycle(u.gradientSum());
+      }
+    }
   }
 
   /** Handles one request; {@code reply} receives the answer, now or later, on any thread. */
