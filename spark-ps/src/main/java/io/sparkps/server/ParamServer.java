@@ -8,6 +8,7 @@ import io.sparkps.transport.CreateSlice;
 import io.sparkps.transport.DropParam;
 import io.sparkps.transport.Failure;
 import io.sparkps.transport.Flush;
+import io.sparkps.transport.FrameDecoder;
 import io.sparkps.transport.Get;
 import io.sparkps.transport.Message;
 import io.sparkps.transport.RequestHandler;
@@ -77,20 +78,34 @@ public final class ParamServer implements RequestHandler {
     return ((long) paramId << 32) | (sliceId & 0xffffffffL);
   }
 
+  /**
+   * Handles one request from {@code peer}. The gradient of an UPDATE is not kept once the
+   * update is applied (a step of several shares sums them into its own array), so it goes back
+   * to the channel's decoder for the next UPDATE.
+   */
   @Override
   public void handle(Channel peer, Message message) {
-    process(message, peer::writeAndFlush);
+    dispatch(message, Peer.of(peer));
+    if (message instanceof Update u) {
+      FrameDecoder decoder = peer.pipeline().get(FrameDecoder.class);
+      if (decoder != null) {
+        decoder.recycle(u.gradientSum());
+      }
+    }
   }
 
   /** Handles one request; {@code reply} receives the answer, now or later, on any thread. */
   public void process(Message message, Consumer<Message> reply) {
+    dispatch(message, Peer.of(reply));
+  }
+
+  private void dispatch(Message message, Peer reply) {
     messages.incrementAndGet();
     bytesIn.addAndGet(message.payloadLength());
     if (message instanceof Update u) {
       SliceState slice = slice(u.paramId(), u.sliceId());
       apply(slice, u.paramId(), u.sliceId(), slice.update(u, (version, clock, values) ->
-          reply.accept(new Values(u.requestId(), u.paramId(), u.sliceId(), version, clock,
-              values))));
+          reply.values(u.requestId(), u.paramId(), u.sliceId(), version, clock, values)));
     } else if (message instanceof io.sparkps.transport.UpdateRows u) {
       SliceState slice = slice(u.paramId(), u.sliceId());
       apply(slice, u.paramId(), u.sliceId(), slice.updateRows(u, new SliceState.Reply() {
@@ -100,9 +115,8 @@ public final class ParamServer implements RequestHandler {
         }
 
         @Override
-        public void values(long version, long clock, float[] values) {
-          reply.accept(new Values(u.requestId(), u.paramId(), u.sliceId(), version, clock,
-              values));
+        public Runnable answer(long version, long clock, SliceState.Selection values) {
+          return reply.values(u.requestId(), u.paramId(), u.sliceId(), version, clock, values);
         }
       }));
     } else if (message instanceof Get g) {
@@ -112,25 +126,24 @@ public final class ParamServer implements RequestHandler {
           + g.paramId() + " slice " + g.sliceId());
       get(g.requestId(), g.paramId(), g.sliceId(), g.minVersion(), g.rows(), reply);
     } else if (message instanceof Sync s) {
-      SliceState.Snapshot now = slice(s.paramId(), s.sliceId()).addDelta(s.delta());
-      reply.accept(new Values(s.requestId(), s.paramId(), s.sliceId(), now.version(),
-          now.clock(), now.values()));
+      slice(s.paramId(), s.sliceId()).addDelta(s.delta(), (version, clock, values) ->
+          reply.values(s.requestId(), s.paramId(), s.sliceId(), version, clock, values)).run();
     } else if (message instanceof Flush f) {
       SliceState slice = slice(f.paramId(), f.sliceId());
       apply(slice, f.paramId(), f.sliceId(),
-          slice.flush(() -> reply.accept(new Ack(f.requestId()))));
+          slice.flush(() -> reply.send(new Ack(f.requestId()))));
     } else if (message instanceof StatsRequest r) {
       SliceState st = slice(r.paramId(), r.sliceId());
-      reply.accept(new Stats(r.requestId(), st.version(), st.updatesReceived(),
+      reply.send(new Stats(r.requestId(), st.version(), st.updatesReceived(),
           st.sharesReceived(), st.bytesReceived(), st.syncsSent(), st.maxSyncsInFlight(),
           st.bytes()));
     } else if (message instanceof CreateSlice c) {
       slices.put(key(c.paramId(), c.sliceId()), new SliceState(c.values(),
           Optimizers.create(c.optimizer(), c.values().length), c.setup()));
-      reply.accept(new Ack(c.requestId()));
+      reply.send(new Ack(c.requestId()));
     } else if (message instanceof DropParam d) {
       slices.keySet().removeIf(k -> (int) (k >>> 32) == d.paramId());
-      reply.accept(new Ack(d.requestId()));
+      reply.send(new Ack(d.requestId()));
     } else {
       throw new IllegalArgumentException("a server does not take " + message.type());
     }
@@ -161,7 +174,7 @@ public final class ParamServer implements RequestHandler {
   }
 
   private void get(long requestId, int paramId, int sliceId, long minVersion, int[] rows,
-      Consumer<Message> reply) {
+      Peer reply) {
     SliceState slice = slice(paramId, sliceId);
     SliceState.Reply parked = new SliceState.Reply() {
       @Override
@@ -170,18 +183,18 @@ public final class ParamServer implements RequestHandler {
       }
 
       @Override
-      public void values(long version, long clock, float[] values) {
-        reply.accept(new Values(requestId, paramId, sliceId, version, clock, values));
+      public Runnable answer(long version, long clock, SliceState.Selection values) {
+        return reply.values(requestId, paramId, sliceId, version, clock, values);
       }
     };
-    SliceState.Snapshot now = slice.getOrWait(minVersion, parked);
+    Runnable now = slice.getOrWait(minVersion, parked);
     if (now != null) {
-      parked.values(now.version(), now.clock(), now.values());
+      now.run();
       return;
     }
     timer.schedule(() -> {
       if (slice.cancel(parked)) {
-        reply.accept(new Failure(requestId, true, "param " + paramId + " slice "
+        reply.send(new Failure(requestId, true, "param " + paramId + " slice "
             + sliceId + " did not reach version " + minVersion + " within "
             + waitTimeoutMs + " ms (spark.ps.rpc.timeout); it is at " + slice.version()));
       }

@@ -27,24 +27,51 @@ final class SliceState {
       return null;
     }
 
-    void values(long version, long clock, float[] values);
+    /**
+     * Makes the answer while the slice is locked, from the values at {@code version}; returns
+     * what sends it, which runs once the lock is released.
+     */
+    Runnable answer(long version, long clock, Selection values);
   }
 
-  /** A reply and the values it gets. */
-  record Answer(Reply reply, float[] values) {}
+  /**
+   * The values a reply is answered with, offered while the slice is locked: to be read in place
+   * before the reply's {@link Reply#answer} returns, or kept as a copy. Whole-slice replies of
+   * one release share a selection, so that at most one copy is made for all of them.
+   */
+  static final class Selection {
+    private final float[] values;
+    private final boolean owned;
+    private float[] copy;
 
-  /** The values at a version. */
-  record Snapshot(long version, long clock, float[] values) {}
+    private Selection(float[] values, boolean owned) {
+      this.values = values;
+      this.owned = owned;
+    }
+
+    /** The values, possibly the slice's own array: valid only until the answer returns. */
+    float[] read() {
+      return values;
+    }
+
+    /** The values as an array nothing else changes. */
+    float[] keep() {
+      if (owned) {
+        return values;
+      }
+      if (copy == null) {
+        copy = values.clone();
+      }
+      return copy;
+    }
+  }
 
   /** What an update or a sync answer asks the caller to do once the lock is released. */
-  record Effects(List<Answer> answers, long version, long clock, float[] syncDelta,
-      List<Runnable> flushed) {
-    static final Effects NONE = new Effects(List.of(), 0, 0, null, List.of());
+  record Effects(List<Runnable> answers, float[] syncDelta, List<Runnable> flushed) {
+    static final Effects NONE = new Effects(List.of(), null, List.of());
 
     void answer() {
-      for (Answer a : answers) {
-        a.reply().values(version, clock, a.values());
-      }
+      answers.forEach(Runnable::run);
       flushed.forEach(Runnable::run);
     }
   }
@@ -116,10 +143,13 @@ final class SliceState {
     return min;
   }
 
-  /** Answers at once if the slice has {@code minVersion}; otherwise parks the reply. */
-  synchronized Snapshot getOrWait(long minVersion, Reply reply) {
+  /**
+   * Makes the answer at once if the slice has {@code minVersion} and returns what sends it;
+   * otherwise parks the reply and returns null.
+   */
+  synchronized Runnable getOrWait(long minVersion, Reply reply) {
     if (version >= minVersion) {
-      return new Snapshot(version, clock(), select(reply.rows(), null));
+      return reply.answer(version, clock(), select(reply.rows(), null));
     }
     waiters.add(new Waiter(minVersion, -1, reply));
     return null;
@@ -193,32 +223,32 @@ final class SliceState {
     }
   }
 
-  /** Collects every waiter the current version and clock satisfy. Holds the lock. */
+  /** Answers every waiter the current version and clock satisfy. Holds the lock. */
   private Effects release(float[] syncDelta) {
     long clock = clock();
-    List<Answer> ready = new ArrayList<>();
-    float[][] whole = {null};
+    List<Runnable> ready = new ArrayList<>();
+    Selection[] whole = {null};
     for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
       Waiter w = it.next();
       if (w.minVersion <= version && w.minClock <= clock) {
-        ready.add(new Answer(w.reply, select(w.reply.rows(), whole)));
+        ready.add(w.reply.answer(version, clock, select(w.reply.rows(), whole)));
         it.remove();
       }
     }
-    return new Effects(ready, version, clock, syncDelta, List.of());
+    return new Effects(ready, syncDelta, List.of());
   }
 
   /**
-   * The values of {@code rows}, or of the whole slice when null (one copy shared through
+   * The values of {@code rows}, or of the whole slice when null (one selection shared through
    * {@code whole} by all whole-slice answers of one release). Holds the lock.
    */
-  private float[] select(int[] rows, float[][] whole) {
+  private Selection select(int[] rows, Selection[] whole) {
     if (rows == null) {
       if (whole == null) {
-        return values.clone();
+        return new Selection(values, false);
       }
       if (whole[0] == null) {
-        whole[0] = values.clone();
+        whole[0] = new Selection(values, false);
       }
       return whole[0];
     }
@@ -228,12 +258,12 @@ final class SliceState {
       for (int i = 0; i < rows.length; i++) {
         out[i] = values[rows[i]];
       }
-      return out;
+    } else {
+      for (int i = 0; i < rows.length; i++) {
+        System.arraycopy(values, rows[i] * w, out, i * w, w);
+      }
     }
-    for (int i = 0; i < rows.length; i++) {
-      System.arraycopy(values, rows[i] * w, out, i * w, w);
-    }
-    return out;
+    return new Selection(out, true);
   }
 
   /**
@@ -381,7 +411,7 @@ final class SliceState {
       flushed = new ArrayList<>(flushWaiters);
       flushWaiters.clear();
     }
-    return new Effects(List.of(), version, clock(), next, flushed);
+    return new Effects(List.of(), next, flushed);
   }
 
   /**
@@ -395,7 +425,7 @@ final class SliceState {
       flushed = new ArrayList<>(flushWaiters);
       flushWaiters.clear();
     }
-    return new Effects(List.of(), version, clock(), null, flushed);
+    return new Effects(List.of(), null, flushed);
   }
 
   /**
@@ -404,16 +434,18 @@ final class SliceState {
    */
   synchronized Effects flush(Runnable done) {
     if (lastSync == null) {
-      return new Effects(List.of(), version, clock(), null, List.of(done));
+      return new Effects(List.of(), null, List.of(done));
     }
     flushWaiters.add(done);
     // With nothing in flight, sync now, even an empty change, to take the master's latest.
-    return new Effects(List.of(), version, clock(), inFlight.isEmpty() ? maybeSync(true) : null,
-        List.of());
+    return new Effects(List.of(), inFlight.isEmpty() ? maybeSync(true) : null, List.of());
   }
 
-  /** The master copy takes a non-master's delta. */
-  synchronized Snapshot addDelta(float[] delta) {
+  /**
+   * The master copy takes a non-master's delta and makes the answer with its values now;
+   * returns what sends it.
+   */
+  synchronized Runnable addDelta(float[] delta, Reply reply) {
     if (delta.length != values.length) {
       throw new IllegalArgumentException("SYNC has " + delta.length + " floats, the slice has "
           + values.length);
@@ -421,7 +453,7 @@ final class SliceState {
     for (int i = 0; i < values.length; i++) {
       values[i] += delta[i];
     }
-    return new Snapshot(version, clock(), values.clone());
+    return reply.answer(version, clock(), select(null, null));
   }
 
   synchronized long updatesReceived() {

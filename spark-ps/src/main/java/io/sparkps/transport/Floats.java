@@ -28,12 +28,21 @@ final class Floats {
 
   /** Reads the rest of {@code in} as floats. */
   static float[] readRest(ByteBuf in) {
+    return readRest(in, null);
+  }
+
+  /**
+   * Reads the rest of {@code in} as floats, into {@code spare} if it has exactly their number
+   * (it is then overwritten whole), else into a new array.
+   */
+  static float[] readRest(ByteBuf in, float[] spare) {
     int bytes = in.readableBytes();
     if (bytes % Float.BYTES != 0) {
       throw new CorruptedFrameException("float payload of " + bytes + " bytes is not a multiple "
           + "of 4");
     }
-    float[] values = new float[bytes / Float.BYTES];
+    int n = bytes / Float.BYTES;
+    float[] values = spare != null && spare.length == n ? spare : new float[n];
     int at = in.readerIndex();
     bulk(in, at, bytes, (view, first, count) ->
         view.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values, first, count));

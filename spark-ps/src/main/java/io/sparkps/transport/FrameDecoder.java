@@ -20,6 +20,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
   private final int maxFrameBytes;
   private int limit;
+  private float[] spareGradient;
 
   /**
    * @param maxFrameBytes largest whole frame (header + payload) accepted once the peer has
@@ -31,6 +32,15 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     // Keep the received chunks as they are until a frame is whole, instead of copying them
     // into one buffer that grows (and is reallocated) with every chunk of a large frame.
     setCumulator(COMPOSITE_CUMULATOR);
+  }
+
+  /**
+   * Hands back the gradient of an {@link Update} this decoder made, once its handler is done
+   * with it and keeps no reference to it: the next UPDATE of that length on this channel is
+   * decoded into it instead of into a new array. Call on the channel's event loop.
+   */
+  public void recycle(float[] gradient) {
+    spareGradient = gradient;
   }
 
   /** The handshake succeeded: accept frames up to the full limit. */
@@ -88,7 +98,12 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     ByteBuf payload = in.readSlice(payloadLength);
     Message msg;
     try {
-      msg = type.read(header, payload);
+      if (type == MessageType.UPDATE) {
+        msg = Update.read(header, payload, spareGradient);
+        spareGradient = null;
+      } else {
+        msg = type.read(header, payload);
+      }
     } catch (IndexOutOfBoundsException | IllegalArgumentException | PsException e) {
       throw new CorruptedFrameException(
           type + " payload of " + payloadLength + " bytes does not parse: " + e.getMessage(), e);

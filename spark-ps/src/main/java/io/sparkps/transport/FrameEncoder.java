@@ -1,6 +1,7 @@
 package io.sparkps.transport;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -48,17 +49,38 @@ public final class FrameEncoder extends MessageToByteEncoder<Message> {
 
   @Override
   protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, Message msg, boolean preferDirect) {
+    return allocate(ctx.alloc(), msg);
+  }
+
+  private static ByteBuf allocate(ByteBufAllocator alloc, Message msg) {
     int frame = HEADER_BYTES + msg.payloadLength();
     if (frame <= PIECE_BYTES) {
-      return ctx.alloc().directBuffer(frame);
+      return alloc.directBuffer(frame);
     }
     int pieces = (frame + PIECE_BYTES - 1) / PIECE_BYTES;
-    CompositeByteBuf out = ctx.alloc().compositeDirectBuffer(pieces);
+    CompositeByteBuf out = alloc.compositeDirectBuffer(pieces);
     for (int left = frame; left > 0; left -= PIECE_BYTES) {
       int n = Math.min(PIECE_BYTES, left);
-      out.addComponent(false, ctx.alloc().directBuffer(n, n).writerIndex(n));
+      out.addComponent(false, alloc.directBuffer(n, n).writerIndex(n));
     }
     return out;
+  }
+
+  /**
+   * The frame of {@code msg}, encoded now on the calling thread, into buffers from {@code alloc}
+   * laid out as the pipeline's encoder lays them out. Written to a channel, it passes this
+   * encoder unchanged; whoever does not write it must release it. For an answer whose arrays
+   * may change once it is made.
+   */
+  public static ByteBuf encode(ByteBufAllocator alloc, Message msg) {
+    ByteBuf out = allocate(alloc, msg);
+    try {
+      write(msg, out);
+      return out;
+    } catch (RuntimeException e) {
+      out.release();
+      throw e;
+    }
   }
 
   @Override

@@ -35,10 +35,15 @@ public record Update(
   }
 
   static Update read(Header h, ByteBuf in) {
+    return read(h, in, null);
+  }
+
+  /** Reads an UPDATE whose gradient goes into {@code spare} if it has the right length. */
+  static Update read(Header h, ByteBuf in, float[] spare) {
     int group = in.readInt();
     int shares = in.readInt();
     int examples = in.readInt();
     return new Update(h.requestId(), h.source(), h.paramId(), h.sliceId(), h.version(), group,
-        shares, examples, Floats.readRest(in));
+        shares, examples, Floats.readRest(in, spare));
   }
 }

@@ -103,6 +103,30 @@ class ParamServerTest {
   }
 
   @Test
+  void sharesDecodedIntoOneReusedArraySumCorrectlyStepAfterStep() throws Exception {
+    create(SLICE, 3, INITIAL);
+    float[] w = INITIAL;
+    for (long step = 0; step < 3; step++) {
+      float[] a = {step, 1f, -2f};
+      float[] b = {1f, step, 0.5f};
+      float[] c = {-3f, 2f, step};
+      CompletableFuture<Values> first = push(0, 0, step, 1, a);
+      CompletableFuture<Values> second = push(0, 1, step, 2, b);
+      Values third = done(push(0, 2, step, 3, c));
+      float scale = 1f / 6;
+      float[] expected = w.clone();
+      for (int i = 0; i < expected.length; i++) {
+        expected[i] -= LR * ((a[i] + b[i] + c[i]) * scale);
+      }
+      for (Values v : new Values[] {done(first), done(second), third}) {
+        assertEquals(step + 1, v.version());
+        assertArrayEquals(expected, v.values(), 1e-6f);
+      }
+      w = expected;
+    }
+  }
+
+  @Test
   void duplicateShareOfAWorkerIsNotCountedTwice() throws Exception {
     create(SLICE, 2, INITIAL);
     float[] a = {2f, -4f, 6f};

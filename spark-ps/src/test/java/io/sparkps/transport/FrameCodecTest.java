@@ -2,7 +2,9 @@ package io.sparkps.transport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -126,6 +128,30 @@ class FrameCodecTest {
       assertSameMessage(m, decoder.readInbound());
     }
     assertNull(decoder.readInbound());
+    decoder.finishAndReleaseAll();
+  }
+
+  @Test
+  void aRecycledGradientReceivesTheNextUpdateOfItsLengthOnly() {
+    FrameDecoder frames = authenticated(MAX_FRAME);
+    EmbeddedChannel decoder = new EmbeddedChannel(frames);
+    float[] spare = new float[3];
+    frames.recycle(spare);
+    decoder.writeInbound(encode(new Update(1, 0, 2, 0, 0, 0, 1, 1, new float[] {1f, 2f, 3f})));
+    Update first = decoder.readInbound();
+    assertSame(spare, first.gradientSum());
+    assertArrayEquals(new float[] {1f, 2f, 3f}, spare, 0f);
+
+    decoder.writeInbound(encode(new Update(2, 0, 2, 0, 1, 0, 1, 1, new float[] {4f, 5f, 6f})));
+    Update second = decoder.readInbound();
+    assertNotSame(spare, second.gradientSum(), "an array is reused once per recycle");
+    assertArrayEquals(new float[] {1f, 2f, 3f}, spare, 0f);
+
+    frames.recycle(second.gradientSum());
+    decoder.writeInbound(encode(new Update(3, 0, 2, 0, 2, 0, 1, 1, new float[] {7f, 8f})));
+    Update shorter = decoder.readInbound();
+    assertArrayEquals(new float[] {7f, 8f}, shorter.gradientSum(), 0f);
+    assertArrayEquals(new float[] {4f, 5f, 6f}, second.gradientSum(), 0f);
     decoder.finishAndReleaseAll();
   }
 

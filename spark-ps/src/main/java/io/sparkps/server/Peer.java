@@ -1,0 +1,60 @@
+package io.sparkps.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.sparkps.transport.FrameEncoder;
+import io.sparkps.transport.Message;
+import io.sparkps.transport.Values;
+import java.util.function.Consumer;
+
+/**
+ * Where the answers to one request go: a Netty channel, or a callback in the same JVM. A VALUES
+ * answer is made while its slice is locked ({@link #values}), so that it carries the values of
+ * its version and no later update, without a copy of the slice when it goes to a channel.
+ */
+interface Peer {
+  /** Sends an answer that no one else changes. */
+  void send(Message answer);
+
+  /**
+   * Makes the VALUES answer from {@code values} while the slice is locked, and returns what
+   * sends it once the lock is released.
+   */
+  Runnable values(long requestId, int paramId, int sliceId, long version, long clock,
+      SliceState.Selection values);
+
+  /** Answers over {@code channel}: VALUES are encoded into a frame straight from the values. */
+  static Peer of(Channel channel) {
+    return new Peer() {
+      @Override
+      public void send(Message answer) {
+        channel.writeAndFlush(answer);
+      }
+
+      @Override
+      public Runnable values(long requestId, int paramId, int sliceId, long version, long clock,
+          SliceState.Selection values) {
+        ByteBuf frame = FrameEncoder.encode(channel.alloc(),
+            new Values(requestId, paramId, sliceId, version, clock, values.read()));
+        return () -> channel.writeAndFlush(frame);
+      }
+    };
+  }
+
+  /** Answers to {@code reply}: VALUES get a copy of the values, which the receiver may keep. */
+  static Peer of(Consumer<Message> reply) {
+    return new Peer() {
+      @Override
+      public void send(Message answer) {
+        reply.accept(answer);
+      }
+
+      @Override
+      public Runnable values(long requestId, int paramId, int sliceId, long version, long clock,
+          SliceState.Selection values) {
+        Values answer = new Values(requestId, paramId, sliceId, version, clock, values.keep());
+        return () -> reply.accept(answer);
+      }
+    };
+  }
+}
