@@ -28,7 +28,8 @@ import org.apache.spark.sql.SparkSession;
  * 1M features with about 30 of them per row, row-sparse pulls, batch 64, AdaGrad). After one
  * warm-up run of each path, every repetition runs the single-process loop with ND4J on one
  * thread and on all cores and spark-ps, back to back in rotating order; the faster
- * single-process setting is the baseline. The table gives medians, the ratio of the medians, the loss of the last epoch
+ * single-process setting is the baseline. The table gives medians, the ratio of the medians,
+ * the loss of the last epoch
  * of each path, and where each spark-ps step and each local step spent its time.
  *
  * <pre>
@@ -43,7 +44,8 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class DistributionCost {
   private static final String USAGE = "usage: bin/bench training.DistributionCost "
-      + "[--cases a9a,mnist,ctr] [--reps N] [--frameworks LIST] [--a9a-epochs N] [--mnist-epochs N] "
+      + "[--cases a9a,mnist,ctr] [--reps N] [--frameworks LIST] [--a9a-epochs N] "
+      + "[--mnist-epochs N] "
       + "[--ctr-epochs N] [--a9a-rows N] [--mnist-rows N] [--ctr-rows N]";
   private static final int CTR_FEATURES = 1_000_000;
   private static final int CTR_NNZ = 30;
@@ -60,7 +62,8 @@ public final class DistributionCost {
    * @param psMs per spark-ps step, milliseconds of batch, pull, compute, push (mean worker)
    * @param localMs per local step, milliseconds of compute and optimizer update
    */
-  record CaseResult(String name, String framework, int rows, int epochs, int localThreads, double local,
+  record CaseResult(String name, String framework, int rows, int epochs, int localThreads,
+      double local,
       double psStage,
       double psLoops, double localLoss, double psLoss, double[] psMs, double[] localMs) {
 
@@ -74,7 +77,8 @@ public final class DistributionCost {
       LocalLoop loop) {}
 
   public static void main(String[] argv) throws Exception {
-    BenchArgs args = new BenchArgs(argv, Set.of("cases", "reps", "frameworks", "a9a-epochs", "mnist-epochs",
+    BenchArgs args = new BenchArgs(argv, Set.of("cases", "reps", "frameworks", "a9a-epochs",
+        "mnist-epochs",
         "ctr-epochs", "a9a-rows", "mnist-rows", "ctr-rows"), USAGE);
     SparkSession spark = BenchSpark.local("spark-ps DistributionCost", 2);
     try {
@@ -190,7 +194,8 @@ public final class DistributionCost {
     for (int k = 0; k < 4; k++) {
       psMedians[k] = Stats.median(psMs[k]);
     }
-    return new CaseResult(c.name(), c.trainer().getFramework(), c.examples().size(), c.epochs(), best == 0 ? 1 : cores,
+    return new CaseResult(c.name(), c.trainer().getFramework(), c.examples().size(), c.epochs(),
+        best == 0 ? 1 : cores,
         Stats.median(local[best]), Stats.median(stage), Stats.median(loops),
         Stats.median(localLoss[best]), Stats.median(psLoss), psMedians,
         new double[] {Stats.median(localMs[best][0]), Stats.median(localMs[best][1])});
@@ -198,16 +203,19 @@ public final class DistributionCost {
 
   static String table(List<CaseResult> results) {
     StringBuilder out = new StringBuilder();
-    out.append("| case | framework | rows x epochs | single-process examples/s (ND4J threads) | spark-ps "
+    out.append("| case | framework | rows x epochs | single-process examples/s (ND4J threads) "
+        + "| spark-ps "
         + "examples/s (stage) | ratio | spark-ps examples/s (worker loops) | final loss single / "
         + "spark-ps | spark-ps ms per step: batch / pull / compute / push | single-process "
         + "ms per step: compute / update |\n");
     out.append("| --- | --- | --- | ---: | ---: | ---: | ---: | --- | --- | --- |\n");
     for (CaseResult r : results) {
       out.append(String.format(Locale.ROOT,
-          "| %s | %s | %d x %d | %.0f (%d) | %.0f | %.2f | %.0f | %.4f / %.4f | %.3f / %.3f / %.3f / "
+          "| %s | %s | %d x %d | %.0f (%d) | %.0f | %.2f | %.0f | %.4f / %.4f "
+              + "| %.3f / %.3f / %.3f / "
               + "%.3f | %.3f / %.3f |%n",
-          r.name(), r.framework(), r.rows(), r.epochs(), r.local(), r.localThreads(), r.psStage(), r.ratio(), r.psLoops(),
+          r.name(), r.framework(), r.rows(), r.epochs(), r.local(), r.localThreads(),
+          r.psStage(), r.ratio(), r.psLoops(),
           r.localLoss(), r.psLoss(), r.psMs()[0], r.psMs()[1], r.psMs()[2], r.psMs()[3],
           r.localMs()[0], r.localMs()[1]));
     }

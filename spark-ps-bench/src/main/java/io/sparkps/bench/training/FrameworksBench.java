@@ -32,7 +32,8 @@ import org.apache.spark.sql.SparkSession;
  * loss and the test metric (AUC on a9a.t, accuracy on the 2k MNIST images).
  *
  * <pre>
- * bin/bench training.FrameworksBench [--presets sandblaster,allreduce,downpour,hogwild,inmemory-hogwild]
+ * bin/bench training.FrameworksBench
+ *     [--presets sandblaster,allreduce,downpour,hogwild,inmemory-hogwild]
  *     [--datasets a9a,mnist] [--a9a-epochs 3] [--mnist-epochs 3] [--a9a-rows 32561]
  *     [--mnist-rows 8000] [--out spark-ps-bench/target/bench]
  * python3 spark-ps-bench/plot_frameworks.py spark-ps-bench/target/bench docs

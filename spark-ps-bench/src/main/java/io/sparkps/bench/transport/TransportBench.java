@@ -23,7 +23,8 @@ import java.util.Set;
  * --window} pushes in flight; each push is answered with the slice's 4 MiB of new values, so a
  * push is the push+pull exchange of a training step. Beside it, in the same run, a {@link
  * RawEchoPeer} JVM echoes messages of the same size over a plain socket with the same window.
- * Rounds alternate raw, ps, raw, ps...; the table gives the medians, MB/s each way, ps/raw,
+ * After {@code --warmup} rounds of each (not counted), rounds alternate raw, ps, raw, ps...;
+ * the table gives the medians, MB/s each way, ps/raw,
  * and the CPU time each side spent per request ({@link CpuTime}; this JVM's CPU counts as the
  * client's, so its own background threads add a little to both rows).
  *
@@ -33,7 +34,7 @@ import java.util.Set;
  *
  * <pre>
  * bin/bench transport.TransportBench [--slice-floats 1048576] [--slices 4] [--window 4]
- *     [--requests 48] [--rounds 7] [--rows 10000000] [--batch 1000] [--ops 10000]
+ *     [--requests 48] [--warmup 3] [--rounds 7] [--rows 10000000] [--batch 1000] [--ops 10000]
  *     [--windows 1,8,32,128] [--sparse-rounds 3] [--server-memory 1g]
  *     [--server-opts JVM_OPTIONS] [--out DIR]
  * </pre>
@@ -44,7 +45,7 @@ import java.util.Set;
 public final class TransportBench {
   private static final long ROUND_TIMEOUT_MS = 120_000;
   private static final Set<String> ARGS = Set.of("slice-floats", "slices", "window", "requests",
-      "rounds", "rows", "batch", "ops", "windows", "sparse-rounds", "server-memory",
+      "warmup", "rounds", "rows", "batch", "ops", "windows", "sparse-rounds", "server-memory",
       "server-opts", "out");
 
   /** What a run measured and moved, for the table and for checks. */
@@ -94,6 +95,10 @@ public final class TransportBench {
       double[] psSec = new double[rounds];
       double[] cpu = new double[4]; // ms: raw client, raw peer, ps client, ps server
       long rawBytes = 0;
+      for (int w = 0; w < a.intArg("warmup", 3); w++) {
+        rawBytes += raw.round(message, requests, window, ROUND_TIMEOUT_MS);
+        dense.round(requests, window, ROUND_TIMEOUT_MS);
+      }
       for (int r = 0; r < rounds; r++) {
         double c0 = CpuTime.ms(self);
         double p0 = CpuTime.ms(peer.pid());

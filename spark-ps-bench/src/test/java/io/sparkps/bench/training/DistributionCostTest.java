@@ -37,7 +37,8 @@ class DistributionCostTest {
         "single-process " + r.localLoss() + " against spark-ps " + r.psLoss());
     assertTrue(r.local() > 0 && r.psStage() > 0 && r.psLoops() >= r.psStage());
     assertTrue(r.psMs()[2] > 0 && r.psMs()[3] > 0, "compute and push time per step");
-    assertTrue(DistributionCost.table(List.of(r)).contains("| a9a LR | inmemory-hogwild | 4000 x 1 |"));
+    assertTrue(DistributionCost.table(List.of(r))
+        .contains("| a9a LR | inmemory-hogwild | 4000 x 1 |"));
   }
 
   @Test

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class TransportBenchTest {
   private static final int FLOATS = 16 * 1024;  // 64 KiB slices
+  private static final int WARMUP = 1;
   private static final int ROUNDS = 2;
   private static final int REQUESTS = 6;
   private static final int PULLS = 200;
@@ -29,12 +30,12 @@ class TransportBenchTest {
   void smallRunMovesWhatItReportsAndWritesItsTable() throws Exception {
     TransportBench.Result r = TransportBench.run(
         "--slice-floats", Integer.toString(FLOATS), "--slices", "2", "--window", "2",
-        "--requests", Integer.toString(REQUESTS), "--rounds", Integer.toString(ROUNDS),
+        "--requests", Integer.toString(REQUESTS), "--warmup", Integer.toString(WARMUP), "--rounds", Integer.toString(ROUNDS),
         "--rows", "100000", "--batch", Integer.toString(BATCH), "--ops", Integer.toString(PULLS),
         "--windows", "1,8", "--sparse-rounds", "1", "--server-memory", "256m",
         "--out", out.toString());
 
-    long messages = (long) ROUNDS * REQUESTS;
+    long messages = (long) (WARMUP + ROUNDS) * REQUESTS;
     assertEquals(messages * (Integer.BYTES + FLOATS * Float.BYTES), r.rawBytesEchoed());
     assertEquals(messages * (FrameEncoder.HEADER_BYTES + Long.BYTES + FLOATS * Float.BYTES),
         r.psBytesAnswered());
