@@ -71,24 +71,35 @@ public final class A9aVsMllib {
   }
 
   public static void main(String[] argv) {
-    Args args = new Args("A9aVsMllib", argv, DEFAULTS);
-    Path dir = ExampleData.sharedDataDir().orElseThrow(() -> new IllegalStateException(
-        "a9a not found: set -Dsparkps.data.dir or SPARKPS_DATA_DIR to the shared data folder"))
-        .resolve("a9a");
+    Args args = args(argv);
     SparkSession spark = BenchSpark.local("A9aVsMllib", 2);
     try {
-      Dataset<Row> train = ExampleData.libsvm(spark, dir.resolve("a9a").toString(), 123);
-      if (args.getInt("train-rows") > 0) {
-        train = train.limit(args.getInt("train-rows"));
-      }
-      train = train.repartition(2).cache();
-      Dataset<Row> test = ExampleData.libsvm(spark, dir.resolve("a9a.t").toString(), 123)
-          .repartition(2).cache();
-      System.out.printf("a9a: %d training rows, %d test rows%n", train.count(), test.count());
-      new A9aVsMllib(spark, train, test, args).run().publish(Path.of(args.get("out")));
+      A9aVsMllib bench = on(spark, args);
+      bench.report(bench.measure()).publish(Path.of(args.get("out")));
     } finally {
       spark.stop();
     }
+  }
+
+  /** The arguments, defaults filled in. */
+  static Args args(String... argv) {
+    return new Args("A9aVsMllib", argv, DEFAULTS);
+  }
+
+  /** The benchmark on a9a from the shared data, loaded and cached in {@code spark}. */
+  static A9aVsMllib on(SparkSession spark, Args args) {
+    Path dir = ExampleData.sharedDataDir().orElseThrow(() -> new IllegalStateException(
+        "a9a not found: set -Dsparkps.data.dir or SPARKPS_DATA_DIR to the shared data folder"))
+        .resolve("a9a");
+    Dataset<Row> train = ExampleData.libsvm(spark, dir.resolve("a9a").toString(), 123);
+    if (args.getInt("train-rows") > 0) {
+      train = train.limit(args.getInt("train-rows"));
+    }
+    train = train.repartition(2).cache();
+    Dataset<Row> test = ExampleData.libsvm(spark, dir.resolve("a9a.t").toString(), 123)
+        .repartition(2).cache();
+    System.out.printf("a9a: %d training rows, %d test rows%n", train.count(), test.count());
+    return new A9aVsMllib(spark, train, test, args);
   }
 
   /** One fit: its budget (epochs or iterations), wall time and test AUC. */
@@ -97,7 +108,11 @@ public final class A9aVsMllib {
   /** A framework's search in one round: the fit that reached the target, or the best one. */
   record Search(Fit fit, boolean reached) {}
 
-  Report run() {
+  /** The target, MLlib's fit of each round, and each framework's search of each round. */
+  record Result(double target, List<Fit> mllib, Map<String, List<Search>> searches) {}
+
+  /** The warm-up, then the rounds. */
+  Result measure() {
     String[] frameworks = args.getList("frameworks");
     Fit warm = mllibFit();
     double target = warm.auc() - args.getDouble("slack");
@@ -122,7 +137,7 @@ public final class A9aVsMllib {
             s.fit().seconds());
       }
     }
-    return report(target, mllib, searches);
+    return new Result(target, mllib, searches);
   }
 
   private Search search(String framework, double target) {
@@ -157,7 +172,11 @@ public final class A9aVsMllib {
     return new Fit(epochs, seconds, auc.evaluate(model.transform(test)));
   }
 
-  private Report report(double target, List<Fit> mllib, Map<String, List<Search>> searches) {
+  /** The markdown table of a result, medians over the rounds. */
+  Report report(Result result) {
+    double target = result.target();
+    List<Fit> mllib = result.mllib();
+    Map<String, List<Search>> searches = result.searches();
     double mllibSeconds = Stats.median(mllib.stream().mapToDouble(Fit::seconds).toArray());
     double mllibAuc = mllib.get(0).auc();
     Report out = new Report();
