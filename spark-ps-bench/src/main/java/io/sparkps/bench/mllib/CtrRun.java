@@ -20,7 +20,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * One system's side of {@link CtrVsMllib}, in a driver JVM of its own with a local cluster of
- * executor JVMs: generates the CTR data, warms up on a small set, then trains fresh models
+ * executor JVMs: generates the CTR data, warms up on a small set (unless {@code --warmup-rows}
+ * is 0), then trains fresh models
  * with increasing budgets (spark-ps epochs or MLlib maxIter) until one reaches {@code --target}
  * (NaN: all budgets), timing each fit and measuring its test AUC.
  *
@@ -86,15 +87,17 @@ public final class CtrRun {
         .cache();
     Dataset<Row> test = CtrData.generate(spark, args.getInt("test-rows"), features, nnz, 7, 2,
         parts).cache();
-    Dataset<Row> warmup = CtrData.generate(spark, args.getInt("warmup-rows"), features, nnz, 7,
-        3, parts).cache();
+    Dataset<Row> warmup = CtrData.generate(spark, Math.max(1, args.getInt("warmup-rows")),
+        features, nnz, 7, 3, parts).cache();
     System.out.printf("data: %d training rows, %d test rows, %d warm-up rows%n", train.count(),
         test.count(), warmup.count());
     boolean mllib = args.get("system").equals("mllib");
     LogisticRegression lr = new LogisticRegression()
         .setStandardization(Boolean.parseBoolean(args.get("mllib-standardization")))
         .setRegParam(args.getDouble("mllib-reg-param"));
-    fit(mllib ? lr : null, warmup, 1);
+    if (args.getInt("warmup-rows") > 0) {
+      fit(mllib ? lr : null, warmup, 1);
+    }
     BinaryClassificationEvaluator evaluator = new BinaryClassificationEvaluator();
     double target = args.getDouble("target");
     for (int budget : args.getInts("budgets")) {

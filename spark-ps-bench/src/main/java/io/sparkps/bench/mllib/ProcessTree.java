@@ -62,7 +62,9 @@ final class ProcessTree implements AutoCloseable {
     root.descendants().forEach(now::add);
     for (ProcessHandle p : now) {
       long pid = p.pid();
-      if (seen.putIfAbsent(pid, p) == null) {
+      seen.putIfAbsent(pid, p);
+      if (roles.getOrDefault(pid, "other").equals("other")) {
+        // A child read between fork and exec still shows its parent's command line.
         roles.put(pid, p.equals(root) ? "driver" : role(pid));
       }
       long hwm = Jvm.peakRssBytes(pid);

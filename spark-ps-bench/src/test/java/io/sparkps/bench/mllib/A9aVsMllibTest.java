@@ -23,7 +23,7 @@ class A9aVsMllibTest {
       A9aVsMllib.Result r = bench.measure();
       A9aVsMllib.Fit mllib = r.mllib().get(0);
       assertTrue(mllib.auc() > 0.89, "MLlib's a9a AUC " + mllib.auc());
-      assertEquals(mllib.auc() - 0.002, r.target(), 1e-12);
+      assertEquals(mllib.auc() - 0.002, r.target(), 1e-4, "target from the warm-up fit");
       A9aVsMllib.Search search = r.searches().get("sandblaster").get(0);
       assertTrue(search.reached(), "sandblaster's best fit " + search.fit());
       assertTrue(search.fit().auc() >= r.target() && search.fit().seconds() > 0);

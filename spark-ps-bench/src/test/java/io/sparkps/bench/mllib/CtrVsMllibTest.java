@@ -21,8 +21,8 @@ class CtrVsMllibTest {
   @Test
   void bothSystemsTrainAndEveryProcessIsMeasuredAndGone(@TempDir Path dir) throws Exception {
     Args args = CtrVsMllib.args("--features", "20000", "--rows", "20000", "--test-rows",
-        "5000", "--ps-epochs", "1,2", "--mllib-iters", "1,5", "--driver-heap", "1g",
-        "--executor-mb", "768", "--time-limit-min", "3", "--out",
+        "5000", "--warmup-rows", "0", "--ps-epochs", "1,2", "--mllib-iters", "1,5",
+        "--driver-heap", "1g", "--executor-mb", "768", "--time-limit-min", "3", "--out",
         dir.resolve("CtrVsMllib.md").toString());
     List<CtrVsMllib.Run[]> results = CtrVsMllib.measure(args);
     assertEquals(1, results.size());
