@@ -176,7 +176,7 @@ public final class CtrVsMllib {
               Double.parseDouble(v[2])));
         }
         case "heap" -> heap = Long.parseLong(f[1]);
-        case "failed" -> failure = f[1];
+        case "failed" -> failure = cell(f[1]);
         default -> { }
       }
     }
@@ -186,6 +186,12 @@ public final class CtrVsMllib {
     }
     return new Run(system, features, fits, failure, heap, tree.peaks("driver"),
         tree.peaks("executor"), tree.peaks("server"), killed);
+  }
+
+  /** A message fit for a table cell: no column bars, at most 200 characters. */
+  private static String cell(String message) {
+    String s = message.replace('|', '/');
+    return s.length() <= 200 ? s : s.substring(0, 200) + "...";
   }
 
   private static boolean outOfMemory(Path log) {
