@@ -31,7 +31,8 @@ import org.apache.spark.sql.SparkSession;
  * caching of the data; the server processes, started by the warm-up, are reused.
  *
  * <pre>
- * bin/bench mllib.A9aVsMllib [--reps 5] [--frameworks sandblaster,allreduce,downpour,hogwild,inmemory-hogwild]
+ * bin/bench mllib.A9aVsMllib [--reps 5]
+ *     [--frameworks sandblaster,allreduce,downpour,hogwild,inmemory-hogwild]
  *     [--max-epochs 10] [--slack 0.002] [--train-rows 0] [--workers 2] [--batch-size 64]
  *     [--step-size 0.1] [--optimizer adagrad] [--out spark-ps-bench/target/bench/A9aVsMllib.md]
  * </pre>

@@ -48,6 +48,7 @@ public final class CtrRun {
     d.put("budgets", "1,2,3");
     d.put("target", "NaN");
     d.put("mllib-standardization", "true");
+    d.put("ps-step-size", "0.1");
     d.put("mllib-reg-param", "0");
     d.put("out", "ctr-run.txt");
     return d;
@@ -92,17 +93,18 @@ public final class CtrRun {
     System.out.printf("data: %d training rows, %d test rows, %d warm-up rows%n", train.count(),
         test.count(), warmup.count());
     boolean mllib = args.get("system").equals("mllib");
+    double stepSize = args.getDouble("ps-step-size");
     LogisticRegression lr = new LogisticRegression()
         .setStandardization(Boolean.parseBoolean(args.get("mllib-standardization")))
         .setRegParam(args.getDouble("mllib-reg-param"));
     if (args.getInt("warmup-rows") > 0) {
-      fit(mllib ? lr : null, warmup, 1);
+      fit(mllib ? lr : null, warmup, 1, stepSize);
     }
     BinaryClassificationEvaluator evaluator = new BinaryClassificationEvaluator();
     double target = args.getDouble("target");
     for (int budget : args.getInts("budgets")) {
       long t0 = System.nanoTime();
-      Model<?> model = fit(mllib ? lr : null, train, budget);
+      Model<?> model = fit(mllib ? lr : null, train, budget, stepSize);
       double seconds = (System.nanoTime() - t0) / 1e9;
       double auc = evaluator.evaluate(model.transform(test));
       append(out, Report.fmt("fit %d %.3f %.6f", budget, seconds, auc));
@@ -116,12 +118,13 @@ public final class CtrRun {
   }
 
   /** MLlib's {@code lr} with maxIter {@code budget}, or (null) spark-ps as SparseCtrExample. */
-  private static Model<?> fit(LogisticRegression lr, Dataset<Row> data, int budget) {
+  private static Model<?> fit(LogisticRegression lr, Dataset<Row> data, int budget,
+      double psStepSize) {
     if (lr != null) {
       return lr.copy(new org.apache.spark.ml.param.ParamMap()).setMaxIter(budget).fit(data);
     }
     return new PSTrainer().setFramework("downpour").setNumWorkers(2).setNumServers(2)
-        .setMaxEpochs(budget).setBatchSize(256).setOptimizer("adagrad").setStepSize(0.1)
+        .setMaxEpochs(budget).setBatchSize(256).setOptimizer("adagrad").setStepSize(psStepSize)
         .fit(data);
   }
 
