@@ -130,7 +130,7 @@ public final class CtrVsMllib {
       for (int i = 0; i < SYSTEMS.length; i++) {
         pair[i] = run(args, SYSTEMS[i], features, runs);
         System.out.printf("%s at %d features: %s, %s%n", SYSTEMS[i], features, pair[i].fits(),
-            pair[i].failure() == null ? "finished" : "failed: " + pair[i].failure());
+            pair[i].failure() == null ? "finished" : pair[i].failure());
       }
       results.add(pair);
     }
@@ -167,7 +167,8 @@ public final class CtrVsMllib {
     }
     List<Fit> fits = new ArrayList<>();
     long heap = -1;
-    String failure = finished ? null : "stopped at the time limit of " + limitMin + " min";
+    String failure = finished ? null
+        : "stopped at the time limit of " + limitMin + " min, in the budget after the last fit";
     List<String> lines = Files.exists(result)
         ? Files.readAllLines(result, StandardCharsets.UTF_8) : List.of();
     for (String line : lines) {
@@ -179,13 +180,14 @@ public final class CtrVsMllib {
               Double.parseDouble(v[2])));
         }
         case "heap" -> heap = Long.parseLong(f[1]);
-        case "failed" -> failure = cell(f[1]);
+        case "failed" -> failure = "failed: " + cell(f[1]);
         default -> { }
       }
     }
     if (finished && failure == null && !lines.contains("done")) {
-      failure = outOfMemory(log) ? "driver out of memory (-Xmx" + args.get("driver-heap") + ")"
-          : "driver exited with status " + driver.exitValue() + " (see " + log + ")";
+      failure = outOfMemory(log)
+          ? "failed: driver out of memory (-Xmx" + args.get("driver-heap") + ")"
+          : "failed: driver exited with status " + driver.exitValue() + " (see " + log + ")";
     }
     return new Run(system, features, fits, failure, heap, tree.peaks("driver"),
         tree.peaks("executor"), tree.peaks("server"), killed);
@@ -243,7 +245,7 @@ public final class CtrVsMllib {
             r.executors().stream().map(p -> mb(p.bytes())).collect(Collectors.joining(" + ")),
             r.servers().isEmpty() ? "-"
                 : r.servers().stream().map(p -> mb(p.bytes())).collect(Collectors.joining(" + ")),
-            (r.failure() == null ? "finished" : "failed: " + r.failure())
+            (r.failure() == null ? "finished" : r.failure())
                 + (r.killed() > 0 ? "; " + r.killed() + " processes left running, killed" : ""));
       }
       verdicts.add(verdict(pair[0], pair[1], target));
@@ -263,21 +265,26 @@ public final class CtrVsMllib {
   static String verdict(Run ps, Run mllib, double target) {
     Fit p = ps.first(target);
     Fit m = mllib.first(target);
-    String memory = Report.fmt("driver peak RSS %.1fx spark-ps's, old gen after GC %.1fx",
-        (double) mllib.driverRss() / ps.driverRss(), (double) mllib.driverHeap() / ps.driverHeap());
+    double rss = (double) mllib.driverRss() / ps.driverRss();
+    String memory = Report.fmt("MLlib's driver peak RSS %.1fx spark-ps's, its old gen after GC "
+        + "%.1fx", rss, (double) mllib.driverHeap() / ps.driverHeap());
     if (p == null) {
       return Report.fmt("At %d features spark-ps did not reach the target.", ps.features());
     }
     if (m == null) {
       return Report.fmt("At %d features MLlib did not reach the target AUC %.4f (%s; best %.4f); "
-          + "spark-ps reached it in %.1f s; %s.", ps.features(), target,
-          mllib.failure() == null ? "finished" : "failed: " + mllib.failure(), mllib.bestAuc(),
-          p.seconds(), memory);
+          + "spark-ps reached it in %.1f s; %s. Bar (MLlib fails, or takes >= 3x the time with "
+          + ">= 5x the driver memory): %s.", ps.features(), target,
+          mllib.failure() == null ? "finished" : mllib.failure(), mllib.bestAuc(),
+          p.seconds(), memory, mllib.failure() != null ? "met" : "not met");
     }
-    return Report.fmt("At %d features MLlib took %.1fx spark-ps's time to the target AUC %.4f "
-        + "(%.1f s against %.1f s); %s.", ps.features(), m.seconds() / p.seconds(), target,
-        m.seconds(), p.seconds(), memory);
+    double time = m.seconds() / p.seconds();
+    return Report.fmt("At %d features MLlib took %.2fx spark-ps's time to the target AUC %.4f "
+        + "(%.1f s against %.1f s); %s. Bar (MLlib fails, or takes >= 3x the time with >= 5x "
+        + "the driver memory): %s.", ps.features(), time, target, m.seconds(), p.seconds(),
+        memory, time >= 3 && rss >= 5 ? "met" : "not met");
   }
+
 
   private static String mb(long bytes) {
     return bytes < 0 ? "-" : Report.fmt("%d MB", bytes >> 20);
