@@ -14,6 +14,7 @@ import java.util.Map;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -21,9 +22,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * One system's side of {@link CtrVsMllib}, in a driver JVM of its own with a local cluster of
  * executor JVMs: generates the CTR data, warms up on a small set (unless {@code --warmup-rows}
- * is 0), then trains fresh models
- * with increasing budgets (spark-ps epochs or MLlib maxIter) until one reaches {@code --target}
- * (NaN: all budgets), timing each fit and measuring its test AUC.
+ * is 0), then trains a fresh model for each budget of {@code --budgets} (spark-ps epochs or
+ * MLlib maxIter), timing each fit and measuring its test AUC.
  *
  * <p>It appends to {@code --out} as it goes, so that a run stopped at its time limit still
  * tells how far it got: {@code fit BUDGET SECONDS AUC} after each fit, {@code heap BYTES} (the
@@ -46,7 +46,6 @@ public final class CtrRun {
     d.put("executors", "2");
     d.put("executor-mb", "2048");
     d.put("budgets", "1,2,3");
-    d.put("target", "NaN");
     d.put("mllib-standardization", "true");
     d.put("ps-step-size", "0.1");
     d.put("mllib-reg-param", "0");
@@ -88,20 +87,17 @@ public final class CtrRun {
         .cache();
     Dataset<Row> test = CtrData.generate(spark, args.getInt("test-rows"), features, nnz, 7, 2,
         parts).cache();
-    Dataset<Row> warmup = CtrData.generate(spark, Math.max(1, args.getInt("warmup-rows")),
-        features, nnz, 7, 3, parts).cache();
-    System.out.printf("data: %d training rows, %d test rows, %d warm-up rows%n", train.count(),
-        test.count(), warmup.count());
+    System.out.printf("data: %d training rows, %d test rows%n", train.count(), test.count());
     boolean mllib = args.get("system").equals("mllib");
     double stepSize = args.getDouble("ps-step-size");
     LogisticRegression lr = new LogisticRegression()
         .setStandardization(Boolean.parseBoolean(args.get("mllib-standardization")))
         .setRegParam(args.getDouble("mllib-reg-param"));
     if (args.getInt("warmup-rows") > 0) {
-      fit(mllib ? lr : null, warmup, 1, stepSize);
+      fit(mllib ? lr : null, CtrData.generate(spark, args.getInt("warmup-rows"), features, nnz, 7,
+          3, parts), 1, stepSize);
     }
     BinaryClassificationEvaluator evaluator = new BinaryClassificationEvaluator();
-    double target = args.getDouble("target");
     for (int budget : args.getInts("budgets")) {
       long t0 = System.nanoTime();
       Model<?> model = fit(mllib ? lr : null, train, budget, stepSize);
@@ -111,9 +107,6 @@ public final class CtrRun {
       append(out, "heap " + heap.bytes());
       System.out.printf("%s budget %d: AUC %.5f in %.2f s%n", args.get("system"), budget, auc,
           seconds);
-      if (auc >= target) {
-        return;
-      }
     }
   }
 
@@ -121,7 +114,7 @@ public final class CtrRun {
   private static Model<?> fit(LogisticRegression lr, Dataset<Row> data, int budget,
       double psStepSize) {
     if (lr != null) {
-      return lr.copy(new org.apache.spark.ml.param.ParamMap()).setMaxIter(budget).fit(data);
+      return lr.copy(new ParamMap()).setMaxIter(budget).fit(data);
     }
     return new PSTrainer().setFramework("downpour").setNumWorkers(2).setNumServers(2)
         .setMaxEpochs(budget).setBatchSize(256).setOptimizer("adagrad").setStepSize(psStepSize)

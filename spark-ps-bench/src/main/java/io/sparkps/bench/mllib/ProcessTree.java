@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -97,7 +98,7 @@ final class ProcessTree implements AutoCloseable {
     return peaks.entrySet().stream()
         .filter(e -> roles.getOrDefault(e.getKey(), "").startsWith(role))
         .map(e -> new Peak(e.getKey(), roles.get(e.getKey()), e.getValue()))
-        .sorted(java.util.Comparator.comparing(Peak::role).thenComparing(Peak::pid))
+        .sorted(Comparator.comparing(Peak::role).thenComparing(Peak::pid))
         .toList();
   }
 
