@@ -1,0 +1,73 @@
+package io.sparkps.bench.mllib;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code --name value} arguments of a benchmark, each declared with its default; an unknown
+ * name or a missing value is rejected with the usage line.
+ */
+final class Args {
+  private final Map<String, String> values;
+  private final String usage;
+
+  /** {@code defaults} maps each accepted name (without dashes) to its default value. */
+  Args(String bench, String[] argv, Map<String, String> defaults) {
+    StringBuilder u = new StringBuilder("usage: bin/bench mllib." + bench);
+    defaults.forEach((k, v) -> u.append(" [--").append(k).append(' ').append(v).append(']'));
+    this.usage = u.toString();
+    this.values = new LinkedHashMap<>(defaults);
+    for (int i = 0; i < argv.length; i++) {
+      String a = argv[i];
+      if (a.equals("--help") || a.equals("-h")) {
+        throw new IllegalArgumentException(usage);
+      }
+      if (!a.startsWith("--") || !defaults.containsKey(a.substring(2)) || i + 1 >= argv.length) {
+        throw new IllegalArgumentException("unexpected argument '" + a + "'\n" + usage);
+      }
+      values.put(a.substring(2), argv[++i]);
+    }
+  }
+
+  String get(String name) {
+    if (!values.containsKey(name)) {
+      throw new IllegalStateException("no argument --" + name + " declared");
+    }
+    return values.get(name);
+  }
+
+  int getInt(String name) {
+    try {
+      return Integer.parseInt(get(name));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + name + " needs a whole number, got '"
+          + get(name) + "'\n" + usage);
+    }
+  }
+
+  double getDouble(String name) {
+    try {
+      return Double.parseDouble(get(name));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + name + " needs a number, got '" + get(name)
+          + "'\n" + usage);
+    }
+  }
+
+  /** A comma-separated list. */
+  String[] getList(String name) {
+    return Arrays.stream(get(name).split(",")).map(String::trim).filter(s -> !s.isEmpty())
+        .toArray(String[]::new);
+  }
+
+  /** A comma-separated list of whole numbers. */
+  int[] getInts(String name) {
+    try {
+      return Arrays.stream(getList(name)).mapToInt(Integer::parseInt).toArray();
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + name + " needs whole numbers separated by "
+          + "commas, got '" + get(name) + "'\n" + usage);
+    }
+  }
+}
