@@ -29,32 +29,63 @@ final class BatchBuilder {
     return new Batch(numFeatures, rowStart, indices, values, labels);
   }
 
-  /** The distinct feature indices of a batch, ascending. */
-  static int[] distinctFeatures(Batch batch) {
-    int n = batch.rowStart()[batch.size()];
-    int[] all = java.util.Arrays.copyOf(batch.indices(), n);
-    java.util.Arrays.sort(all);
-    int k = 0;
-    for (int i = 0; i < n; i++) {
-      if (k == 0 || all[i] != all[k - 1]) {
-        all[k++] = all[i];
-      }
-    }
-    return java.util.Arrays.copyOf(all, k);
-  }
+  /**
+   * A batch over only the features it uses.
+   *
+   * @param features the batch's distinct feature indices, ascending
+   * @param batch the same examples, feature {@code features[i]} renumbered {@code i}
+   */
+  record Compacted(int[] features, Batch batch) {}
 
   /**
-   * The same batch over only {@code features} (its distinct features, ascending): feature
-   * {@code features[i]} becomes feature {@code i} of a {@code features.length}-wide batch.
+   * The batch's distinct features and the batch renumbered over them. One pass hashes every
+   * index once; only the distinct ones are sorted, which in a wide model with skewed feature
+   * frequencies are far fewer than the batch's non-zeros.
    */
-  static Batch compact(Batch batch, int[] features) {
+  static Compacted compact(Batch batch) {
     int n = batch.rowStart()[batch.size()];
-    int[] local = new int[n];
     int[] global = batch.indices();
+    int bits = 33 - Integer.numberOfLeadingZeros(Math.max(1, n));
+    int capacity = 1 << bits;
+    int mask = capacity - 1;
+    int[] keys = new int[capacity];
+    int[] slotOf = new int[n];
+    java.util.Arrays.fill(keys, -1);
+    int[] distinct = new int[n];
+    int k = 0;
     for (int i = 0; i < n; i++) {
-      local[i] = java.util.Arrays.binarySearch(features, global[i]);
+      int key = global[i];
+      int slot = slot(key, bits);
+      while (keys[slot] != -1 && keys[slot] != key) {
+        slot = (slot + 1) & mask;
+      }
+      if (keys[slot] == -1) {
+        keys[slot] = key;
+        distinct[k++] = key;
+      }
+      slotOf[i] = slot;
     }
-    return new Batch(features.length, batch.rowStart(), local, batch.values(), batch.labels());
+    int[] features = java.util.Arrays.copyOf(distinct, k);
+    java.util.Arrays.sort(features);
+    int[] localOfSlot = new int[capacity];
+    for (int j = 0; j < k; j++) {
+      int slot = slot(features[j], bits);
+      while (keys[slot] != features[j]) {
+        slot = (slot + 1) & mask;
+      }
+      localOfSlot[slot] = j;
+    }
+    int[] local = new int[n];
+    for (int i = 0; i < n; i++) {
+      local[i] = localOfSlot[slotOf[i]];
+    }
+    return new Compacted(features, new Batch(k, batch.rowStart(), local, batch.values(),
+        batch.labels()));
+  }
+
+  /** Where {@code key} starts probing in a table of {@code 2^bits} slots (Fibonacci hashing). */
+  private static int slot(int key, int bits) {
+    return (key * 0x9E3779B9) >>> (32 - bits);
   }
 
   /** A batch of one example, for prediction. */

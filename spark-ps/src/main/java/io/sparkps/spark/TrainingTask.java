@@ -274,15 +274,14 @@ final class TrainingTask
       @Override
       double step(Batch batch, long step, int examples) {
         begin();
-        int[] features = BatchBuilder.distinctFeatures(batch);
-        float[][] values = params.pull(client, features);
+        BatchBuilder.Compacted compacted = BatchBuilder.compact(batch);
+        float[][] values = params.pull(client, compacted.features());
         pulled();
         float[][] gradients = new float[values.length][];
         for (int i = 0; i < values.length; i++) {
           gradients[i] = new float[values[i].length];
         }
-        double loss = plan.model().gradient(BatchBuilder.compact(batch, features), values,
-            gradients);
+        double loss = plan.model().gradient(compacted.batch(), values, gradients);
         scale(gradients, examples);
         computed();
         params.push(client, step, group, worker, examples, gradients);
