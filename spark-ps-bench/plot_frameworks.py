@@ -69,7 +69,7 @@ def plot(csv_path: Path, png_path: Path) -> None:
         smooth = moving_average(loss, window)
         ax.plot(seconds, loss, color=color, alpha=0.12, linewidth=0.8)
         ax.plot(seconds, smooth, color=color, linewidth=2.0,
-                label=f"{preset} ({seconds[-1]:.1f} s, last {smooth[-1]:.3f})")
+                label=f"{preset} ({seconds[-1]:.2g} s, last {smooth[-1]:.3f})")
         top = max(top, float(np.percentile(loss, 98)), float(smooth.max()))
     ax.set_ylim(bottom=0, top=top * 1.05 if top > 0 else None)
     if log_time:
