@@ -54,7 +54,7 @@ import java.util.stream.Collectors;
  *     [--out spark-ps-bench/target/bench/CtrVsMllib.md]
  * </pre>
  *
- * The full default run takes about 25 minutes on 2 cores; the drivers' logs and results go to
+ * The full default run takes about 10 minutes on 2 idle cores; the drivers' logs and results go to
  * the folder of {@code --out}, under {@code CtrVsMllib-runs/}.
  */
 public final class CtrVsMllib {
