@@ -1,5 +1,6 @@
 package io.sparkps.bench.mllib;
 
+import io.sparkps.bench.BenchArgs;
 import io.sparkps.bench.BenchSpark;
 import io.sparkps.bench.Stats;
 import io.sparkps.examples.ExampleData;
@@ -46,10 +47,10 @@ public final class A9aVsMllib {
   private final SparkSession spark;
   private final Dataset<Row> train;
   private final Dataset<Row> test;
-  private final Args args;
+  private final BenchArgs args;
   private final BinaryClassificationEvaluator auc = new BinaryClassificationEvaluator();
 
-  private A9aVsMllib(SparkSession spark, Dataset<Row> train, Dataset<Row> test, Args args) {
+  private A9aVsMllib(SparkSession spark, Dataset<Row> train, Dataset<Row> test, BenchArgs args) {
     this.spark = spark;
     this.train = train;
     this.test = test;
@@ -72,7 +73,7 @@ public final class A9aVsMllib {
   }
 
   public static void main(String[] argv) {
-    Args args = args(argv);
+    BenchArgs args = args(argv);
     SparkSession spark = BenchSpark.local("A9aVsMllib", 2);
     try {
       A9aVsMllib bench = on(spark, args);
@@ -83,12 +84,12 @@ public final class A9aVsMllib {
   }
 
   /** The arguments, defaults filled in. */
-  static Args args(String... argv) {
-    return new Args("A9aVsMllib", argv, DEFAULTS);
+  static BenchArgs args(String... argv) {
+    return new BenchArgs("mllib.A9aVsMllib", argv, DEFAULTS);
   }
 
   /** The benchmark on a9a from the shared data, loaded and cached in {@code spark}. */
-  static A9aVsMllib on(SparkSession spark, Args args) {
+  static A9aVsMllib on(SparkSession spark, BenchArgs args) {
     Path dir = ExampleData.sharedDataDir().orElseThrow(() -> new IllegalStateException(
         "a9a not found: set -Dsparkps.data.dir or SPARKPS_DATA_DIR to the shared data folder"))
         .resolve("a9a");

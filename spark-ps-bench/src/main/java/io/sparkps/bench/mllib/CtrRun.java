@@ -1,5 +1,6 @@
 package io.sparkps.bench.mllib;
 
+import io.sparkps.bench.BenchArgs;
 import io.sparkps.bench.BenchSpark;
 import io.sparkps.examples.CtrData;
 import io.sparkps.spark.PSTrainer;
@@ -54,7 +55,7 @@ public final class CtrRun {
   }
 
   public static void main(String[] argv) {
-    Args args = new Args("CtrRun", argv, DEFAULTS);
+    BenchArgs args = new BenchArgs("mllib.CtrRun", argv, DEFAULTS);
     Path out = Path.of(args.get("out"));
     OldGenPeak heap = OldGenPeak.install();
     SparkSession spark = null;
@@ -79,7 +80,7 @@ public final class CtrRun {
     }
   }
 
-  private static void run(SparkSession spark, Args args, Path out, OldGenPeak heap) {
+  private static void run(SparkSession spark, BenchArgs args, Path out, OldGenPeak heap) {
     int features = args.getInt("features");
     int nnz = args.getInt("nnz");
     int parts = args.getInt("executors");

@@ -1,5 +1,6 @@
 package io.sparkps.bench.mllib;
 
+import io.sparkps.bench.BenchArgs;
 import io.sparkps.bench.Jvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -111,17 +112,17 @@ public final class CtrVsMllib {
   }
 
   public static void main(String[] argv) throws Exception {
-    Args args = args(argv);
+    BenchArgs args = args(argv);
     report(args, measure(args)).publish(Path.of(args.get("out")));
   }
 
   /** The arguments, defaults filled in. */
-  static Args args(String... argv) {
-    return new Args("CtrVsMllib", argv, DEFAULTS);
+  static BenchArgs args(String... argv) {
+    return new BenchArgs("mllib.CtrVsMllib", argv, DEFAULTS);
   }
 
   /** Both systems at each width, spark-ps first; logs and results beside {@code --out}. */
-  static List<Run[]> measure(Args args) throws IOException, InterruptedException {
+  static List<Run[]> measure(BenchArgs args) throws IOException, InterruptedException {
     Path runs = Path.of(args.get("out")).toAbsolutePath().getParent().resolve("CtrVsMllib-runs");
     Files.createDirectories(runs);
     List<Run[]> results = new ArrayList<>();
@@ -138,7 +139,7 @@ public final class CtrVsMllib {
   }
 
   /** Runs one system at one width in its own driver JVM, watched and time-limited. */
-  private static Run run(Args args, String system, int features, Path dir)
+  private static Run run(BenchArgs args, String system, int features, Path dir)
       throws IOException, InterruptedException {
     String name = system + "-" + features;
     Path result = dir.resolve(name + ".txt");
@@ -214,7 +215,7 @@ public final class CtrVsMllib {
   }
 
   /** The markdown table of the runs, with a verdict per width. */
-  static Report report(Args args, List<Run[]> results) {
+  static Report report(BenchArgs args, List<Run[]> results) {
     Report out = new Report();
     out.line("## spark-ps vs MLlib LogisticRegression on generated CTR data").line("");
     out.line("%s training rows, %s test rows, %s one-hot features a row (power law), "

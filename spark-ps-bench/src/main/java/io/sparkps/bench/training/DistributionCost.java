@@ -1,5 +1,6 @@
 package io.sparkps.bench.training;
 
+import io.sparkps.bench.BenchArgs;
 import io.sparkps.bench.BenchSpark;
 import io.sparkps.bench.Stats;
 import io.sparkps.examples.CtrData;
@@ -7,9 +8,10 @@ import io.sparkps.examples.MnistData;
 import io.sparkps.spark.PSTrainer;
 import io.sparkps.spark.TrainingSummary;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -43,14 +45,26 @@ import org.apache.spark.sql.SparkSession;
  * markdown table and writes it to {@code spark-ps-bench/target/bench/DistributionCost.md}.
  */
 public final class DistributionCost {
-  private static final String USAGE = "usage: bin/bench training.DistributionCost "
-      + "[--cases a9a,mnist,ctr] [--reps N] [--frameworks LIST] [--a9a-epochs N] "
-      + "[--mnist-epochs N] "
-      + "[--ctr-epochs N] [--a9a-rows N] [--mnist-rows N] [--ctr-rows N]";
+  private static final Map<String, String> DEFAULTS = defaults();
+
   private static final int CTR_FEATURES = 1_000_000;
   private static final int CTR_NNZ = 30;
 
   private DistributionCost() {}
+
+  private static Map<String, String> defaults() {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("cases", "a9a,mnist,ctr");
+    d.put("reps", "3");
+    d.put("frameworks", "sandblaster,inmemory-hogwild");
+    d.put("a9a-epochs", "3");
+    d.put("mnist-epochs", "2");
+    d.put("ctr-epochs", "2");
+    d.put("a9a-rows", "32561");
+    d.put("mnist-rows", "8000");
+    d.put("ctr-rows", "20000");
+    return d;
+  }
 
   /**
    * One case's figures, each a median over the repetitions.
@@ -77,28 +91,26 @@ public final class DistributionCost {
       LocalLoop loop) {}
 
   public static void main(String[] argv) throws Exception {
-    BenchArgs args = new BenchArgs(argv, Set.of("cases", "reps", "frameworks", "a9a-epochs",
-        "mnist-epochs",
-        "ctr-epochs", "a9a-rows", "mnist-rows", "ctr-rows"), USAGE);
+    BenchArgs args = new BenchArgs("training.DistributionCost", argv, DEFAULTS);
     SparkSession spark = BenchSpark.local("spark-ps DistributionCost", 2);
     try {
       spark.sparkContext().setLogLevel("WARN");
       List<Case> cases = new ArrayList<>();
-      for (String name : args.get("cases", "a9a,mnist,ctr").split(",")) {
+      for (String name : args.get("cases").split(",")) {
         cases.add(switch (name.trim()) {
-          case "a9a" -> a9a(spark, args.getInt("a9a-rows", 32561), args.getInt("a9a-epochs", 3));
-          case "mnist" -> mnist(spark, args.getInt("mnist-rows", 8000),
-              args.getInt("mnist-epochs", 2));
-          case "ctr" -> ctr(spark, args.getInt("ctr-rows", 20000), args.getInt("ctr-epochs", 2));
-          default -> throw new IllegalArgumentException("unknown case " + name + "\n" + USAGE);
+          case "a9a" -> a9a(spark, args.getInt("a9a-rows"), args.getInt("a9a-epochs"));
+          case "mnist" -> mnist(spark, args.getInt("mnist-rows"),
+              args.getInt("mnist-epochs"));
+          case "ctr" -> ctr(spark, args.getInt("ctr-rows"), args.getInt("ctr-epochs"));
+          default -> throw new IllegalArgumentException("unknown case " + name + " in --cases");
         });
       }
       List<CaseResult> results = new ArrayList<>();
       for (Case c : cases) {
-        for (String framework : args.get("frameworks", "sandblaster,inmemory-hogwild")
+        for (String framework : args.get("frameworks")
             .split(",")) {
           c.trainer().setFramework(framework.trim());
-          results.add(measure(c, args.getInt("reps", 3)));
+          results.add(measure(c, args.getInt("reps")));
         }
       }
       String table = table(results);

@@ -1,5 +1,6 @@
 package io.sparkps.bench.training;
 
+import io.sparkps.bench.BenchArgs;
 import io.sparkps.bench.BenchSpark;
 import io.sparkps.examples.MnistData;
 import io.sparkps.spark.PSTrainer;
@@ -7,9 +8,10 @@ import io.sparkps.spark.PSTrainerModel;
 import io.sparkps.spark.TrainingSummary;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
@@ -45,11 +47,21 @@ import org.apache.spark.sql.SparkSession;
 public final class FrameworksBench {
   static final List<String> PRESETS =
       List.of("sandblaster", "allreduce", "downpour", "hogwild", "inmemory-hogwild");
-  private static final String USAGE = "usage: bin/bench training.FrameworksBench "
-      + "[--presets P,P...] [--datasets a9a,mnist] [--a9a-epochs N] [--mnist-epochs N] "
-      + "[--a9a-rows N] [--mnist-rows N] [--out DIR]";
+  private static final Map<String, String> DEFAULTS = defaults();
 
   private FrameworksBench() {}
+
+  private static Map<String, String> defaults() {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("presets", String.join(",", PRESETS));
+    d.put("datasets", "a9a,mnist");
+    d.put("a9a-epochs", "3");
+    d.put("mnist-epochs", "3");
+    d.put("a9a-rows", "32561");
+    d.put("mnist-rows", "8000");
+    d.put("out", BenchOutput.dir().toString());
+    return d;
+  }
 
   /** One preset's training on one data set. */
   record PresetResult(String dataset, String preset, double stageSeconds,
@@ -64,21 +76,20 @@ public final class FrameworksBench {
       java.util.function.ToDoubleFunction<PSTrainerModel> evaluate) {}
 
   public static void main(String[] argv) {
-    BenchArgs args = new BenchArgs(argv, Set.of("presets", "datasets", "a9a-epochs",
-        "mnist-epochs", "a9a-rows", "mnist-rows", "out"), USAGE);
-    List<String> presets = List.of(args.get("presets", String.join(",", PRESETS)).split(","));
-    Path out = Path.of(args.get("out", BenchOutput.dir().toString()));
+    BenchArgs args = new BenchArgs("training.FrameworksBench", argv, DEFAULTS);
+    List<String> presets = List.of(args.get("presets").split(","));
+    Path out = Path.of(args.get("out"));
     SparkSession spark = BenchSpark.local("spark-ps FrameworksBench", 2);
     try {
       spark.sparkContext().setLogLevel("WARN");
       List<DataSet> sets = new ArrayList<>();
-      for (String name : args.get("datasets", "a9a,mnist").split(",")) {
+      for (String name : args.get("datasets").split(",")) {
         sets.add(switch (name.trim()) {
-          case "a9a" -> a9a(spark, args.getInt("a9a-rows", 32561), args.getInt("a9a-epochs", 3));
-          case "mnist" -> mnist(spark, args.getInt("mnist-rows", 8000),
-              args.getInt("mnist-epochs", 3));
-          default -> throw new IllegalArgumentException("unknown data set " + name + "\n"
-              + USAGE);
+          case "a9a" -> a9a(spark, args.getInt("a9a-rows"), args.getInt("a9a-epochs"));
+          case "mnist" -> mnist(spark, args.getInt("mnist-rows"),
+              args.getInt("mnist-epochs"));
+          default -> throw new IllegalArgumentException("unknown data set " + name
+              + " in --datasets");
         });
       }
       List<PresetResult> results = new ArrayList<>();

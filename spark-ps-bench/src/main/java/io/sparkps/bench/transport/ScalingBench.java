@@ -3,6 +3,7 @@ package io.sparkps.bench.transport;
 import static io.sparkps.bench.transport.MarkdownTable.f1;
 import static io.sparkps.bench.transport.MarkdownTable.f2;
 
+import io.sparkps.bench.BenchArgs;
 import io.sparkps.bench.Stats;
 import io.sparkps.client.PsClient;
 import io.sparkps.cluster.PsCluster;
@@ -11,10 +12,11 @@ import io.sparkps.config.OptimizerType;
 import io.sparkps.config.PsConf;
 import io.sparkps.param.ParamSpec;
 import io.sparkps.param.Slicer;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * How servers scale with the model.
@@ -43,8 +45,7 @@ import java.util.Set;
  * (default spark-ps-bench/target/bench).
  */
 public final class ScalingBench {
-  private static final Set<String> ARGS = Set.of("memory-floats", "updates", "sizes", "servers",
-      "repeats", "scaling-heap-mb", "out");
+  private static final Map<String, String> DEFAULTS = defaults();
 
   /**
    * What one optimizer's param costs a server.
@@ -69,17 +70,30 @@ public final class ScalingBench {
 
   private ScalingBench() {}
 
+  private static Map<String, String> defaults() {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("memory-floats", "50000000");
+    d.put("updates", "3");
+    d.put("sizes", "1000000,10000000,100000000");
+    d.put("servers", "1,2,4");
+    d.put("repeats", "3");
+    d.put("scaling-heap-mb", "3072");
+    d.put("out", Path.of(System.getProperty("sparkps.root", "."), "spark-ps-bench", "target", "bench")
+        .toString());
+    return d;
+  }
+
   public static void main(String[] args) throws Exception {
     run(args);
   }
 
   /** Runs the benchmark, prints its tables and writes them to {@code --out}. */
   static Result run(String... args) throws Exception {
-    BenchArgs a = new BenchArgs(args, ARGS);
+    BenchArgs a = new BenchArgs("transport.ScalingBench", args, DEFAULTS);
     List<Memory> figures = new ArrayList<>();
     MarkdownTable memory = memory(a, figures);
     Result r = new Result(memory, scaling(a), figures);
-    MarkdownTable.publish(a.outDir().resolve("ScalingBench.md"), "ScalingBench",
+    MarkdownTable.publish(Path.of(a.get("out")).resolve("ScalingBench.md"), "ScalingBench",
         "Server JVMs on 127.0.0.1 (2 shared cores: expect noise). Memory: live heap after a "
             + "full GC with the param, minus the same once it is dropped. Times: medians; "
             + "push = UPDATE of every slice answered with its new values, pull = GET of every "
@@ -93,7 +107,7 @@ public final class ScalingBench {
     MarkdownTable memory = new MarkdownTable("optimizer", "param floats", "state floats/param",
         "live heap delta MB", "bytes/param", "floor bytes/param", "ratio",
         "server's own count bytes/param");
-    int floats = a.intArg("memory-floats", 50_000_000);
+    int floats = a.getInt("memory-floats");
     long heapMb = Math.max(1024, 16L * floats / (1 << 20) + 512);
     PsConf memConf = new PsConf(Map.of(PsConf.SERVER_MEMORY.key(), heapMb + "m"));
     try (PsCluster cluster = PsCluster.start(memConf, 1, "127.0.0.1")) {
@@ -112,7 +126,7 @@ public final class ScalingBench {
         ModelOnServers model = new ModelOnServers(client, Slicer.slice(
             List.of(ParamSpec.vector("w", floats)), 1, cluster.reserveParamIds(1)));
         model.create(opt);
-        for (int u = 0; u < a.intArg("updates", 3); u++) {
+        for (int u = 0; u < a.getInt("updates"); u++) {
           model.pushAll();
         }
         long with = HeapProbe.liveHeapBytes(pid);
@@ -134,10 +148,10 @@ public final class ScalingBench {
   private static MarkdownTable scaling(BenchArgs a) {
     MarkdownTable scaling = new MarkdownTable("floats", "servers", "slices", "push ms",
         "push MB/s each way", "pull ms", "pull MB/s");
-    int[] sizes = a.intsArg("sizes", 1_000_000, 10_000_000, 100_000_000);
-    int repeats = a.intArg("repeats", 3);
-    for (int n : a.intsArg("servers", 1, 2, 4)) {
-      long perServerMb = Math.max(512, a.intArg("scaling-heap-mb", 3072) / n);
+    int[] sizes = a.getInts("sizes");
+    int repeats = a.getInt("repeats");
+    for (int n : a.getInts("servers")) {
+      long perServerMb = Math.max(512, a.getInt("scaling-heap-mb") / n);
       PsConf conf = new PsConf(Map.of(PsConf.SERVER_MEMORY.key(), perServerMb + "m"));
       try (PsCluster cluster = PsCluster.start(conf, n, "127.0.0.1")) {
         PsClient client = cluster.client();

@@ -3,6 +3,7 @@ package io.sparkps.bench.transport;
 import static io.sparkps.bench.transport.MarkdownTable.f1;
 import static io.sparkps.bench.transport.MarkdownTable.f2;
 
+import io.sparkps.bench.BenchArgs;
 import io.sparkps.bench.Stats;
 import io.sparkps.client.PsClient;
 import io.sparkps.cluster.PsCluster;
@@ -12,8 +13,8 @@ import io.sparkps.param.SliceInfo;
 import io.sparkps.transport.FrameEncoder;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Transport throughput between two processes on 127.0.0.1.
@@ -44,9 +45,7 @@ import java.util.Set;
  */
 public final class TransportBench {
   private static final long ROUND_TIMEOUT_MS = 120_000;
-  private static final Set<String> ARGS = Set.of("slice-floats", "slices", "window", "requests",
-      "warmup", "rounds", "rows", "batch", "ops", "windows", "sparse-rounds", "server-memory",
-      "server-opts", "out");
+  private static final Map<String, String> DEFAULTS = defaults();
 
   /** What a run measured and moved, for the table and for checks. */
   record Result(MarkdownTable dense, MarkdownTable sparse, long rawBytesEchoed,
@@ -55,35 +54,55 @@ public final class TransportBench {
 
   private TransportBench() {}
 
+  private static Map<String, String> defaults() {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("slice-floats", "1048576");
+    d.put("slices", "4");
+    d.put("window", "4");
+    d.put("requests", "48");
+    d.put("warmup", "3");
+    d.put("rounds", "7");
+    d.put("rows", "10000000");
+    d.put("batch", "1000");
+    d.put("ops", "10000");
+    d.put("windows", "1,8,32,128");
+    d.put("sparse-rounds", "3");
+    d.put("server-memory", "1g");
+    d.put("server-opts", "");
+    d.put("out", Path.of(System.getProperty("sparkps.root", "."), "spark-ps-bench", "target", "bench")
+        .toString());
+    return d;
+  }
+
   public static void main(String[] args) throws Exception {
     run(args);
   }
 
   /** Runs the benchmark, prints its tables and writes them to {@code --out}. */
   static Result run(String... args) throws Exception {
-    BenchArgs a = new BenchArgs(args, ARGS);
+    BenchArgs a = new BenchArgs("transport.TransportBench", args, DEFAULTS);
     Result r = measure(a);
-    MarkdownTable.publish(a.outDir().resolve("TransportBench.md"), "TransportBench",
+    MarkdownTable.publish(Path.of(a.get("out")).resolve("TransportBench.md"), "TransportBench",
         "Two processes on 127.0.0.1; medians over interleaved rounds (2 shared cores: expect "
             + "noise, compare within a run).", r.dense(), r.sparse());
     return r;
   }
 
   private static Result measure(BenchArgs a) throws Exception {
-    int sliceFloats = a.intArg("slice-floats", 1 << 20);
-    int rounds = a.intArg("rounds", 7);
+    int sliceFloats = a.getInt("slice-floats");
+    int rounds = a.getInt("rounds");
     PsConf conf = new PsConf(Map.of(
-        PsConf.SERVER_MEMORY.key(), a.stringArg("server-memory", "1g"),
-        PsConf.SERVER_JAVA_OPTIONS.key(), a.stringArg("server-opts", "")));
-    Path logs = a.outDir().resolve("logs");
+        PsConf.SERVER_MEMORY.key(), a.get("server-memory"),
+        PsConf.SERVER_JAVA_OPTIONS.key(), a.get("server-opts")));
+    Path logs = Path.of(a.get("out")).resolve("logs");
     try (PsCluster cluster = PsCluster.start(conf, 1, "127.0.0.1");
         RawEchoPeer peer = RawEchoPeer.start(logs.resolve("raw-echo-peer.log"));
         RawEchoClient raw = new RawEchoClient(peer.port())) {
       PsClient client = cluster.client();
       DenseExchange dense = new DenseExchange(client, cluster.reserveParamIds(1),
-          a.intArg("slices", 4), sliceFloats);
-      int requests = a.intArg("requests", 48);
-      int window = a.intArg("window", 4);
+          a.getInt("slices"), sliceFloats);
+      int requests = a.getInt("requests");
+      int window = a.getInt("window");
       ByteBuffer message = ByteBuffer.allocateDirect(sliceFloats * Float.BYTES);
       while (message.hasRemaining()) {
         message.put((byte) message.position());
@@ -95,7 +114,7 @@ public final class TransportBench {
       double[] psSec = new double[rounds];
       double[] cpu = new double[4]; // ms: raw client, raw peer, ps client, ps server
       long rawBytes = 0;
-      for (int w = 0; w < a.intArg("warmup", 3); w++) {
+      for (int w = 0; w < a.getInt("warmup"); w++) {
         rawBytes += raw.round(message, requests, window, ROUND_TIMEOUT_MS);
         dense.round(requests, window, ROUND_TIMEOUT_MS);
       }
@@ -135,9 +154,9 @@ public final class TransportBench {
           f2(rawMed / psMed), f2(cpu[2] / all), f2(cpu[3] / all));
 
       SparsePulls sparse = new SparsePulls(client, cluster.reserveParamIds(1),
-          a.intArg("rows", 10_000_000), a.intArg("batch", 1000));
-      MarkdownTable sparseTable = sparse.measure(a.intsArg("windows", 1, 8, 32, 128),
-          a.intArg("ops", 10_000), a.intArg("sparse-rounds", 3), ROUND_TIMEOUT_MS);
+          a.getInt("rows"), a.getInt("batch"));
+      MarkdownTable sparseTable = sparse.measure(a.getInts("windows"),
+          a.getInt("ops"), a.getInt("sparse-rounds"), ROUND_TIMEOUT_MS);
       return new Result(denseTable, sparseTable, rawBytes, dense.bytesAnswered(),
           dense.serverPayloadBytesIn(), dense.expectedPayloadBytesIn(), sparse.rowsChecked(),
           sparse.rowsWrong());

@@ -1,5 +1,6 @@
 package io.sparkps.bench.mllib;
 
+import io.sparkps.bench.BenchArgs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +16,7 @@ class A9aVsMllibTest {
   @Test
   void sandblasterReachesMllibsAucAndTheTableSaysSo(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("A9aVsMllib.md");
-    Args args = A9aVsMllib.args("--reps", "1", "--frameworks", "sandblaster", "--train-rows",
+    BenchArgs args = A9aVsMllib.args("--reps", "1", "--frameworks", "sandblaster", "--train-rows",
         "10000", "--max-epochs", "5", "--out", out.toString());
     SparkSession spark = BenchSpark.local("A9aVsMllibTest", 2);
     try {

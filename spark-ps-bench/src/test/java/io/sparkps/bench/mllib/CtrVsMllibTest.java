@@ -1,5 +1,6 @@
 package io.sparkps.bench.mllib;
 
+import io.sparkps.bench.BenchArgs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CtrVsMllibTest {
   @Test
   void bothSystemsTrainAndEveryProcessIsMeasuredAndGone(@TempDir Path dir) throws Exception {
-    Args args = CtrVsMllib.args("--features", "20000", "--rows", "20000", "--test-rows",
+    BenchArgs args = CtrVsMllib.args("--features", "20000", "--rows", "20000", "--test-rows",
         "5000", "--warmup-rows", "0", "--ps-epochs", "1,2", "--mllib-iters", "1,5",
         "--driver-heap", "1g", "--executor-mb", "768", "--time-limit-min", "3", "--out",
         dir.resolve("CtrVsMllib.md").toString());

@@ -1,4 +1,4 @@
-package io.sparkps.bench.mllib;
+package io.sparkps.bench;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -8,13 +8,18 @@ import java.util.Map;
  * {@code --name value} arguments of a benchmark, each declared with its default; an unknown
  * name or a missing value is rejected with the usage line.
  */
-final class Args {
+public final class BenchArgs {
   private final Map<String, String> values;
   private final String usage;
 
-  /** {@code defaults} maps each accepted name (without dashes) to its default value. */
-  Args(String bench, String[] argv, Map<String, String> defaults) {
-    StringBuilder u = new StringBuilder("usage: bin/bench mllib." + bench);
+  /**
+   * @param bench the benchmark's name as {@code bin/bench} takes it, e.g. {@code
+   *     mllib.A9aVsMllib}, for the usage line
+   * @param defaults each accepted name (without dashes) with its default value, in the order
+   *     of the usage line
+   */
+  public BenchArgs(String bench, String[] argv, Map<String, String> defaults) {
+    StringBuilder u = new StringBuilder("usage: bin/bench " + bench);
     defaults.forEach((k, v) -> u.append(" [--").append(k).append(' ').append(v).append(']'));
     this.usage = u.toString();
     this.values = new LinkedHashMap<>(defaults);
@@ -30,14 +35,14 @@ final class Args {
     }
   }
 
-  String get(String name) {
+  public String get(String name) {
     if (!values.containsKey(name)) {
       throw new IllegalStateException("no argument --" + name + " declared");
     }
     return values.get(name);
   }
 
-  int getInt(String name) {
+  public int getInt(String name) {
     try {
       return Integer.parseInt(get(name));
     } catch (NumberFormatException e) {
@@ -46,7 +51,7 @@ final class Args {
     }
   }
 
-  double getDouble(String name) {
+  public double getDouble(String name) {
     try {
       return Double.parseDouble(get(name));
     } catch (NumberFormatException e) {
@@ -56,13 +61,13 @@ final class Args {
   }
 
   /** A comma-separated list. */
-  String[] getList(String name) {
+  public String[] getList(String name) {
     return Arrays.stream(get(name).split(",")).map(String::trim).filter(s -> !s.isEmpty())
         .toArray(String[]::new);
   }
 
   /** A comma-separated list of whole numbers. */
-  int[] getInts(String name) {
+  public int[] getInts(String name) {
     try {
       return Arrays.stream(getList(name)).mapToInt(Integer::parseInt).toArray();
     } catch (NumberFormatException e) {
