@@ -30,7 +30,8 @@ class TransportBenchTest {
   void smallRunMovesWhatItReportsAndWritesItsTable() throws Exception {
     TransportBench.Result r = TransportBench.run(
         "--slice-floats", Integer.toString(FLOATS), "--slices", "2", "--window", "2",
-        "--requests", Integer.toString(REQUESTS), "--warmup", Integer.toString(WARMUP), "--rounds", Integer.toString(ROUNDS),
+        "--requests", Integer.toString(REQUESTS), "--warmup", Integer.toString(WARMUP),
+        "--rounds", Integer.toString(ROUNDS),
         "--rows", "100000", "--batch", Integer.toString(BATCH), "--ops", Integer.toString(PULLS),
         "--windows", "1,8", "--sparse-rounds", "1", "--server-memory", "256m",
         "--out", out.toString());
