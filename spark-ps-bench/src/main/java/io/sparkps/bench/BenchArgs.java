@@ -75,4 +75,13 @@ public final class BenchArgs {
           + "commas, got '" + get(name) + "'\n" + usage);
     }
   }
+
+  /**
+   * Where benchmarks write their tables unless told otherwise: spark-ps-bench/target/bench under
+   * the checkout that {@code sparkps.root} names (bin/bench and the tests set it).
+   */
+  public static java.nio.file.Path defaultOutDir() {
+    return java.nio.file.Path.of(System.getProperty("sparkps.root", "."), "spark-ps-bench",
+        "target", "bench");
+  }
 }

@@ -1,5 +1,6 @@
 package io.sparkps.bench.mllib;
 
+import io.sparkps.bench.BenchArgs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +17,7 @@ final class Report {
 
   /** The default file of benchmark {@code name}, under the checkout named by sparkps.root. */
   static Path defaultPath(String name) {
-    return Path.of(System.getProperty("sparkps.root", "."), "spark-ps-bench", "target", "bench",
-        name + ".md");
+    return BenchArgs.defaultOutDir().resolve(name + ".md");
   }
 
   /** {@link String#format} in the root locale. */

@@ -1,5 +1,6 @@
 package io.sparkps.bench.training;
 
+import io.sparkps.bench.BenchArgs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,8 +12,7 @@ final class BenchOutput {
 
   /** The output folder, created if missing. */
   static Path dir() {
-    Path dir = Path.of(System.getProperty("sparkps.root", "."), "spark-ps-bench", "target",
-        "bench");
+    Path dir = BenchArgs.defaultOutDir();
     try {
       return Files.createDirectories(dir);
     } catch (IOException e) {

@@ -78,8 +78,7 @@ public final class ScalingBench {
     d.put("servers", "1,2,4");
     d.put("repeats", "3");
     d.put("scaling-heap-mb", "3072");
-    d.put("out", Path.of(System.getProperty("sparkps.root", "."), "spark-ps-bench", "target",
-        "bench").toString());
+    d.put("out", BenchArgs.defaultOutDir().toString());
     return d;
   }
 

@@ -69,8 +69,7 @@ public final class TransportBench {
     d.put("sparse-rounds", "3");
     d.put("server-memory", "1g");
     d.put("server-opts", "");
-    d.put("out", Path.of(System.getProperty("sparkps.root", "."), "spark-ps-bench", "target",
-        "bench").toString());
+    d.put("out", BenchArgs.defaultOutDir().toString());
     return d;
   }
 
