@@ -1,5 +1,8 @@
 package io.sparkps.server.optim;
 
+import io.sparkps.config.OptimizerType;
+import java.nio.ByteBuffer;
+
 /**
  * AdaGrad: {@code h += g^2; w -= lr * g / (sqrt(h) + eps)}, with {@code g + l2 * w} as the
  * gradient and {@code h} starting at 0. Per-coordinate by nature, so a sparse update is
@@ -54,5 +57,22 @@ final class AdaGradOptimizer extends RowWiseOptimizer {
   @Override
   public long stateBytes() {
     return accumulator == null ? 0 : 4L * length;
+  }
+
+  /** Layout after the {@link StateCodec} header: the accumulator {@code h}. */
+  @Override
+  public byte[] saveState() {
+    if (accumulator == null) {
+      return StateCodec.neverUsed(OptimizerType.ADAGRAD);
+    }
+    ByteBuffer out = StateCodec.begin(OptimizerType.ADAGRAD, 4L * length);
+    StateCodec.putFloats(out, accumulator);
+    return out.array();
+  }
+
+  @Override
+  public void loadState(byte[] state) {
+    ByteBuffer in = StateCodec.open(state, OptimizerType.ADAGRAD, length, 4L * length);
+    accumulator = in == null ? null : StateCodec.getFloats(in, length);
   }
 }

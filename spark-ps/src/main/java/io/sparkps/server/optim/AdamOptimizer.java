@@ -1,5 +1,8 @@
 package io.sparkps.server.optim;
 
+import io.sparkps.config.OptimizerType;
+import java.nio.ByteBuffer;
+
 /**
  * Adam (Kingma and Ba) with bias correction:
  * <pre>
@@ -69,5 +72,44 @@ final class AdamOptimizer extends RowWiseOptimizer {
   @Override
   public long stateBytes() {
     return m == null ? 0 : 8L * length + Long.BYTES;
+  }
+
+  /**
+   * Layout after the {@link StateCodec} header: {@code m}, {@code v}, then the step count
+   * (long), which the bias correction of every later update depends on. The corrections
+   * themselves are not saved: {@link #beginStep} recomputes them from the step count.
+   */
+  @Override
+  public byte[] saveState() {
+    if (m == null) {
+      return StateCodec.neverUsed(OptimizerType.ADAM);
+    }
+    ByteBuffer out = StateCodec.begin(OptimizerType.ADAM, 8L * length + Long.BYTES);
+    StateCodec.putFloats(out, m);
+    StateCodec.putFloats(out, v);
+    out.putLong(step);
+    return out.array();
+  }
+
+  @Override
+  public void loadState(byte[] state) {
+    ByteBuffer in = StateCodec.open(state, OptimizerType.ADAM, length,
+        8L * length + Long.BYTES);
+    if (in == null) {
+      m = null;
+      v = null;
+      step = 0;
+      return;
+    }
+    float[] newM = StateCodec.getFloats(in, length);
+    float[] newV = StateCodec.getFloats(in, length);
+    long newStep = in.getLong();
+    if (newStep < 1) {
+      throw new IllegalArgumentException("cannot load ADAM state with step count " + newStep
+          + ": a used optimizer has taken at least 1 step");
+    }
+    m = newM;
+    v = newV;
+    step = newStep;
   }
 }

@@ -1,5 +1,8 @@
 package io.sparkps.server.optim;
 
+import io.sparkps.config.OptimizerType;
+import java.nio.ByteBuffer;
+
 /**
  * FTRL-Proximal (McMahan et al., "Ad Click Prediction: a View from the Trenches", KDD 2013,
  * Algorithm 1), per coordinate with state {@code z} and {@code n}:
@@ -86,5 +89,29 @@ final class FtrlOptimizer extends RowWiseOptimizer {
   @Override
   public long stateBytes() {
     return z == null ? 0 : 8L * length;
+  }
+
+  /** Layout after the {@link StateCodec} header: {@code z}, then {@code n}. */
+  @Override
+  public byte[] saveState() {
+    if (z == null) {
+      return StateCodec.neverUsed(OptimizerType.FTRL);
+    }
+    ByteBuffer out = StateCodec.begin(OptimizerType.FTRL, 8L * length);
+    StateCodec.putFloats(out, z);
+    StateCodec.putFloats(out, n);
+    return out.array();
+  }
+
+  @Override
+  public void loadState(byte[] state) {
+    ByteBuffer in = StateCodec.open(state, OptimizerType.FTRL, length, 8L * length);
+    if (in == null) {
+      z = null;
+      n = null;
+    } else {
+      z = StateCodec.getFloats(in, length);
+      n = StateCodec.getFloats(in, length);
+    }
   }
 }

@@ -1,5 +1,8 @@
 package io.sparkps.server.optim;
 
+import io.sparkps.config.OptimizerType;
+import java.nio.ByteBuffer;
+
 /**
  * Classical heavy-ball momentum: {@code v = m * v + g; w -= lr * v}, with
  * {@code g + l2 * w} as the gradient.
@@ -40,5 +43,22 @@ final class MomentumOptimizer extends RowWiseOptimizer {
   @Override
   public long stateBytes() {
     return velocity == null ? 0 : 4L * length;
+  }
+
+  /** Layout after the {@link StateCodec} header: the velocity. */
+  @Override
+  public byte[] saveState() {
+    if (velocity == null) {
+      return StateCodec.neverUsed(OptimizerType.MOMENTUM);
+    }
+    ByteBuffer out = StateCodec.begin(OptimizerType.MOMENTUM, 4L * length);
+    StateCodec.putFloats(out, velocity);
+    return out.array();
+  }
+
+  @Override
+  public void loadState(byte[] state) {
+    ByteBuffer in = StateCodec.open(state, OptimizerType.MOMENTUM, length, 4L * length);
+    velocity = in == null ? null : StateCodec.getFloats(in, length);
   }
 }

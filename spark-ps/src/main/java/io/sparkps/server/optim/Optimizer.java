@@ -67,4 +67,22 @@ public interface Optimizer {
    * plan with.
    */
   long stateBytes();
+
+  /**
+   * The optimizer's state (momentum, accumulators, moments, FTRL z/n, step count) as bytes,
+   * little-endian, for a backup copy of the slice or a checkpoint; an optimizer without state
+   * (SGD) returns an empty array. Restoring it with loadState into a fresh optimizer of the
+   * same config and length gives one that applies every later update bit for bit the same.
+   * The array is a copy: later updates do not change it.
+   */
+  byte[] saveState();
+
+  /**
+   * Replaces this optimizer's state with one saved by saveState of an optimizer of the same
+   * type and slice length. The state is checked before anything changes, so a state that does
+   * not fit leaves this optimizer as it was.
+   *
+   * @throws IllegalArgumentException (naming expected and actual sizes) if it does not fit
+   */
+  void loadState(byte[] state);
 }

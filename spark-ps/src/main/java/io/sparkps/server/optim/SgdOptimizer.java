@@ -1,5 +1,7 @@
 package io.sparkps.server.optim;
 
+import io.sparkps.config.OptimizerType;
+
 /** {@code w -= lr * (g + l2 * w)}, then the L1 proximal step if any; no state. */
 final class SgdOptimizer extends RowWiseOptimizer {
 
@@ -18,5 +20,15 @@ final class SgdOptimizer extends RowWiseOptimizer {
   @Override
   public long stateBytes() {
     return 0;
+  }
+
+  @Override
+  public byte[] saveState() {
+    return new byte[0];
+  }
+
+  @Override
+  public void loadState(byte[] state) {
+    StateCodec.requireEmpty(state, OptimizerType.SGD, length);
   }
 }

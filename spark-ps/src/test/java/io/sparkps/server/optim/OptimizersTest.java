@@ -60,6 +60,15 @@ class OptimizersTest {
       public long stateBytes() {
         return 0;
       }
+
+      @Override
+      public byte[] saveState() {
+        return new byte[0];
+      }
+
+      @Override
+      public void loadState(byte[] state) {
+      }
     };
     assertThrows(UnsupportedOperationException.class,
         () -> denseOnly.applySparse(new float[2], new int[] {0}, new float[1], 1));
