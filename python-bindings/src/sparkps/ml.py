@@ -537,7 +537,10 @@ class TrainingSummary:
     once per epoch it was used in; ``server_updates`` are the UPDATE messages the servers
     received and ``server_shares`` the worker gradients they carried (more than
     ``server_updates`` when the per-JVM stub summed several workers' gradients);
-    ``copy_divergence`` is 0 with one server group.
+    ``copy_divergence`` is 0 with one server group. ``server_shares_applied`` counts the
+    worker gradients in the steps the servers applied, each once however often it was sent;
+    ``server_failures`` the separate servers lost during the fit (failed over to their
+    backups) and ``recovery_millis`` the longest pause that caused a slice (NaN for none).
     """
 
     framework: str
@@ -555,6 +558,9 @@ class TrainingSummary:
     server_shares: int
     server_update_bytes: int
     copy_divergence: float
+    server_shares_applied: int
+    server_failures: int
+    recovery_millis: float
 
     @classmethod
     def _from_java(cls, java_summary: JavaObject) -> "TrainingSummary":
@@ -575,6 +581,9 @@ class TrainingSummary:
             server_shares=int(s.serverShares()),
             server_update_bytes=int(s.serverUpdateBytes()),
             copy_divergence=float(s.copyDivergence()),
+            server_shares_applied=int(s.serverSharesApplied()),
+            server_failures=int(s.serverFailures()),
+            recovery_millis=float(s.recoveryMillis()),
         )
 
 

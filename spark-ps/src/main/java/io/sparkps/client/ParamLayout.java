@@ -69,13 +69,21 @@ public final class ParamLayout implements Serializable {
     }
   }
 
-  /** Creates every copy of every slice with its initial values; blocks up to the timeout. */
-  public void createAll(PsClient client, InitialValues initial, OptimizerConfig optimizer,
-      List<InetSocketAddress> servers) {
+  /** Servers of all server groups. */
+  public int totalServers() {
+    return topology.totalServers();
+  }
+
+  /**
+   * Visits every copy of every slice with its setup: its server index in the slice ({@link
+   * SliceInfo#server()}), and, for a copy that is not the master, the master's address, which
+   * {@code addressOf} gives for a server index.
+   */
+  public void forEachCopy(java.util.function.BiConsumer<SliceInfo, SliceSetup> visit,
+      java.util.function.IntFunction<InetSocketAddress> addressOf) {
     int perServerGroup = topology.nWorkerGroups() / topology.nServerGroups();
     int staleness = topology.staleness() == ClusterConfig.UNBOUNDED_STALENESS
         ? SliceSetup.UNBOUNDED : topology.staleness();
-    List<CompletableFuture<Message>> pending = new ArrayList<>();
     for (int g = 0; g < topology.nServerGroups(); g++) {
       List<SliceInfo> copy = copyOf(g).slices();
       for (int i = 0; i < copy.size(); i++) {
@@ -83,16 +91,26 @@ public final class ParamLayout implements Serializable {
         int master = masterGroup(i);
         String masterAddress = "";
         if (master != g) {
-          InetSocketAddress a = servers.get(master * topology.nServersPerGroup()
+          InetSocketAddress a = addressOf.apply(master * topology.nServersPerGroup()
               + slices.slices().get(i).server());
           masterAddress = a.getHostString() + ":" + a.getPort();
         }
-        SliceSetup setup = new SliceSetup(topology.nWorkersPerGroup(), g * perServerGroup,
+        visit.accept(s, new SliceSetup(topology.nWorkersPerGroup(), g * perServerGroup,
             perServerGroup, staleness, topology.syncFreq(), masterAddress,
-            slices.params().get(s.param()).cols());
-        pending.add(client.create(s, optimizer, setup, initial.of(s)));
+            slices.params().get(s.param()).cols()));
       }
     }
+  }
+
+  /**
+   * Creates every copy of every slice with its initial values on a fixed list of servers
+   * (co-located ones); blocks up to the timeout.
+   */
+  public void createAll(PsClient client, InitialValues initial, OptimizerConfig optimizer,
+      List<InetSocketAddress> servers) {
+    List<CompletableFuture<Message>> pending = new ArrayList<>();
+    forEachCopy((s, setup) -> pending.add(client.create(s, optimizer, setup, initial.of(s))),
+        servers::get);
     pending.forEach(f -> PsClient.await(f, client.timeoutMs()));
   }
 
@@ -108,21 +126,6 @@ public final class ParamLayout implements Serializable {
       }
     }
     pending.forEach(f -> PsClient.await(f, client.timeoutMs()));
-  }
-
-  /** The master copy of every param, one array per param. */
-  public float[][] pullMasters(PsClient client) {
-    float[][] values = new float[slices.params().size()][];
-    for (int p = 0; p < values.length; p++) {
-      values[p] = new float[Math.toIntExact(slices.params().get(p).length())];
-    }
-    List<SliceInfo> all = slices.slices();
-    for (int i = 0; i < all.size(); i++) {
-      SliceInfo s = copyOf(masterGroup(i)).slices().get(i);
-      Values v = PsClient.await(client.pull(s, 0), client.timeoutMs());
-      System.arraycopy(v.values(), 0, values[s.param()], (int) s.offset(), s.length());
-    }
-    return values;
   }
 
   /**
@@ -219,17 +222,20 @@ public final class ParamLayout implements Serializable {
   }
 
   /**
-   * UPDATE messages received, the worker shares they carried, and their payload bytes, summed
-   * over every copy of every slice.
+   * Summed over every copy of every slice: UPDATE messages received, the worker shares they
+   * carried, their payload bytes, and the worker shares of the steps applied; last, the
+   * longest recovery of a copy promoted to primary (microseconds, -1 for none).
    */
   public long[] updatesAndShares(PsClient client) {
-    long[] total = new long[3];
+    long[] total = {0, 0, 0, 0, -1};
     for (int g = 0; g < topology.nServerGroups(); g++) {
       for (SliceInfo s : copyOf(g).slices()) {
         io.sparkps.transport.Stats st = PsClient.await(client.stats(s), client.timeoutMs());
         total[0] += st.updatesReceived();
         total[1] += st.sharesReceived();
         total[2] += st.bytesReceived();
+        total[3] += st.sharesApplied();
+        total[4] = Math.max(total[4], st.recoveryMicros());
       }
     }
     return total;

@@ -15,15 +15,29 @@ import io.sparkps.transport.Transport;
 import io.sparkps.transport.TransportException;
 import io.sparkps.transport.Update;
 import io.sparkps.transport.Values;
+import io.sparkps.config.PsException;
+import io.sparkps.transport.RemoteException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongFunction;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A worker's connections to every server, and the slice-level calls over them.
+ * A worker's connections to the servers, and the slice-level calls over them.
+ *
+ * <p>Every call is routed by slice: to the server the coordinator's slice map names as the
+ * slice's primary now (or, for co-located servers, the one the slice was placed on). When that
+ * server is lost or no longer serves the slice, the call waits for the new map and is sent
+ * again to the new primary, until the timeout; the servers drop a share of a step they have
+ * applied already, so a resent push is never applied twice. A call to a slice whose every copy
+ * is lost fails at once with what happened.
  *
  * <p>Thread safe. Every call returns at once with a future; nothing here blocks but {@link
  * #connect} and {@link #await}, both bounded by the cluster's timeout.
@@ -37,44 +51,130 @@ import java.util.concurrent.TimeoutException;
  */
 public final class PsClient implements AutoCloseable {
   private final Transport transport;
-  private final List<Connection> servers;
   private final long timeoutMs;
+  private final Map<Integer, CompletableFuture<Connection>> connections =
+      new ConcurrentHashMap<>();
+  private Router router;
 
-  private PsClient(Transport transport, List<Connection> servers, long timeoutMs) {
+  private PsClient(Transport transport, long timeoutMs) {
     this.transport = transport;
-    this.servers = servers;
     this.timeoutMs = timeoutMs;
   }
 
   /**
-   * Connects to every server of the cluster and authenticates; blocks up to the timeout. A
-   * server hosted in this JVM is called directly, without a socket.
+   * Connects to the coordinator (or to every listed server) and authenticates; blocks up to
+   * the timeout. A server hosted in this JVM is called directly, without a socket.
    */
   public static PsClient connect(ClusterInfo info) {
     Transport transport = new Transport("ps-client", Secret.fromHex(info.secretHex()), 1,
         info.maxFrameBytes(), info.timeoutMs());
-    List<CompletableFuture<? extends Connection>> pending = new ArrayList<>();
-    for (var address : info.servers()) {
-      pending.add(LocalEndpoints.connect(address)
-          .<CompletableFuture<? extends Connection>>map(CompletableFuture::completedFuture)
-          .orElseGet(() -> transport.connect(address, m -> {})));
-    }
-    List<Connection> clients = new ArrayList<>();
+    PsClient client = new PsClient(transport, info.timeoutMs());
     try {
-      for (CompletableFuture<? extends Connection> f : pending) {
-        clients.add(await(f, info.timeoutMs()));
+      if (info.coordinator() != null) {
+        client.router = CoordinatorRouter.connect(transport, info.coordinator(),
+            info.timeoutMs(), client::forgetGone);
+      } else {
+        client.router = Router.fixed(RouteTable.fixed(info.servers()));
+      }
+      List<CompletableFuture<Connection>> pending = new ArrayList<>();
+      client.router.current().servers().forEach((id, a) -> pending.add(client.connection(id, a)));
+      if (!client.router.moves()) {
+        for (CompletableFuture<Connection> f : pending) {
+          await(f, info.timeoutMs());
+        }
       }
     } catch (RuntimeException e) {
-      clients.forEach(Connection::close);
-      transport.close();
+      client.close();
       throw e;
     }
-    return new PsClient(transport, clients, info.timeoutMs());
+    return client;
+  }
+
+  /** Closes the connections to servers that left the map: their requests go elsewhere. */
+  private void forgetGone(RouteTable table) {
+    connections.entrySet().removeIf(e -> {
+      if (table.address(e.getKey()) != null) {
+        return false;
+      }
+      e.getValue().thenAccept(Connection::close);
+      return true;
+    });
+  }
+
+  private CompletableFuture<Connection> connection(int id, InetSocketAddress address) {
+    return connections.compute(id, (k, f) -> {
+      if (f != null && (!f.isDone() || (!f.isCompletedExceptionally() && f.join().isActive()))) {
+        return f;
+      }
+      return LocalEndpoints.connect(address)
+          .map(CompletableFuture::completedFuture)
+          .orElseGet(() -> transport.connect(address, m -> { }).thenApply(c -> c));
+    });
+  }
+
+  /** Sends the request {@code build} makes to the slice's primary, again after it moved. */
+  private CompletableFuture<Message> call(SliceInfo slice, LongFunction<? extends Message> build) {
+    CompletableFuture<Message> result = new CompletableFuture<>();
+    attempt(slice, build, result, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs));
+    return result;
+  }
+
+  private void attempt(SliceInfo slice, LongFunction<? extends Message> build,
+      CompletableFuture<Message> result, long deadline) {
+    RouteTable table = router.current();
+    int primary;
+    try {
+      primary = table.primaryOf(slice);
+    } catch (IllegalArgumentException e) {
+      result.completeExceptionally(new PsException(e.getMessage()));
+      return;
+    }
+    if (primary == RouteTable.LOST) {
+      result.completeExceptionally(new PsException(table.lost()));
+      return;
+    }
+    InetSocketAddress address = table.address(primary);
+    CompletableFuture<Message> sent = address == null
+        ? CompletableFuture.failedFuture(new TransportException("server " + primary
+            + " is not in the " + table))
+        : connection(primary, address).thenCompose(c -> c.request(build));
+    sent.whenComplete((m, e) -> {
+      if (e == null) {
+        result.complete(m);
+        return;
+      }
+      Throwable cause = unwrap(e);
+      if (!router.moves() || !movedAway(cause) || System.nanoTime() - deadline > 0) {
+        result.completeExceptionally(cause);
+        return;
+      }
+      router.newerThan(table.epoch()).whenComplete((next, refreshError) -> {
+        if (refreshError != null) {
+          cause.addSuppressed(unwrap(refreshError));
+          result.completeExceptionally(cause);
+        } else if (cause instanceof RemoteException && next.epoch() == table.epoch()) {
+          // The map has not changed and its primary says it does not serve the slice.
+          result.completeExceptionally(cause);
+        } else {
+          attempt(slice, build, result, deadline);
+        }
+      });
+    });
+  }
+
+  /** Whether a failed request may succeed at the slice's primary of a newer map. */
+  private static boolean movedAway(Throwable cause) {
+    return cause instanceof TransportException
+        || (cause instanceof RemoteException r && r.notPrimary());
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
   }
 
   /** The slice's values once it has at least {@code minVersion} updates. */
   public CompletableFuture<Values> pull(SliceInfo slice, long minVersion) {
-    return server(slice).request(id -> new Get(id, slice.paramId(), slice.sliceId(), minVersion))
+    return call(slice, id -> new Get(id, slice.paramId(), slice.sliceId(), minVersion))
         .thenApply(Values.class::cast);
   }
 
@@ -84,13 +184,13 @@ public final class PsClient implements AutoCloseable {
    */
   public CompletableFuture<Values> push(SliceInfo slice, long step, int group, int workerId,
       int shares, int examples, float[] gradientSum) {
-    return server(slice).request(id -> new Update(id, workerId, slice.paramId(), slice.sliceId(),
+    return call(slice, id -> new Update(id, workerId, slice.paramId(), slice.sliceId(),
         step, group, shares, examples, gradientSum)).thenApply(Values.class::cast);
   }
 
   /** Some rows of the slice (strictly increasing, within the slice) at {@code minVersion}. */
   public CompletableFuture<Values> pullRows(SliceInfo slice, long minVersion, int[] rows) {
-    return server(slice).request(id -> new io.sparkps.transport.GetRows(id, slice.paramId(),
+    return call(slice, id -> new io.sparkps.transport.GetRows(id, slice.paramId(),
         slice.sliceId(), minVersion, rows)).thenApply(Values.class::cast);
   }
 
@@ -100,7 +200,7 @@ public final class PsClient implements AutoCloseable {
    */
   public CompletableFuture<Values> pushRows(SliceInfo slice, long step, int group, int workerId,
       int shares, int examples, int[] rows, float[] gradientRows) {
-    return server(slice).request(id -> new io.sparkps.transport.UpdateRows(id, workerId,
+    return call(slice, id -> new io.sparkps.transport.UpdateRows(id, workerId,
         slice.paramId(), slice.sliceId(), step, group, shares, examples, rows, gradientRows))
         .thenApply(Values.class::cast);
   }
@@ -108,7 +208,7 @@ public final class PsClient implements AutoCloseable {
   /** Creates the slice on its server with initial values. */
   public CompletableFuture<Message> create(SliceInfo slice, OptimizerConfig optimizer,
       SliceSetup setup, float[] values) {
-    return server(slice).request(id -> new CreateSlice(id, slice.paramId(), slice.sliceId(),
+    return call(slice, id -> new CreateSlice(id, slice.paramId(), slice.sliceId(),
         optimizer, setup, values));
   }
 
@@ -120,26 +220,21 @@ public final class PsClient implements AutoCloseable {
 
   /** The counters of the slice on its server. */
   public CompletableFuture<io.sparkps.transport.Stats> stats(SliceInfo slice) {
-    return server(slice).request(id -> new io.sparkps.transport.StatsRequest(id, slice.paramId(),
+    return call(slice, id -> new io.sparkps.transport.StatsRequest(id, slice.paramId(),
         slice.sliceId())).thenApply(io.sparkps.transport.Stats.class::cast);
   }
 
   /** Completes once the slice's local change has reached its master copy. */
   public CompletableFuture<Message> flush(SliceInfo slice) {
-    return server(slice).request(id -> new Flush(id, slice.paramId(), slice.sliceId()));
+    return call(slice, id -> new Flush(id, slice.paramId(), slice.sliceId()));
   }
 
-  /** Drops the param's slices on every server. */
+  /** Drops the param's slices on every server this client knows. */
   public CompletableFuture<Void> drop(int paramId) {
     List<CompletableFuture<Message>> all = new ArrayList<>();
-    for (Connection c : servers) {
-      all.add(c.request(id -> new DropParam(id, paramId)));
-    }
+    router.current().servers().forEach((id, address) -> all.add(connection(id, address)
+        .thenCompose(c -> c.request(r -> new DropParam(r, paramId)))));
     return CompletableFuture.allOf(all.toArray(new CompletableFuture[0]));
-  }
-
-  private Connection server(SliceInfo slice) {
-    return servers.get(slice.server());
   }
 
   public long timeoutMs() {
@@ -174,7 +269,11 @@ public final class PsClient implements AutoCloseable {
 
   @Override
   public void close() {
-    servers.forEach(Connection::close);
+    connections.values().forEach(f -> f.thenAccept(Connection::close));
+    connections.clear();
+    if (router != null) {
+      router.close();
+    }
     transport.close();
   }
 }

@@ -1,89 +1,527 @@
 package io.sparkps.cluster;
 
 import io.netty.channel.Channel;
+import io.sparkps.client.PsClient;
+import io.sparkps.cluster.SliceDirectory.Copy;
+import io.sparkps.cluster.SliceDirectory.Placement;
+import io.sparkps.config.PsException;
 import io.sparkps.transport.Ack;
+import io.sparkps.transport.CreateSlice;
+import io.sparkps.transport.DropParam;
+import io.sparkps.transport.Failure;
 import io.sparkps.transport.Heartbeat;
 import io.sparkps.transport.Message;
 import io.sparkps.transport.Register;
 import io.sparkps.transport.RequestHandler;
+import io.sparkps.transport.Routes;
+import io.sparkps.transport.RoutesRequest;
+import io.sparkps.transport.SetRole;
 import io.sparkps.transport.Shutdown;
+import io.sparkps.transport.Transport;
+import io.sparkps.transport.TransportClient;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The driver's side of membership: servers register here with the address they serve on, and
- * renew their lease with heartbeats. Stopping the cluster tells every registered server to exit.
+ * The driver's side of the cluster, and the one owner of its state: which servers are live
+ * (from their heartbeats and, for servers this driver launched, their processes) and the slice
+ * map ({@link SliceDirectory}). Everything that changes the map — creating params, failing over
+ * a lost server, restoring the replication factor — runs on one thread, one change at a time.
+ *
+ * <p>A server is lost when its process exits, when its connection is gone and it has not sent
+ * a heartbeat for the failure timeout, or, if every slice it serves has a backup to take over,
+ * when it has been silent for the failure timeout (it may be paused: it is then fenced when it
+ * comes back, and drops what it held). The backups of its slices become their primaries in a
+ * new epoch; once they have taken the role, clients get the new map, and new backups are made
+ * on the other live servers; a replacement server is started.
  */
 final class Coordinator implements RequestHandler {
   private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
 
-  private final Map<Integer, InetSocketAddress> addresses = new ConcurrentHashMap<>();
-  private final Map<Integer, Channel> links = new ConcurrentHashMap<>();
-  private final Map<Integer, Long> lastHeartbeat = new ConcurrentHashMap<>();
+  /** One server, as the coordinator knows it. */
+  private static final class Member {
+    final int id;
+    volatile InetSocketAddress address;
+    volatile Channel link;
+    volatile long lastHeardNanos = System.nanoTime();
+    volatile Process process;
+    volatile boolean dead;
+
+    Member(int id) {
+      this.id = id;
+    }
+
+    String describe() {
+      return "parameter server " + id + " (" + (address == null ? "not registered"
+          : address.getHostString() + ":" + address.getPort())
+          + (process == null ? "" : ", pid " + process.pid()) + ")";
+    }
+  }
+
+  private record Parked(Channel peer, long requestId, long knownEpoch, long deadlineNanos) {}
+
+  private final Transport transport;
+  private final long failureTimeoutMs;
+  private final long rpcTimeoutMs;
+  private final int replication;
+  private final Map<Integer, Member> members = new ConcurrentHashMap<>();
+  private final SliceDirectory directory = new SliceDirectory();
+  private final ScheduledExecutorService loop;
+  private final Map<Integer, CompletableFuture<TransportClient>> links =
+      new ConcurrentHashMap<>();
+  private final Set<Channel> subscribers = ConcurrentHashMap.newKeySet();
+  private final List<Parked> parked = new ArrayList<>();
+  private final List<ServerFailure> failures = new CopyOnWriteArrayList<>();
+  private final List<Consumer<String>> lossListeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch allRegistered;
+  private volatile Runnable replace = () -> { };
   private volatile boolean stopping;
 
-  Coordinator(int expectedServers) {
+  /**
+   * @param transport opens the coordinator's connections to servers
+   * @param expectedServers servers the first registrations wait for
+   * @param replication backups per slice copy
+   */
+  Coordinator(Transport transport, int expectedServers, int replication, long failureTimeoutMs,
+      long rpcTimeoutMs) {
+    this.transport = transport;
     this.allRegistered = new CountDownLatch(expectedServers);
+    this.replication = replication;
+    this.failureTimeoutMs = failureTimeoutMs;
+    this.rpcTimeoutMs = rpcTimeoutMs;
+    this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "ps-coordinator");
+      t.setDaemon(true);
+      return t;
+    });
+    long tick = Math.max(10, Math.min(100, failureTimeoutMs / 4));
+    loop.scheduleWithFixedDelay(this::check, tick, tick, TimeUnit.MILLISECONDS);
+  }
+
+  /** Starts a replacement server when one is lost; it registers as any server does. */
+  void onLoss(Runnable replaceServer) {
+    this.replace = replaceServer;
+  }
+
+  /** Told, with what happened, whenever a slice loses its last copy; runs to stop. */
+  Runnable onDataLoss(Consumer<String> listener) {
+    lossListeners.add(listener);
+    return () -> lossListeners.remove(listener);
+  }
+
+  /** A server this driver launched: its exit is noticed at once. */
+  void launched(int id, Process process) {
+    Member m = members.computeIfAbsent(id, Member::new);
+    m.process = process;
+    process.onExit().thenRun(() -> loop.execute(this::check));
   }
 
   @Override
   public void handle(Channel peer, Message message) {
     if (message instanceof Register r) {
-      InetSocketAddress address = new InetSocketAddress(r.host(), r.port());
-      InetSocketAddress before = addresses.put(r.serverId(), address);
-      links.put(r.serverId(), peer);
-      lastHeartbeat.put(r.serverId(), System.currentTimeMillis());
-      if (before == null) {
-        LOG.info("Server {} registered at {}", r.serverId(), address);
+      Member m = members.computeIfAbsent(r.serverId(), Member::new);
+      if (m.dead) {
+        peer.writeAndFlush(fenced(r.requestId(), m));
+        return;
+      }
+      boolean first = m.address == null;
+      m.address = new InetSocketAddress(r.host(), r.port());
+      m.link = peer;
+      m.lastHeardNanos = System.nanoTime();
+      peer.writeAndFlush(new Ack(r.requestId()));
+      if (first) {
+        LOG.info("Server {} registered at {}", r.serverId(), m.address);
+        if (allRegistered.getCount() == 0) {
+          loop.execute(this::joined);
+        }
         allRegistered.countDown();
       }
-      peer.writeAndFlush(new Ack(r.requestId()));
     } else if (message instanceof Heartbeat h) {
-      lastHeartbeat.put(h.serverId(), System.currentTimeMillis());
+      Member m = members.get(h.serverId());
+      if (m != null && m.dead) {
+        peer.writeAndFlush(fenced(h.requestId(), m));
+        return;
+      }
+      if (m != null) {
+        m.lastHeardNanos = System.nanoTime();
+        m.link = peer;
+      }
       peer.writeAndFlush(new Ack(h.requestId()));
+    } else if (message instanceof RoutesRequest r) {
+      subscribers.add(peer);
+      Routes now = directory.published();
+      if (now.epoch() > r.knownEpoch()) {
+        peer.writeAndFlush(withId(now, r.requestId()));
+      } else {
+        synchronized (parked) {
+          parked.add(new Parked(peer, r.requestId(), r.knownEpoch(), System.nanoTime()
+              + TimeUnit.MILLISECONDS.toNanos(Math.min(1000, failureTimeoutMs))));
+        }
+      }
     } else {
       throw new IllegalArgumentException("the coordinator does not take " + message.type());
     }
   }
 
+  private static Failure fenced(long requestId, Member m) {
+    return new Failure(requestId, Failure.Kind.NOT_PRIMARY, m.describe() + " was declared lost"
+        + " and its slices moved to other servers: drop every slice");
+  }
+
+  private static Routes withId(Routes r, long requestId) {
+    return new Routes(requestId, r.epoch(), r.serverIds(), r.hosts(), r.ports(), r.paramIds(),
+        r.sliceIds(), r.slots(), r.primaries(), r.lost());
+  }
+
   @Override
   public void disconnected(Channel peer) {
-    links.entrySet().removeIf(e -> {
-      if (e.getValue() == peer) {
+    subscribers.remove(peer);
+    for (Member m : members.values()) {
+      if (m.link == peer) {
+        m.link = null;
         if (stopping) {
-          LOG.info("Server {} disconnected after being told to stop", e.getKey());
-        } else {
-          LOG.warn("Lost the connection of server {}", e.getKey());
+          LOG.info("Server {} disconnected after being told to stop", m.id);
+        } else if (!m.dead) {
+          LOG.warn("Lost the connection of server {}", m.id);
+          loop.execute(this::check);
         }
-        return true;
       }
-      return false;
-    });
+    }
   }
 
   boolean awaitRegistrations(long timeoutMs) throws InterruptedException {
     return allRegistered.await(timeoutMs, TimeUnit.MILLISECONDS);
   }
 
-  InetSocketAddress address(int serverId) {
-    return addresses.get(serverId);
+  int registered() {
+    return (int) members.values().stream().filter(m -> m.address != null).count();
   }
 
-  int registered() {
-    return addresses.size();
+  InetSocketAddress address(int serverId) {
+    Member m = members.get(serverId);
+    return m == null ? null : m.address;
+  }
+
+  /** Registered servers not lost, by id. */
+  Map<Integer, InetSocketAddress> live() {
+    Map<Integer, InetSocketAddress> out = new TreeMap<>();
+    for (Member m : members.values()) {
+      if (!m.dead && m.address != null) {
+        out.put(m.id, m.address);
+      }
+    }
+    return out;
+  }
+
+  List<ServerFailure> failures() {
+    return List.copyOf(failures);
+  }
+
+  /** Backups per copy for a new param: the setting, as far as there are other servers. */
+  int replicationFor(int liveServers) {
+    return Math.min(replication, liveServers - 1);
+  }
+
+  /** Runs {@code work} on the coordinator's thread, after any change under way; waits. */
+  <T> T onLoop(Callable<T> work) {
+    try {
+      return loop.submit(work).get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new PsException(e.getCause().toString(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PsException("interrupted while the coordinator was busy", e);
+    }
+  }
+
+  /** A new copy: its primary's CREATE_SLICE, and its size. */
+  record NewCopy(Copy copy, int primary, CreateSlice create, long floats) {}
+
+  /**
+   * Creates copies on their primaries, gives each its backups (least-loaded other servers,
+   * on another host first), and publishes the map. Runs on the coordinator's thread.
+   */
+  void create(List<NewCopy> copies) {
+    onLoop(() -> {
+      List<CompletableFuture<Message>> created = new ArrayList<>();
+      for (NewCopy c : copies) {
+        created.add(link(c.primary()).thenCompose(l -> l.request(id -> new CreateSlice(id,
+            c.create().paramId(), c.create().sliceId(), c.create().optimizer(),
+            c.create().setup(), c.create().values()))));
+      }
+      awaitAll(created, "creating slices");
+      long epoch = directory.nextEpoch();
+      int r = replicationFor(live().size());
+      List<CompletableFuture<Message>> roles = new ArrayList<>();
+      for (NewCopy c : copies) {
+        List<Integer> backups = chooseBackups(c.primary(), List.of(), r, c.floats());
+        directory.put(c.copy(), new Placement(c.primary(), backups, c.floats()));
+        if (!backups.isEmpty()) {
+          roles.add(setRole(c.copy(), epoch, c.primary(), backups));
+        }
+      }
+      awaitAll(roles, "copying slices to their backups");
+      publish();
+      return null;
+    });
+  }
+
+  /** Drops a param on every live server and from the map. */
+  void drop(int paramId) {
+    onLoop(() -> {
+      List<CompletableFuture<Message>> acks = new ArrayList<>();
+      for (int id : live().keySet()) {
+        acks.add(link(id).thenCompose(l -> l.request(r -> new DropParam(r, paramId))));
+      }
+      directory.dropParam(paramId);
+      publish();
+      awaitAll(acks, "dropping param " + paramId);
+      return null;
+    });
+  }
+
+  private CompletableFuture<Message> setRole(Copy c, long epoch, int primary,
+      List<Integer> backups) {
+    String described = SliceDirectory.describe(backups, this::address);
+    return link(primary).thenCompose(l -> l.request(id -> new SetRole(id, c.paramId(),
+        c.sliceId(), epoch, true, described)));
+  }
+
+  /**
+   * Up to {@code count} servers for a copy's backups, besides {@code primary} and {@code
+   * taken}: on another host than the primary first, then the least loaded.
+   */
+  private List<Integer> chooseBackups(int primary, List<Integer> taken, int count, long floats) {
+    Map<Integer, InetSocketAddress> live = live();
+    Map<Integer, Long> load = directory.load();
+    String primaryHost = live.containsKey(primary) ? live.get(primary).getHostString() : "";
+    List<Integer> candidates = new ArrayList<>();
+    for (int id : live.keySet()) {
+      if (id != primary && !taken.contains(id)) {
+        candidates.add(id);
+      }
+    }
+    candidates.sort(Comparator.<Integer>comparingInt(id ->
+            live.get(id).getHostString().equals(primaryHost) ? 1 : 0)
+        .thenComparingLong(id -> load.getOrDefault(id, 0L))
+        .thenComparingInt(id -> id));
+    return new ArrayList<>(candidates.subList(0, Math.min(count, candidates.size())));
+  }
+
+  private CompletableFuture<TransportClient> link(int id) {
+    return links.compute(id, (k, f) -> {
+      if (f != null && (!f.isDone() || (!f.isCompletedExceptionally() && f.join().isActive()))) {
+        return f;
+      }
+      InetSocketAddress a = address(id);
+      if (a == null) {
+        return CompletableFuture.failedFuture(new PsException("server " + id + " has not "
+            + "registered"));
+      }
+      return transport.connect(a, m -> { });
+    });
+  }
+
+  private void awaitAll(List<CompletableFuture<Message>> all, String what) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(rpcTimeoutMs);
+    for (CompletableFuture<Message> f : all) {
+      long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+      try {
+        PsClient.await(f, left);
+      } catch (PsException e) {
+        throw new PsException(what + " failed: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Finds lost servers. Runs on the coordinator's thread. */
+  private void check() {
+    if (stopping) {
+      return;
+    }
+    try {
+      expireParked();
+      for (Member m : members.values()) {
+        if (m.dead) {
+          continue;
+        }
+        long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - m.lastHeardNanos);
+        Process p = m.process;
+        if (p != null && !p.isAlive()) {
+          lost(m, "exited with status " + p.exitValue() + exitMeaning(p.exitValue()));
+        } else if (m.address != null && m.link == null && silentMs > failureTimeoutMs) {
+          lost(m, "lost its connection and sent no heartbeat for " + silentMs + " ms "
+              + "(spark.ps.server.failureTimeout=" + failureTimeoutMs + "ms)");
+        } else if (m.address != null && silentMs > failureTimeoutMs
+            && directory.copiesOn(m.id) > 0 && directory.canTakeOver(m.id)) {
+          lost(m, "sent no heartbeat for " + silentMs + " ms (spark.ps.server.failureTimeout="
+              + failureTimeoutMs + "ms)");
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.error("The coordinator's failure check failed", e);
+    }
+  }
+
+  private static String exitMeaning(int status) {
+    return status > 128 ? " (killed by signal " + (status - 128) + (status == 137
+        ? ", SIGKILL" : "") + ")" : "";
+  }
+
+  /** Fails a lost server over to its backups. Runs on the coordinator's thread. */
+  private void lost(Member m, String reason) {
+    long detected = System.nanoTime();
+    m.dead = true;
+    String what = m.describe();
+    LOG.warn("Lost {}: {}", what, reason);
+    SliceDirectory.Change change = directory.remove(m.id);
+    List<CompletableFuture<Message>> roles = new ArrayList<>();
+    List<Copy> changed = new ArrayList<>(change.promoted());
+    changed.addAll(change.shrunk());
+    for (Copy c : changed) {
+      Placement p = directory.get(c);
+      roles.add(setRole(c, change.epoch(), p.primary(), p.backups()));
+    }
+    long takenOver = -1;
+    try {
+      awaitAll(roles, "failing over " + what);
+      takenOver = System.nanoTime();
+    } catch (PsException e) {
+      LOG.error("Failing over {} did not complete: {}", what, e.getMessage());
+    }
+    if (!change.lost().isEmpty()) {
+      String why = what + " " + reason + "; it held " + change.lost() + " with no other copy,"
+          + " so the training cannot go on: set spark.ps.replication >= 1 (with at least 2"
+          + " servers) to keep a backup of every slice on another server";
+      directory.lostBecause(why);
+      lossListeners.forEach(l -> l.accept(why));
+    }
+    publish();
+    failures.add(new ServerFailure(m.id, what, reason, detected, takenOver,
+        change.promoted().stream().map(Copy::toString).toList(),
+        change.lost().stream().map(Copy::toString).toList()));
+    LOG.info("{} failed over in {} ms: {} copies promoted, {} lost; map epoch {}", what,
+        takenOver < 0 ? "-" : TimeUnit.NANOSECONDS.toMillis(takenOver - detected),
+        change.promoted().size(), change.lost().size(), change.epoch());
+    closeLink(m.id);
+    if (!stopping) {
+      replace.run();
+    }
+    replenish();
+  }
+
+  /** A server registered after the first ones (a replacement): give it backups to hold. */
+  private void joined() {
+    replenish();
+  }
+
+  /** Gives copies short of backups new ones, on the other live servers. */
+  private void replenish() {
+    List<Copy> short_ = directory.underReplicated(replicationFor(live().size()));
+    if (short_.isEmpty() || stopping) {
+      return;
+    }
+    long epoch = directory.nextEpoch();
+    List<CompletableFuture<Message>> roles = new ArrayList<>();
+    List<Copy> changed = new ArrayList<>();
+    List<Placement> next = new ArrayList<>();
+    int want = replicationFor(live().size());
+    for (Copy c : short_) {
+      Placement p = directory.get(c);
+      List<Integer> add = chooseBackups(p.primary(), p.backups(), want - p.backups().size(),
+          p.floats());
+      if (add.isEmpty()) {
+        continue;
+      }
+      List<Integer> backups = new ArrayList<>(p.backups());
+      backups.addAll(add);
+      changed.add(c);
+      next.add(new Placement(p.primary(), backups, p.floats()));
+      roles.add(setRole(c, epoch, p.primary(), backups));
+    }
+    for (int i = 0; i < changed.size(); i++) {
+      try {
+        awaitAll(List.of(roles.get(i)), "copying " + changed.get(i) + " to a new backup");
+        directory.put(changed.get(i), next.get(i));
+      } catch (PsException e) {
+        LOG.warn("Could not give {} a new backup: {}", changed.get(i), e.getMessage());
+      }
+    }
+    publish();
+    LOG.info("Restored the backups of {} slice copies", changed.size());
+  }
+
+  /** Makes the map clients see the current one, and tells every subscribed client. */
+  private void publish() {
+    Routes routes = directory.publish(live());
+    for (Channel c : subscribers) {
+      c.writeAndFlush(routes);
+    }
+    synchronized (parked) {
+      for (Parked p : parked) {
+        p.peer().writeAndFlush(withId(routes, p.requestId()));
+      }
+      parked.clear();
+    }
+  }
+
+  private void expireParked() {
+    long now = System.nanoTime();
+    Routes routes = directory.published();
+    synchronized (parked) {
+      parked.removeIf(p -> {
+        if (now - p.deadlineNanos() > 0 || !p.peer().isActive()) {
+          p.peer().writeAndFlush(withId(routes, p.requestId()));
+          return true;
+        }
+        return false;
+      });
+    }
+  }
+
+  private void closeLink(int id) {
+    CompletableFuture<TransportClient> f = links.remove(id);
+    if (f != null) {
+      f.thenAccept(TransportClient::close);
+    }
   }
 
   /** Tells every connected server to exit. */
   void shutdownAll() {
     stopping = true;
-    for (Channel c : links.values()) {
-      c.writeAndFlush(new Shutdown());
+    for (Member m : members.values()) {
+      Channel c = m.link;
+      if (c != null) {
+        c.writeAndFlush(new Shutdown());
+      }
     }
+  }
+
+  /** Stops the coordinator's thread and its connections to servers. */
+  void close() {
+    stopping = true;
+    loop.shutdownNow();
+    links.values().forEach(f -> f.thenAccept(TransportClient::close));
+    links.clear();
   }
 }

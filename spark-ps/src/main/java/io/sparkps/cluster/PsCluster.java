@@ -2,7 +2,10 @@ package io.sparkps.cluster;
 
 import io.netty.channel.Channel;
 import io.sparkps.client.ClusterInfo;
+import io.sparkps.client.ParamLayout;
 import io.sparkps.client.PsClient;
+import io.sparkps.config.OptimizerConfig;
+import io.sparkps.transport.CreateSlice;
 import io.sparkps.config.PsConf;
 import io.sparkps.config.PsException;
 import io.sparkps.transport.Secret;
@@ -16,6 +19,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -40,37 +46,57 @@ public final class PsCluster implements AutoCloseable {
   private final Channel coordinatorChannel;
   private final Coordinator coordinator;
   private final List<Process> processes;
+  private final Map<Integer, Process> byId = new ConcurrentHashMap<>();
   private final Path workDir;
   private final ClusterInfo info;
+  private final int numServers;
+  private final int replication;
   private final AtomicInteger nextParamId = new AtomicInteger(1);
   private final Thread shutdownHook;
+  private Launch launch;
   private PsClient client;
   private boolean closed;
 
+  /** How to start one more server: the launcher and the arguments all servers share. */
+  private record Launch(ServerLauncher launcher, List<String> args, String memory,
+      List<String> javaOptions, String secretHex, AtomicInteger nextId) {}
+
   private PsCluster(Transport transport, Channel coordinatorChannel, Coordinator coordinator,
-      List<Process> processes, Path workDir, ClusterInfo info) {
+      List<Process> processes, Path workDir, ClusterInfo info, int numServers,
+      int replication) {
+    this.replication = replication;
     this.transport = transport;
     this.coordinatorChannel = coordinatorChannel;
     this.coordinator = coordinator;
     this.processes = processes;
     this.workDir = workDir;
     this.info = info;
+    this.numServers = numServers;
     this.shutdownHook = new Thread(this::close, "ps-cluster-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /**
    * Starts {@code numServers} server JVMs on this host, bound to {@code host}, and waits until
-   * all have registered (up to spark.ps.server.startTimeout).
+   * all have registered (up to spark.ps.server.startTimeout). Every slice copy gets {@code
+   * spark.ps.replication} backups on other servers (as far as there are other servers); a lost
+   * server is failed over to them and replaced.
    */
   public static PsCluster start(PsConf conf, int numServers, String host) {
+    return start(conf, numServers, host, conf.replication(numServers, 1));
+  }
+
+  /** Like {@link #start(PsConf, int, String)}, with {@code replication} backups per slice. */
+  public static PsCluster start(PsConf conf, int numServers, String host, int replication) {
     Secret secret = Secret.generate(new SecureRandom());
     long timeoutMs = conf.get(PsConf.RPC_TIMEOUT).toMillis();
     int maxFrame = conf.get(PsConf.TRANSPORT_MAX_FRAME_BYTES);
     Transport transport = new Transport("ps-coordinator", secret,
         conf.get(PsConf.TRANSPORT_IO_THREADS), maxFrame, timeoutMs);
-    Coordinator coordinator = new Coordinator(numServers);
-    List<Process> processes = new ArrayList<>();
+    Coordinator coordinator = new Coordinator(transport, numServers,
+        replication, conf.get(PsConf.SERVER_FAILURE_TIMEOUT).toMillis(),
+        timeoutMs);
+    List<Process> processes = new CopyOnWriteArrayList<>();
     Path workDir = null;
     try {
       Channel channel = transport.listen(host, conf.get(PsConf.COORDINATOR_PORT), coordinator);
@@ -79,31 +105,39 @@ public final class PsCluster implements AutoCloseable {
       ServerLauncher launcher = new ServerLauncher(workDir);
       List<String> javaOptions = Arrays.stream(conf.get(PsConf.SERVER_JAVA_OPTIONS).trim()
           .split("\\s+")).filter(s -> !s.isEmpty()).toList();
+      List<String> shared = List.of(
+          "--coordinator", host + ":" + coordPort,
+          "--host", host,
+          "--lease-ms", Long.toString(conf.get(PsConf.LEASE).toMillis()),
+          "--heartbeat-ms", Long.toString(conf.get(PsConf.HEARTBEAT_INTERVAL).toMillis()),
+          "--timeout-ms", Long.toString(timeoutMs),
+          "--max-frame-bytes", Integer.toString(maxFrame),
+          "--io-threads", Integer.toString(conf.get(PsConf.TRANSPORT_IO_THREADS)));
+      Launch launch = new Launch(launcher, shared, conf.get(PsConf.SERVER_MEMORY), javaOptions,
+          secret.toHex(), new AtomicInteger(numServers));
+      int firstPort = conf.get(PsConf.SERVER_PORT);
       for (int id = 0; id < numServers; id++) {
-        List<String> args = List.of("--id", Integer.toString(id),
-            "--coordinator", host + ":" + coordPort,
-            "--host", host,
-            "--port", Integer.toString(conf.get(PsConf.SERVER_PORT) == 0 ? 0
-                : conf.get(PsConf.SERVER_PORT) + id),
-            "--lease-ms", Long.toString(conf.get(PsConf.LEASE).toMillis()),
-            "--heartbeat-ms", Long.toString(conf.get(PsConf.HEARTBEAT_INTERVAL).toMillis()),
-            "--timeout-ms", Long.toString(timeoutMs),
-            "--max-frame-bytes", Integer.toString(maxFrame),
-            "--io-threads", Integer.toString(conf.get(PsConf.TRANSPORT_IO_THREADS)));
-        processes.add(launcher.launch(id, args, conf.get(PsConf.SERVER_MEMORY), javaOptions,
-            secret.toHex()));
+        Process p = launch(launch, id, firstPort == 0 ? 0 : firstPort + id);
+        processes.add(p);
+        coordinator.launched(id, p);
       }
       awaitRegistrations(coordinator, processes, launcher,
           conf.get(PsConf.SERVER_START_TIMEOUT).toMillis());
-      List<InetSocketAddress> addresses = new ArrayList<>();
+      ClusterInfo info = new ClusterInfo(List.of(), secret.toHex(), timeoutMs, maxFrame,
+          new InetSocketAddress(host, coordPort));
+      LOG.info("Started {} parameter servers: {} (logs in {})", numServers, coordinator.live(),
+          workDir);
+      PsCluster cluster = new PsCluster(transport, channel, coordinator, processes, workDir,
+          info, numServers, replication);
+      cluster.launch = launch;
       for (int id = 0; id < numServers; id++) {
-        addresses.add(coordinator.address(id));
+        cluster.byId.put(id, processes.get(id));
       }
-      ClusterInfo info = new ClusterInfo(addresses, secret.toHex(), timeoutMs, maxFrame);
-      LOG.info("Started {} parameter servers: {} (logs in {})", numServers, addresses, workDir);
-      return new PsCluster(transport, channel, coordinator, processes, workDir, info);
+      coordinator.onLoss(cluster::startReplacement);
+      return cluster;
     } catch (IOException | RuntimeException | InterruptedException e) {
       processes.forEach(Process::destroyForcibly);
+      coordinator.close();
       transport.close();
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
@@ -112,6 +146,30 @@ public final class PsCluster implements AutoCloseable {
         throw p;
       }
       throw new PsException("could not start the parameter servers: " + e, e);
+    }
+  }
+
+  private static Process launch(Launch l, int id, int port) throws IOException {
+    List<String> args = new ArrayList<>(List.of("--id", Integer.toString(id),
+        "--port", Integer.toString(port)));
+    args.addAll(l.args());
+    return l.launcher().launch(id, args, l.memory(), l.javaOptions(), l.secretHex());
+  }
+
+  /** Starts a server in place of a lost one; it joins when it registers. */
+  private synchronized void startReplacement() {
+    if (closed) {
+      return;
+    }
+    int id = launch.nextId().getAndIncrement();
+    try {
+      Process p = launch(launch, id, 0);
+      processes.add(p);
+      byId.put(id, p);
+      coordinator.launched(id, p);
+      LOG.info("Started parameter server {} to replace a lost one (pid {})", id, p.pid());
+    } catch (IOException e) {
+      LOG.error("Could not start a replacement parameter server", e);
     }
   }
 
@@ -135,13 +193,19 @@ public final class PsCluster implements AutoCloseable {
     }
   }
 
-  /** Addresses, secret and limits for workers. */
+  /** The coordinator's address, secret and limits, for workers. */
   public ClusterInfo info() {
     return info;
   }
 
+  /** Servers the cluster keeps running (lost ones are replaced). */
   public int numServers() {
-    return info.servers().size();
+    return numServers;
+  }
+
+  /** Backups per slice copy, as far as there are other servers. */
+  public int replication() {
+    return replication;
   }
 
   /** The driver's own connections to the servers, opened on first use. */
@@ -160,14 +224,67 @@ public final class PsCluster implements AutoCloseable {
     return nextParamId.getAndAdd(count);
   }
 
-  /** Process ids of the server JVMs. */
+  /**
+   * Creates every copy of a model's params: copy {@code i} of server group {@code g} on the
+   * live server the slicer's index {@code g * nServersPerGroup + k} names, with its backups.
+   * Blocks until all are in place.
+   */
+  public void createParams(ParamLayout layout, ParamLayout.InitialValues initial,
+      OptimizerConfig optimizer) {
+    List<Integer> live = new ArrayList<>(coordinator.live().keySet());
+    if (live.size() < layout.totalServers()) {
+      throw new PsException("the layout needs " + layout.totalServers() + " servers, "
+          + live.size() + " are live: " + coordinator.live());
+    }
+    List<Coordinator.NewCopy> copies = new ArrayList<>();
+    layout.forEachCopy((slice, setup) -> copies.add(new Coordinator.NewCopy(
+        new SliceDirectory.Copy(slice.paramId(), slice.sliceId(), slice.server()),
+        live.get(slice.server()), new CreateSlice(0, slice.paramId(), slice.sliceId(), optimizer,
+            setup, initial.of(slice)), slice.length())),
+        slot -> coordinator.address(live.get(slot)));
+    coordinator.create(copies);
+  }
+
+  /** Frees every copy of the params {@code first .. first + count - 1}. */
+  public void dropParams(int firstParamId, int count) {
+    for (int p = firstParamId; p < firstParamId + count; p++) {
+      coordinator.drop(p);
+    }
+  }
+
+  /**
+   * Calls {@code listener} with what happened whenever a slice loses its last copy, until the
+   * returned handle is run.
+   */
+  public Runnable onDataLoss(java.util.function.Consumer<String> listener) {
+    return coordinator.onDataLoss(listener);
+  }
+
+  /** Servers lost since the cluster started, in order. */
+  public List<ServerFailure> failures() {
+    return coordinator.failures();
+  }
+
+  /** Process ids of the live server JVMs, by server id. */
+  public Map<Integer, Long> livePids() {
+    Map<Integer, Long> out = new java.util.TreeMap<>();
+    for (int id : coordinator.live().keySet()) {
+      Process p = byId.get(id);
+      if (p != null && p.isAlive()) {
+        out.put(id, p.pid());
+      }
+    }
+    return out;
+  }
+
+  /** Process ids of the server JVMs this cluster started, live or not. */
   public List<Long> serverPids() {
     return processes.stream().map(Process::pid).toList();
   }
 
-  /** True while every server process runs. */
+  /** True while the cluster runs with all its servers live. */
   public boolean isHealthy() {
-    return !closed && processes.stream().allMatch(Process::isAlive);
+    return !closed && coordinator.live().size() >= numServers;
   }
 
   /** Stops every server (asking first, then forcibly after a grace period) and the coordinator. */
@@ -197,6 +314,7 @@ public final class PsCluster implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    coordinator.close();
     coordinatorChannel.close();
     transport.close();
     deleteWorkDir();

@@ -84,6 +84,17 @@ public final class PsConf implements Serializable {
   public static final ConfigKey<Duration> HEARTBEAT_INTERVAL = ConfigKey.durationKey(
       "spark.ps.heartbeatInterval", Duration.ofMillis(1000), Duration.ofMillis(1),
       "Interval of heartbeats between servers and the coordinator; must be < spark.ps.lease.");
+  public static final ConfigKey<Integer> REPLICATION = ConfigKey.intKey(
+      "spark.ps.replication", null, 0, 8,
+      "Backups of every slice, each on another separate server (on another host when there is"
+          + " one): an acknowledged update survives the loss of that many servers. Unset: 1"
+          + " when there are at least 2 separate servers in one server group, else 0. Not"
+          + " for co-located servers or several server groups.");
+  public static final ConfigKey<Duration> SERVER_FAILURE_TIMEOUT = ConfigKey.durationKey(
+      "spark.ps.server.failureTimeout", Duration.ofMillis(3000), Duration.ofMillis(1),
+      "How long a server may send no heartbeat before the coordinator fails it over to its"
+          + " backups (a server whose process exits is failed over at once); must be more"
+          + " than spark.ps.heartbeatInterval.");
   public static final ConfigKey<Duration> RPC_TIMEOUT = ConfigKey.durationKey(
       "spark.ps.rpc.timeout", Duration.ofMillis(120_000), Duration.ofMillis(1),
       "Longest wait for any answer from a server or the coordinator, including a synchronous"
@@ -101,7 +112,7 @@ public final class PsConf implements Serializable {
   private static final List<ConfigKey<?>> ALL = List.of(FRAMEWORK, NUM_SERVERS,
       NUM_WORKER_GROUPS, NUM_WORKERS_PER_GROUP, NUM_SERVER_GROUPS, STALENESS, SYNC_FREQ,
       SERVER_MEMORY, SERVER_JAVA_OPTIONS, SERVER_HOST, COORDINATOR_PORT, SERVER_PORT, LEASE,
-      HEARTBEAT_INTERVAL, RPC_TIMEOUT, SERVER_START_TIMEOUT, TRANSPORT_MAX_FRAME_BYTES,
+      HEARTBEAT_INTERVAL, REPLICATION, SERVER_FAILURE_TIMEOUT, RPC_TIMEOUT, SERVER_START_TIMEOUT, TRANSPORT_MAX_FRAME_BYTES,
       TRANSPORT_IO_THREADS);
   private static final Map<String, ConfigKey<?>> BY_NAME = ALL.stream()
       .collect(Collectors.toUnmodifiableMap(ConfigKey::key, Function.identity()));
@@ -141,6 +152,7 @@ public final class PsConf implements Serializable {
     this.values = Collections.unmodifiableMap(parsed);
     this.raw = Collections.unmodifiableMap(texts);
     checkHeartbeatWithinLease();
+    checkFailureTimeout();
   }
 
   /** All defaults. */
@@ -205,6 +217,38 @@ public final class PsConf implements Serializable {
           + " their lease between two heartbeats; lower " + HEARTBEAT_INTERVAL.key()
           + " or raise " + LEASE.key());
     }
+  }
+
+  private void checkFailureTimeout() {
+    Duration hb = get(HEARTBEAT_INTERVAL);
+    Duration timeout = get(SERVER_FAILURE_TIMEOUT);
+    if (timeout.compareTo(hb) <= 0) {
+      String changed = isSet(SERVER_FAILURE_TIMEOUT) ? SERVER_FAILURE_TIMEOUT.key()
+          : HEARTBEAT_INTERVAL.key();
+      throw new InvalidConfigException(changed, SERVER_FAILURE_TIMEOUT.key() + "="
+          + timeout.toMillis() + "ms must be > " + HEARTBEAT_INTERVAL.key() + "="
+          + hb.toMillis() + "ms, or live servers are failed over between two heartbeats");
+    }
+  }
+
+  /**
+   * Backups per slice for separate servers: {@link #REPLICATION} when set, else 1 with at
+   * least 2 servers in a single server group, else 0.
+   *
+   * @throws InvalidConfigException if replication is asked for with several server groups
+   */
+  public int replication(int serversPerGroup, int serverGroups) {
+    if (!isSet(REPLICATION)) {
+      return serverGroups == 1 && serversPerGroup >= 2 ? 1 : 0;
+    }
+    int r = get(REPLICATION);
+    if (r > 0 && serverGroups > 1) {
+      throw new InvalidConfigException(REPLICATION.key(), REPLICATION.key() + "=" + r
+          + " with " + serverGroups + " server groups: replicated slices need one server "
+          + "group (their master copies could not follow a failover); set "
+          + NUM_SERVER_GROUPS.key() + "=1 or " + REPLICATION.key() + "=0");
+    }
+    return r;
   }
 
   private static void requireKnown(ConfigKey<?> key) {

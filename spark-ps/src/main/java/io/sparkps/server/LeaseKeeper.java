@@ -2,6 +2,7 @@ package io.sparkps.server;
 
 import io.sparkps.transport.Heartbeat;
 import io.sparkps.transport.Register;
+import io.sparkps.transport.RemoteException;
 import io.sparkps.transport.Shutdown;
 import io.sparkps.transport.Transport;
 import io.sparkps.transport.TransportClient;
@@ -46,6 +47,7 @@ final class LeaseKeeper implements AutoCloseable {
   private final LongSupplier clock;
   private final Runnable onExpired;
   private final Runnable onShutdown;
+  private volatile Runnable onFenced = () -> { };
   private final ScheduledExecutorService timer;
   /** Running time since the last answer, counted by the ticks and reset by answers. */
   private final AtomicLong silentMs = new AtomicLong();
@@ -129,7 +131,7 @@ final class LeaseKeeper implements AutoCloseable {
     TransportClient c = link;
     if (c != null && c.isActive()) {
       c.request(id -> new Heartbeat(id, registration.serverId()))
-          .thenRun(() -> silentMs.set(0));
+          .whenComplete((m, e) -> answered(e));
     } else if (!connecting) {
       connect();
     }
@@ -153,12 +155,35 @@ final class LeaseKeeper implements AutoCloseable {
           registration.port()));
     }).whenComplete((m, e) -> {
       connecting = false;
-      if (e == null) {
-        silentMs.set(0);
-      } else {
+      if (!answered(e)) {
         LOG.warn("Could not reach the coordinator at {}: {}", coordinator, e.toString());
       }
     });
+  }
+
+  /**
+   * Renews the lease when the coordinator answered, also when it answered that this server
+   * was declared lost (then {@code onFenced} runs: the server drops what it held, and goes on
+   * living while the coordinator does). Returns whether the coordinator answered.
+   */
+  private boolean answered(Throwable error) {
+    Throwable cause = error instanceof java.util.concurrent.CompletionException
+        && error.getCause() != null ? error.getCause() : error;
+    if (cause == null) {
+      silentMs.set(0);
+      return true;
+    }
+    if (cause instanceof RemoteException r && r.notPrimary()) {
+      silentMs.set(0);
+      onFenced.run();
+      return true;
+    }
+    return false;
+  }
+
+  /** What to do when the coordinator says this server was declared lost (at every answer). */
+  void onFenced(Runnable action) {
+    this.onFenced = action;
   }
 
   @Override

@@ -43,7 +43,7 @@ public final class LocalConnection implements Connection {
       server.process(build.apply(id), answer -> {
         if (answer instanceof Failure f) {
           future.completeExceptionally(new RemoteException(name + ": " + f.message(),
-              f.retriable()));
+              f.kind()));
         } else {
           future.complete(answer);
         }

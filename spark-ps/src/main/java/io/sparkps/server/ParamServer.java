@@ -1,6 +1,7 @@
 package io.sparkps.server;
 
 import io.netty.channel.Channel;
+import io.sparkps.server.optim.Optimizer;
 import io.sparkps.server.optim.Optimizers;
 import io.sparkps.transport.Ack;
 import io.sparkps.transport.Connection;
@@ -10,16 +11,25 @@ import io.sparkps.transport.Failure;
 import io.sparkps.transport.Flush;
 import io.sparkps.transport.FrameDecoder;
 import io.sparkps.transport.Get;
+import io.sparkps.transport.GetRows;
+import io.sparkps.transport.InstallSlice;
 import io.sparkps.transport.Message;
+import io.sparkps.transport.Replicate;
 import io.sparkps.transport.RequestHandler;
+import io.sparkps.transport.SetRole;
 import io.sparkps.transport.Stats;
 import io.sparkps.transport.StatsRequest;
 import io.sparkps.transport.Sync;
 import io.sparkps.transport.Update;
+import io.sparkps.transport.UpdateRows;
 import io.sparkps.transport.Values;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,10 +42,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The request handling of one parameter server: holds its slices and answers CREATE_SLICE,
- * DROP_PARAM, GET, UPDATE, SYNC and FLUSH. Never blocks: a GET for a version the slice does not
- * have yet, or an UPDATE answer held back by the staleness bound, is parked and released by the
- * update that allows it (a parked GET fails, retriably, after {@code waitTimeoutMs}). A copy of
- * a slice that is not the master sends its change to the master every syncFreq updates.
+ * DROP_PARAM, GET, UPDATE, SYNC and FLUSH from workers and the driver, SET_ROLE from the
+ * coordinator, and REPLICATE and INSTALL_SLICE from the primaries of slices it backs up. Never
+ * blocks: a GET for a version the slice does not have yet, or an UPDATE answer held back by the
+ * staleness bound or by replication, is parked and released by what allows it (a parked GET
+ * fails, retriably, after {@code waitTimeoutMs}). A copy of a slice that is not the master sends
+ * its change to the master every syncFreq updates.
+ *
+ * <p>A worker request for a slice this server does not serve as primary is answered with a
+ * {@link Failure.Kind#NOT_PRIMARY} failure: the worker asks the coordinator where it went.
  *
  * <p>Reached over Netty through {@link #handle(Channel, Message)}, or directly in the same JVM
  * through {@link #process(Message, Consumer)}.
@@ -52,10 +67,11 @@ public final class ParamServer implements RequestHandler {
   private final long waitTimeoutMs;
   private final ScheduledExecutorService timer;
   private final Function<InetSocketAddress, CompletableFuture<Connection>> connector;
-  private final Map<String, CompletableFuture<Connection>> masters = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<Connection>> peers = new ConcurrentHashMap<>();
   private final Map<Long, SliceState> slices = new ConcurrentHashMap<>();
+  private final Map<Long, io.sparkps.config.OptimizerConfig> optimizers =
+      new ConcurrentHashMap<>();
   private final AtomicLong messages = new AtomicLong();
-  private final AtomicLong bytesIn = new AtomicLong();
 
   /** A server that cannot reach other servers (single server group). */
   public ParamServer(long waitTimeoutMs) {
@@ -65,7 +81,7 @@ public final class ParamServer implements RequestHandler {
 
   /**
    * @param timer runs the timeouts of parked requests
-   * @param connector opens a connection to another server (for syncs with master copies)
+   * @param connector opens a connection to another server (master copies, backups)
    */
   public ParamServer(long waitTimeoutMs, ScheduledExecutorService timer,
       Function<InetSocketAddress, CompletableFuture<Connection>> connector) {
@@ -80,8 +96,8 @@ public final class ParamServer implements RequestHandler {
 
   /**
    * Handles one request from {@code peer}. The gradient of an UPDATE is not kept once the
-   * update is applied (a step of several shares sums them into its own array), so it goes back
-   * to the channel's decoder for the next UPDATE.
+   * update is applied (a step of several shares sums them into its own array, a forwarded step
+   * is encoded at once), so it goes back to the channel's decoder for the next UPDATE.
    */
   @Override
   public void handle(Channel peer, Message message) {
@@ -101,74 +117,185 @@ public final class ParamServer implements RequestHandler {
 
   private void dispatch(Message message, Peer reply) {
     messages.incrementAndGet();
-    bytesIn.addAndGet(message.payloadLength());
+    try {
+      route(message, reply);
+    } catch (SliceState.NotPrimaryException e) {
+      reply.send(new Failure(message.requestId(), Failure.Kind.NOT_PRIMARY, e.getMessage()));
+    }
+  }
+
+  private void route(Message message, Peer reply) {
     if (message instanceof Update u) {
       SliceState slice = slice(u.paramId(), u.sliceId());
-      apply(slice, u.paramId(), u.sliceId(), slice.update(u, (version, clock, values) ->
+      apply(slice, slice.update(u, (version, clock, values) ->
           reply.values(u.requestId(), u.paramId(), u.sliceId(), version, clock, values)));
-    } else if (message instanceof io.sparkps.transport.UpdateRows u) {
+    } else if (message instanceof UpdateRows u) {
       SliceState slice = slice(u.paramId(), u.sliceId());
-      apply(slice, u.paramId(), u.sliceId(), slice.updateRows(u, new SliceState.Reply() {
+      apply(slice, slice.updateRows(u, new SliceState.Reply() {
         @Override
         public int[] rows() {
           return u.rows();
         }
 
         @Override
-        public Runnable answer(long version, long clock, SliceState.Selection values) {
+        public SliceState.Answer answer(long version, long clock, SliceState.Selection values) {
           return reply.values(u.requestId(), u.paramId(), u.sliceId(), version, clock, values);
         }
       }));
     } else if (message instanceof Get g) {
       get(g.requestId(), g.paramId(), g.sliceId(), g.minVersion(), null, reply);
-    } else if (message instanceof io.sparkps.transport.GetRows g) {
+    } else if (message instanceof GetRows g) {
       slice(g.paramId(), g.sliceId()).checkRows(g.rows(), -1, () -> "GET_ROWS of param "
           + g.paramId() + " slice " + g.sliceId());
       get(g.requestId(), g.paramId(), g.sliceId(), g.minVersion(), g.rows(), reply);
     } else if (message instanceof Sync s) {
       slice(s.paramId(), s.sliceId()).addDelta(s.delta(), (version, clock, values) ->
-          reply.values(s.requestId(), s.paramId(), s.sliceId(), version, clock, values)).run();
+          reply.values(s.requestId(), s.paramId(), s.sliceId(), version, clock, values)).send();
     } else if (message instanceof Flush f) {
       SliceState slice = slice(f.paramId(), f.sliceId());
-      apply(slice, f.paramId(), f.sliceId(),
-          slice.flush(() -> reply.send(new Ack(f.requestId()))));
+      apply(slice, slice.flush(() -> reply.send(new Ack(f.requestId()))));
     } else if (message instanceof StatsRequest r) {
       SliceState st = slice(r.paramId(), r.sliceId());
       reply.send(new Stats(r.requestId(), st.version(), st.updatesReceived(),
           st.sharesReceived(), st.bytesReceived(), st.syncsSent(), st.maxSyncsInFlight(),
-          st.bytes()));
+          st.bytes(), st.sharesApplied(), st.recoveryMicros()));
     } else if (message instanceof CreateSlice c) {
-      slices.put(key(c.paramId(), c.sliceId()), new SliceState(c.values(),
-          Optimizers.create(c.optimizer(), c.values().length), c.setup()));
+      slices.put(key(c.paramId(), c.sliceId()), new SliceState(c.paramId(), c.sliceId(),
+          c.values(), Optimizers.create(c.optimizer(), c.values().length), c.setup()));
+      optimizers.put(key(c.paramId(), c.sliceId()), c.optimizer());
       reply.send(new Ack(c.requestId()));
     } else if (message instanceof DropParam d) {
       slices.keySet().removeIf(k -> (int) (k >>> 32) == d.paramId());
+      optimizers.keySet().removeIf(k -> (int) (k >>> 32) == d.paramId());
       reply.send(new Ack(d.requestId()));
+    } else if (message instanceof SetRole r) {
+      setRole(r, reply);
+    } else if (message instanceof Replicate r) {
+      slice(r.paramId(), r.sliceId()).applyReplicated(r);
+      reply.send(new Ack(r.requestId()));
+    } else if (message instanceof InstallSlice i) {
+      Optimizer optimizer = Optimizers.create(i.optimizer(), i.values().length);
+      slices.put(key(i.paramId(), i.sliceId()), SliceState.backupOf(i, optimizer));
+      optimizers.put(key(i.paramId(), i.sliceId()), i.optimizer());
+      reply.send(new Ack(i.requestId()));
     } else {
       throw new IllegalArgumentException("a server does not take " + message.type());
     }
   }
 
-  /** Carries out what a slice asked for once its lock is released: answers, then a sync. */
-  private void apply(SliceState slice, int paramId, int sliceId, SliceState.Effects effects) {
+  /**
+   * Carries out what a slice asked for once its lock is released: once the step is on every
+   * backup, the answers, then a sync. A backup's refusal means this copy is a stale primary:
+   * the answers become NOT_PRIMARY failures. An unreachable backup holds the answers until the
+   * coordinator drops it from the slice (or the wait times out).
+   */
+  private void apply(SliceState slice, SliceState.Effects effects) {
+    CompletableFuture<Void> replicated = effects.replicated();
+    if (replicated == null || (replicated.isDone() && !replicated.isCompletedExceptionally())) {
+      finish(slice, effects);
+      return;
+    }
+    replicated.whenComplete((v, error) -> {
+      if (error == null) {
+        finish(slice, effects);
+        return;
+      }
+      Throwable cause = error instanceof CompletionException && error.getCause() != null
+          ? error.getCause() : error;
+      if (!(cause instanceof SliceState.BackupFailure f)) {
+        effects.fail(Failure.Kind.FATAL, cause.toString());
+        return;
+      }
+      if (f.refused) {
+        if (f.getCause() instanceof io.sparkps.transport.RemoteException r && r.notPrimary()) {
+          LOG.warn("A backup refused a step of {}: this copy is no longer the primary ({})",
+              slice, cause.getMessage());
+          slice.demote();
+          effects.fail(Failure.Kind.NOT_PRIMARY, "the slice moved: " + cause.getMessage());
+        } else {
+          LOG.error("A backup refused a step of {}: {}", slice, cause.getMessage());
+          effects.fail(Failure.Kind.FATAL, cause.getMessage());
+        }
+        return;
+      }
+      if (!slice.hold(f.backup, effects)) {
+        finish(slice, effects);
+        return;
+      }
+      timer.schedule(() -> {
+        if (slice.unhold(effects)) {
+          effects.fail(Failure.Kind.RETRIABLE, "backup server " + f.backup + " could not be "
+              + "reached and was not replaced within " + waitTimeoutMs
+              + " ms (spark.ps.rpc.timeout): " + f.getMessage());
+        }
+      }, waitTimeoutMs, TimeUnit.MILLISECONDS);
+    });
+  }
+
+  private void finish(SliceState slice, SliceState.Effects effects) {
     effects.answer();
+    if (!effects.answers().isEmpty()) {
+      slice.acknowledged();
+    }
     float[] delta = effects.syncDelta();
     if (delta == null) {
       return;
     }
     String master = slice.setup().master();
-    masters.computeIfAbsent(master, m -> {
-      String[] hp = m.split(":");
-      return connector.apply(new InetSocketAddress(hp[0], Integer.parseInt(hp[1])));
-    }).thenCompose(c -> c.request(id -> new Sync(id, paramId, sliceId, delta)))
-        .whenComplete((answer, error) -> {
+    peer(master).thenCompose(c -> c.request(id -> new Sync(id, slice.paramId(), slice.sliceId(),
+        delta))).whenComplete((answer, error) -> {
           if (error == null) {
-            apply(slice, paramId, sliceId, slice.syncAnswered(((Values) answer).values()));
+            apply(slice, slice.syncAnswered(((Values) answer).values()));
           } else {
-            LOG.warn("Sync of param {} slice {} with its master {} failed; its change stays "
-                + "local: {}", paramId, sliceId, master, error.toString());
-            masters.remove(master);
-            apply(slice, paramId, sliceId, slice.syncFailed());
+            LOG.warn("Sync of {} with its master {} failed; its change stays local: {}", slice,
+                master, error.toString());
+            peers.remove(master);
+            apply(slice, slice.syncFailed());
+          }
+        });
+  }
+
+  /** A connection to the server at "host:port", opened once and again after it closed. */
+  private CompletableFuture<Connection> peer(String hostPort) {
+    return peers.compute(hostPort, (k, existing) -> {
+      if (existing != null && (!existing.isDone() || (!existing.isCompletedExceptionally()
+          && existing.join().isActive()))) {
+        return existing;
+      }
+      int colon = k.lastIndexOf(':');
+      return connector.apply(new InetSocketAddress(k.substring(0, colon),
+          Integer.parseInt(k.substring(colon + 1))));
+    });
+  }
+
+  /**
+   * Takes a role for one slice from the coordinator: connects to the backups first, then lets
+   * the slice send the new ones its copy; acknowledged once they hold it.
+   */
+  private void setRole(SetRole r, Peer reply) {
+    SliceState slice = slice(r.paramId(), r.sliceId());
+    Map<Integer, CompletableFuture<Connection>> links = new LinkedHashMap<>();
+    if (r.primary() && !r.backups().isEmpty()) {
+      for (String b : r.backups().split(",")) {
+        int at = b.indexOf('@');
+        links.put(Integer.parseInt(b.substring(0, at)), peer(b.substring(at + 1)));
+      }
+    }
+    CompletableFuture.allOf(links.values().toArray(new CompletableFuture[0]))
+        .thenCompose(ignored -> {
+          Map<Integer, Connection> ready = new LinkedHashMap<>();
+          links.forEach((id, f) -> ready.put(id, f.join()));
+          Backups backups = new Backups(ready);
+          return slice.setRole(r.epoch(), r.primary(), backups, backups::install,
+              optimizers.get(key(r.paramId(), r.sliceId())));
+        })
+        .whenComplete((v, e) -> {
+          if (e == null) {
+            reply.send(new Ack(r.requestId()));
+          } else {
+            reply.send(new Failure(r.requestId(), Failure.Kind.RETRIABLE, "could not take the"
+                + " role of epoch " + r.epoch() + " for param " + r.paramId() + " slice "
+                + r.sliceId() + ": " + e));
           }
         });
   }
@@ -183,13 +310,13 @@ public final class ParamServer implements RequestHandler {
       }
 
       @Override
-      public Runnable answer(long version, long clock, SliceState.Selection values) {
+      public SliceState.Answer answer(long version, long clock, SliceState.Selection values) {
         return reply.values(requestId, paramId, sliceId, version, clock, values);
       }
     };
-    Runnable now = slice.getOrWait(minVersion, parked);
+    SliceState.Answer now = slice.getOrWait(minVersion, parked);
     if (now != null) {
-      now.run();
+      now.send();
       return;
     }
     timer.schedule(() -> {
@@ -204,7 +331,7 @@ public final class ParamServer implements RequestHandler {
   private SliceState slice(int paramId, int sliceId) {
     SliceState s = slices.get(key(paramId, sliceId));
     if (s == null) {
-      throw new IllegalArgumentException(
+      throw new SliceState.NotPrimaryException(
           "this server holds no slice " + sliceId + " of param " + paramId);
     }
     return s;
@@ -222,18 +349,23 @@ public final class ParamServer implements RequestHandler {
     return messages.get();
   }
 
-  /** Payload bytes received so far. */
-  public long payloadBytesIn() {
-    return bytesIn.get();
-  }
-
   public int numSlices() {
     return slices.size();
   }
 
+  /**
+   * Forgets every slice: the coordinator declared this server dead while it was away (paused),
+   * and gave its slices to others.
+   */
+  public void dropAll() {
+    slices.clear();
+    optimizers.clear();
+  }
+
   /** Closes the connections this server opened to other servers. */
   public void closeLinks() {
-    masters.values().forEach(f -> f.thenAccept(Connection::close));
-    masters.clear();
+    List<CompletableFuture<Connection>> all = new ArrayList<>(peers.values());
+    peers.clear();
+    all.forEach(f -> f.thenAccept(Connection::close));
   }
 }

@@ -2,6 +2,7 @@ package io.sparkps.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.sparkps.transport.Failure;
 import io.sparkps.transport.FrameEncoder;
 import io.sparkps.transport.Message;
 import io.sparkps.transport.Values;
@@ -17,10 +18,10 @@ interface Peer {
   void send(Message answer);
 
   /**
-   * Makes the VALUES answer from {@code values} while the slice is locked, and returns what
-   * sends it once the lock is released.
+   * Makes the VALUES answer from {@code values} while the slice is locked; it is sent (or
+   * replaced by a failure) once the lock is released.
    */
-  Runnable values(long requestId, int paramId, int sliceId, long version, long clock,
+  SliceState.Answer values(long requestId, int paramId, int sliceId, long version, long clock,
       SliceState.Selection values);
 
   /** Answers over {@code channel}: VALUES are encoded into a frame straight from the values. */
@@ -32,11 +33,22 @@ interface Peer {
       }
 
       @Override
-      public Runnable values(long requestId, int paramId, int sliceId, long version, long clock,
-          SliceState.Selection values) {
+      public SliceState.Answer values(long requestId, int paramId, int sliceId, long version,
+          long clock, SliceState.Selection values) {
         ByteBuf frame = FrameEncoder.encode(channel.alloc(),
             new Values(requestId, paramId, sliceId, version, clock, values.read()));
-        return () -> channel.writeAndFlush(frame);
+        return new SliceState.Answer() {
+          @Override
+          public void send() {
+            channel.writeAndFlush(frame);
+          }
+
+          @Override
+          public void fail(Failure.Kind kind, String message) {
+            frame.release();
+            channel.writeAndFlush(new Failure(requestId, kind, message));
+          }
+        };
       }
     };
   }
@@ -50,10 +62,20 @@ interface Peer {
       }
 
       @Override
-      public Runnable values(long requestId, int paramId, int sliceId, long version, long clock,
-          SliceState.Selection values) {
+      public SliceState.Answer values(long requestId, int paramId, int sliceId, long version,
+          long clock, SliceState.Selection values) {
         Values answer = new Values(requestId, paramId, sliceId, version, clock, values.keep());
-        return () -> reply.accept(answer);
+        return new SliceState.Answer() {
+          @Override
+          public void send() {
+            reply.accept(answer);
+          }
+
+          @Override
+          public void fail(Failure.Kind kind, String message) {
+            reply.accept(new Failure(requestId, kind, message));
+          }
+        };
       }
     };
   }

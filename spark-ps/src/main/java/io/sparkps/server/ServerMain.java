@@ -70,6 +70,18 @@ public final class ServerMain {
           stop.countDown();
         },
         stop::countDown);
+    boolean[] fenced = {false};
+    lease.onFenced(() -> {
+      synchronized (fenced) {
+        if (!fenced[0]) {
+          fenced[0] = true;
+          LOG.warn("The coordinator declared server {} lost while it could not hear it (a pause?)"
+              + " and gave its slices to other servers: dropping all {} slices and idling until"
+              + " told to stop", id, server.numSlices());
+        }
+      }
+      server.dropAll();
+    });
     stop.await();
     lease.close();
     server.closeLinks();

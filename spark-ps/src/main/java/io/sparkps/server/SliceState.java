@@ -1,8 +1,12 @@
 package io.sparkps.server;
 
 import io.sparkps.server.optim.Optimizer;
+import io.sparkps.transport.Failure;
+import io.sparkps.transport.InstallSlice;
+import io.sparkps.transport.Replicate;
 import io.sparkps.transport.SliceSetup;
 import io.sparkps.transport.Update;
+import java.util.concurrent.CompletableFuture;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,8 +22,62 @@ import java.util.function.Supplier;
  * yet complete, the answers held back by the staleness bound, the GETs waiting for a version,
  * and, for a copy that is not the master, the state of its syncs with the master. All methods
  * lock the slice; answers and sync sends happen outside the lock, through {@link Effects}.
+ *
+ * <p>Replication: a slice is held as the primary, which serves workers, or as a backup, which
+ * only applies the steps its primary forwards ({@link #applyReplicated}). A primary forwards
+ * each step it applies, while still locked so that steps leave in order, and the step's
+ * answers wait until every backup has it ({@link Effects#replicated()}). Every group's next
+ * step is recorded with the values, so a share of a step already applied — resent to a new
+ * primary after a failover — is answered but never applied again.
  */
 final class SliceState {
+  /** Serves workers, or takes forwarded steps only. */
+  enum Role { PRIMARY, BACKUP }
+
+  /**
+   * Where a primary's applied steps go. Called with the slice locked, so it must encode the
+   * step before returning; the future completes once every backup has applied it, or fails
+   * with {@link BackupFailure}.
+   */
+  interface Forwarder {
+    CompletableFuture<Void> forward(Replicate step);
+
+    /** The backups' server ids. */
+    java.util.Set<Integer> backups();
+  }
+
+  /** A backup did not take a forwarded step: it refused it, or could not be reached. */
+  static final class BackupFailure extends RuntimeException {
+    final int backup;
+    final boolean refused;
+
+    BackupFailure(int backup, boolean refused, Throwable cause) {
+      super("backup " + backup + (refused ? " refused the step: " : " unreachable: ")
+          + cause.getMessage(), cause);
+      this.backup = backup;
+      this.refused = refused;
+    }
+  }
+
+  /** The slice is not served here as primary: the worker should ask the coordinator. */
+  static final class NotPrimaryException extends RuntimeException {
+    NotPrimaryException(String message) {
+      super(message);
+    }
+  }
+
+  private static final Forwarder NO_BACKUPS = new Forwarder() {
+    @Override
+    public CompletableFuture<Void> forward(Replicate step) {
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public java.util.Set<Integer> backups() {
+      return java.util.Set.of();
+    }
+  };
+
   /** Somebody waiting for the slice's values: all of them, or some rows. */
   interface Reply {
     /** The rows (strictly increasing) this reply wants, or null for the whole slice. */
@@ -28,10 +86,18 @@ final class SliceState {
     }
 
     /**
-     * Makes the answer while the slice is locked, from the values at {@code version}; returns
-     * what sends it, which runs once the lock is released.
+     * Makes the answer while the slice is locked, from the values at {@code version}; it is
+     * sent, or replaced by a failure, once the lock is released.
      */
-    Runnable answer(long version, long clock, Selection values);
+    Answer answer(long version, long clock, Selection values);
+  }
+
+  /** An answer made while the slice was locked. */
+  interface Answer {
+    void send();
+
+    /** Sends {@code kind} and {@code message} instead, and frees what the answer held. */
+    void fail(Failure.Kind kind, String message);
   }
 
   /**
@@ -66,15 +132,31 @@ final class SliceState {
     }
   }
 
-  /** What an update or a sync answer asks the caller to do once the lock is released. */
-  record Effects(List<Runnable> answers, float[] syncDelta, List<Runnable> flushed) {
-    static final Effects NONE = new Effects(List.of(), null, List.of());
+  /**
+   * What an update or a sync answer asks the caller to do once the lock is released: send the
+   * answers once {@code replicated} completes, then a sync.
+   */
+  record Effects(List<Answer> answers, float[] syncDelta, List<Runnable> flushed,
+      CompletableFuture<Void> replicated) {
+    static final Effects NONE = new Effects(List.of(), null, List.of(), null);
+
+    Effects(List<Answer> answers, float[] syncDelta, List<Runnable> flushed) {
+      this(answers, syncDelta, flushed, null);
+    }
 
     void answer() {
-      answers.forEach(Runnable::run);
+      answers.forEach(Answer::send);
+      flushed.forEach(Runnable::run);
+    }
+
+    void fail(Failure.Kind kind, String message) {
+      answers.forEach(a -> a.fail(kind, message));
       flushed.forEach(Runnable::run);
     }
   }
+
+  /** Answers whose step could not reach {@code backup}, until the coordinator drops it. */
+  private record Held(int backup, Effects effects) {}
 
   private record StepKey(int group, long step) {}
 
@@ -97,10 +179,20 @@ final class SliceState {
     long examples;
   }
 
+  private final int paramId;
+  private final int sliceId;
   private final float[] values;
   private final Optimizer optimizer;
   private final SliceSetup setup;
   private final long[] groupSteps;
+  private Role role = Role.PRIMARY;
+  private long epoch;
+  private Forwarder forwarder = NO_BACKUPS;
+  private CompletableFuture<Void> lastForward = CompletableFuture.completedFuture(null);
+  private final List<Held> held = new ArrayList<>();
+  private long sharesApplied;
+  private long promotedAtNanos;
+  private long recoveryMicros = -1;
   private final Map<StepKey, Aggregate> open = new HashMap<>();
   private final Map<StepKey, SparseAggregate> openSparse = new HashMap<>();
   private final List<Waiter> waiters = new ArrayList<>();
@@ -118,7 +210,10 @@ final class SliceState {
   private long syncsSent;
   private final List<Runnable> flushWaiters = new ArrayList<>();
 
-  SliceState(float[] values, Optimizer optimizer, SliceSetup setup) {
+  /** A new primary copy with fresh optimizer state. */
+  SliceState(int paramId, int sliceId, float[] values, Optimizer optimizer, SliceSetup setup) {
+    this.paramId = paramId;
+    this.sliceId = sliceId;
     this.values = values;
     this.optimizer = optimizer;
     this.setup = setup;
@@ -126,8 +221,47 @@ final class SliceState {
     this.lastSync = setup.master().isEmpty() ? null : values.clone();
   }
 
-  int length() {
-    return values.length;
+  /** A backup copy made from its primary's copy. */
+  static SliceState backupOf(InstallSlice copy, Optimizer optimizer) {
+    if (copy.groupSteps().length != copy.setup().numGroups()) {
+      throw new IllegalArgumentException("INSTALL_SLICE of param " + copy.paramId() + " slice "
+          + copy.sliceId() + " has steps of " + copy.groupSteps().length + " groups, its setup "
+          + copy.setup().numGroups());
+    }
+    optimizer.loadState(copy.optimizerState());
+    SliceState s = new SliceState(copy.paramId(), copy.sliceId(), copy.values(), optimizer,
+        copy.setup());
+    System.arraycopy(copy.groupSteps(), 0, s.groupSteps, 0, s.groupSteps.length);
+    s.version = copy.version();
+    s.sharesApplied = copy.sharesApplied();
+    s.role = Role.BACKUP;
+    s.epoch = copy.epoch();
+    return s;
+  }
+
+  private String name() {
+    return "param " + paramId + " slice " + sliceId;
+  }
+
+  int paramId() {
+    return paramId;
+  }
+
+  int sliceId() {
+    return sliceId;
+  }
+
+  @Override
+  public String toString() {
+    return name();
+  }
+
+  /** Throws {@link NotPrimaryException} unless this copy serves workers. Holds the lock. */
+  private void checkPrimary() {
+    if (role != Role.PRIMARY) {
+      throw new NotPrimaryException("this server holds " + name() + " as a backup (map epoch "
+          + epoch + "), not as its primary");
+    }
   }
 
   SliceSetup setup() {
@@ -147,7 +281,8 @@ final class SliceState {
    * Makes the answer at once if the slice has {@code minVersion} and returns what sends it;
    * otherwise parks the reply and returns null.
    */
-  synchronized Runnable getOrWait(long minVersion, Reply reply) {
+  synchronized Answer getOrWait(long minVersion, Reply reply) {
+    checkPrimary();
     if (version >= minVersion) {
       return reply.answer(version, clock(), select(reply.rows(), null));
     }
@@ -184,16 +319,21 @@ final class SliceState {
           + groupSteps.length - 1));
     }
     synchronized (this) {
+      checkPrimary();
       updatesReceived++;
       sharesReceived += u.shares();
       bytesReceived += u.payloadLength();
+      if (u.step() < groupSteps[g]) {
+        return answerApplied(u.step(), reply);
+      }
       StepKey key = new StepKey(u.group(), u.step());
       float[] grad = u.gradientSum();
       Aggregate agg = open.get(key);
       if (agg == null && u.shares() >= setup.sharesPerStep()) {
         // One share makes the whole step: apply it as it came, with no aggregation buffer.
-        optimizer.apply(values, grad, u.examples() > 0 ? 1f / u.examples() : 0f);
-        return completeStep(g, u.step(), List.of(reply));
+        float scale = u.examples() > 0 ? 1f / u.examples() : 0f;
+        optimizer.apply(values, grad, scale);
+        return completeStep(g, u.step(), u.shares(), List.of(reply), scale, null, grad);
       }
       if (agg == null) {
         agg = new Aggregate();
@@ -218,15 +358,30 @@ final class SliceState {
         return Effects.NONE;
       }
       open.remove(key);
-      optimizer.apply(values, agg.sum, agg.examples > 0 ? 1f / agg.examples : 0f);
-      return completeStep(g, u.step(), agg.replies);
+      float scale = agg.examples > 0 ? 1f / agg.examples : 0f;
+      optimizer.apply(values, agg.sum, scale);
+      return completeStep(g, u.step(), agg.shares, agg.replies, scale, null, agg.sum);
     }
+  }
+
+  /**
+   * Answers a share of a step this copy has already applied (a retried or resent share):
+   * nothing is applied; the answer carries the values now, once the latest forwarded step is
+   * on every backup. Holds the lock.
+   */
+  private Effects answerApplied(long step, Reply reply) {
+    duplicatesDropped++;
+    long required = setup.staleness() == SliceSetup.UNBOUNDED ? -1
+        : step + 1 - setup.staleness();
+    waiters.add(new Waiter(-1, required, reply));
+    Effects e = release(null);
+    return new Effects(e.answers(), null, e.flushed(), lastForward);
   }
 
   /** Answers every waiter the current version and clock satisfy. Holds the lock. */
   private Effects release(float[] syncDelta) {
     long clock = clock();
-    List<Runnable> ready = new ArrayList<>();
+    List<Answer> ready = new ArrayList<>();
     Selection[] whole = {null};
     for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
       Waiter w = it.next();
@@ -304,9 +459,13 @@ final class SliceState {
     }
     int w = setup.rowWidth();
     synchronized (this) {
+      checkPrimary();
       updatesReceived++;
       sharesReceived += u.shares();
       bytesReceived += u.payloadLength();
+      if (u.step() < groupSteps[g]) {
+        return answerApplied(u.step(), reply);
+      }
       StepKey key = new StepKey(u.group(), u.step());
       SparseAggregate agg = openSparse.computeIfAbsent(key, k -> new SparseAggregate());
       agg.replies.add(reply);
@@ -340,14 +499,24 @@ final class SliceState {
       if (union.length > 0) {
         optimizer.applySparse(values, union, mean, w);
       }
-      return completeStep(g, u.step(), agg.replies);
+      return completeStep(g, u.step(), agg.shares, agg.replies, 1f, union, mean);
     }
   }
 
-  /** Bumps the version and the group's clock, parks the step's answers. Holds the lock. */
-  private Effects completeStep(int groupIndex, long step, List<Reply> replies) {
+  /**
+   * Bumps the version and the group's clock, forwards the step just applied ({@code scale}
+   * times {@code gradient}, on {@code rows} or the whole slice when null) to the backups, and
+   * parks the step's answers. Holds the lock.
+   */
+  private Effects completeStep(int groupIndex, long step, int shares, List<Reply> replies,
+      float scale, int[] rows, float[] gradient) {
     version++;
+    sharesApplied += shares;
     groupSteps[groupIndex] = Math.max(groupSteps[groupIndex], step + 1);
+    if (!forwarder.backups().isEmpty()) {
+      lastForward = forwarder.forward(new Replicate(0, paramId, sliceId, epoch, version,
+          setup.firstGroup() + groupIndex, step, shares, scale, rows, gradient));
+    }
     long required = setup.staleness() == SliceSetup.UNBOUNDED ? -1
         : step + 1 - setup.staleness();
     for (Reply r : replies) {
@@ -356,7 +525,141 @@ final class SliceState {
     if (lastSync != null) {
       updatesSinceSync++;
     }
-    return release(maybeSync(false));
+    Effects e = release(maybeSync(false));
+    return new Effects(e.answers(), e.syncDelta(), e.flushed(), lastForward);
+  }
+
+  /**
+   * A backup applies a step its primary forwarded, the same way the primary did.
+   *
+   * @throws NotPrimaryException if this copy is not a backup of the sender's epoch or later
+   *     (the sender is a stale primary)
+   * @throws IllegalStateException if the step does not follow this copy's version
+   */
+  synchronized void applyReplicated(Replicate r) {
+    if (role != Role.BACKUP || r.epoch() < epoch) {
+      throw new NotPrimaryException("this server holds " + name() + " as " + role
+          + " at map epoch " + epoch + "; a step forwarded at epoch " + r.epoch()
+          + " is refused");
+    }
+    if (r.version() != version + 1) {
+      throw new IllegalStateException("step to version " + r.version() + " of " + name()
+          + " forwarded to a copy at version " + version);
+    }
+    int g = r.group() - setup.firstGroup();
+    if (g < 0 || g >= groupSteps.length) {
+      throw new IllegalArgumentException("forwarded step of worker group " + r.group()
+          + ", but " + name() + " serves groups from " + setup.firstGroup());
+    }
+    if (r.rows() == null) {
+      optimizer.apply(values, r.gradient(), r.scale());
+    } else {
+      checkRows(r.rows(), r.gradient().length, () -> "REPLICATE of " + name());
+      if (r.rows().length > 0) {
+        optimizer.applySparse(values, r.rows(), r.gradient(), setup.rowWidth());
+      }
+    }
+    version++;
+    sharesApplied += r.shares();
+    groupSteps[g] = Math.max(groupSteps[g], r.step() + 1);
+  }
+
+  /**
+   * Makes this copy the primary or a backup from map epoch {@code newEpoch} on, and, as
+   * primary, forwards later steps through {@code to}; every backup new to it first gets a copy
+   * of the slice through {@code install}, sent now, so that later steps follow it. Answers held
+   * for a backup that {@code to} no longer has are released. Returns when the copies are in.
+   */
+  synchronized CompletableFuture<Void> setRole(long newEpoch, boolean primary, Forwarder to,
+      java.util.function.BiFunction<Integer, InstallSlice, CompletableFuture<Void>> install,
+      io.sparkps.config.OptimizerConfig optimizerConfig) {
+    if (newEpoch < epoch) {
+      throw new IllegalStateException(name() + " is at map epoch " + epoch + ", a role of "
+          + "epoch " + newEpoch + " is stale");
+    }
+    if (primary && role == Role.BACKUP) {
+      promotedAtNanos = System.nanoTime();
+      recoveryMicros = -1;
+    }
+    role = primary ? Role.PRIMARY : Role.BACKUP;
+    epoch = newEpoch;
+    List<CompletableFuture<Void>> installs = new ArrayList<>();
+    if (primary) {
+      for (int b : to.backups()) {
+        if (!forwarder.backups().contains(b)) {
+          installs.add(install.apply(b, new InstallSlice(0, paramId, sliceId, epoch,
+              optimizerConfig, setup, version, groupSteps.clone(), sharesApplied,
+              optimizer.saveState(), values)));
+        }
+      }
+      forwarder = to;
+    } else {
+      forwarder = NO_BACKUPS;
+    }
+    List<Effects> released = new ArrayList<>();
+    held.removeIf(h -> {
+      if (!forwarder.backups().contains(h.backup())) {
+        released.add(h.effects());
+        return true;
+      }
+      return false;
+    });
+    CompletableFuture<Void> all = CompletableFuture.allOf(installs.toArray(new CompletableFuture[0]));
+    if (!released.isEmpty()) {
+      boolean serve = role == Role.PRIMARY;
+      all.whenComplete((v, e) -> released.forEach(r -> {
+        if (serve) {
+          r.answer();
+        } else {
+          r.fail(Failure.Kind.NOT_PRIMARY, name() + " moved to another server");
+        }
+      }));
+    }
+    return all;
+  }
+
+  /**
+   * Holds {@code effects}, whose step did not reach {@code backup}, until the coordinator
+   * drops that backup (then they are sent); true if held, false if it is gone already.
+   */
+  synchronized boolean hold(int backup, Effects effects) {
+    if (!forwarder.backups().contains(backup)) {
+      return false;
+    }
+    held.add(new Held(backup, effects));
+    return true;
+  }
+
+  /** Removes held answers (their wait timed out); true if {@code effects} was still held. */
+  synchronized boolean unhold(Effects effects) {
+    return held.removeIf(h -> h.effects() == effects);
+  }
+
+  /** A backup refused a step of this primary: it is stale, and stops serving workers. */
+  synchronized void demote() {
+    if (role == Role.PRIMARY) {
+      role = Role.BACKUP;
+      forwarder = NO_BACKUPS;
+    }
+  }
+
+  /** A step's answers went out: the first one after a promotion ends the slice's recovery. */
+  synchronized void acknowledged() {
+    if (promotedAtNanos != 0 && recoveryMicros < 0) {
+      recoveryMicros = (System.nanoTime() - promotedAtNanos) / 1000;
+    }
+  }
+
+  synchronized long recoveryMicros() {
+    return recoveryMicros;
+  }
+
+  synchronized long sharesApplied() {
+    return sharesApplied;
+  }
+
+  synchronized long epoch() {
+    return epoch;
   }
 
   /**
@@ -445,7 +748,7 @@ final class SliceState {
    * The master copy takes a non-master's delta and makes the answer with its values now;
    * returns what sends it.
    */
-  synchronized Runnable addDelta(float[] delta, Reply reply) {
+  synchronized Answer addDelta(float[] delta, Reply reply) {
     if (delta.length != values.length) {
       throw new IllegalArgumentException("SYNC has " + delta.length + " floats, the slice has "
           + values.length);

@@ -20,20 +20,26 @@ public final class PsClusters {
 
   private PsClusters() {}
 
-  /** The application's cluster with {@code numServers} servers, started if needed. */
-  static synchronized PsCluster getOrStart(SparkContext sc, PsConf conf, int numServers) {
+  /**
+   * The application's cluster with {@code numServers} servers keeping {@code replication}
+   * backups of every slice, started if needed.
+   */
+  static synchronized PsCluster getOrStart(SparkContext sc, PsConf conf, int numServers,
+      int replication) {
     String app = sc.applicationId();
     PsCluster running = BY_APP.get(app);
-    if (running != null && running.isHealthy() && running.numServers() == numServers) {
+    if (running != null && running.isHealthy() && running.numServers() == numServers
+        && running.replication() == replication) {
       return running;
     }
     if (running != null) {
-      LOG.info("Restarting the parameter servers: {} wanted, {} running (healthy: {})",
-          numServers, running.numServers(), running.isHealthy());
+      LOG.info("Restarting the parameter servers: {} with replication {} wanted, {} with {} "
+          + "running (healthy: {})", numServers, replication, running.numServers(),
+          running.replication(), running.isHealthy());
       running.close();
       BY_APP.remove(app);
     }
-    PsCluster started = PsCluster.start(conf, numServers, serverHost(sc, conf));
+    PsCluster started = PsCluster.start(conf, numServers, serverHost(sc, conf), replication);
     BY_APP.put(app, started);
     if (running == null) {
       sc.addSparkListener(new SparkListener() {

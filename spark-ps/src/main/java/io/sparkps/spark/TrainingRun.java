@@ -4,6 +4,7 @@ import io.sparkps.client.ClusterInfo;
 import io.sparkps.client.ParamLayout;
 import io.sparkps.client.PsClient;
 import io.sparkps.cluster.PsCluster;
+import io.sparkps.cluster.ServerFailure;
 import io.sparkps.config.ClusterConfig;
 import io.sparkps.config.InvalidConfigException;
 import io.sparkps.config.OptimizerConfig;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.linalg.Vector;
@@ -56,6 +58,7 @@ final class TrainingRun {
     String framework = trainer.framework(settings).cliName();
     OptimizerConfig optimizer = trainer.optimizerConfig();
     checkSlots(topology);
+    int replication = replication(conf, topology);
 
 
     JavaRDD<LabeledExample> examples = prepare(topology.totalWorkers());
@@ -88,15 +91,31 @@ final class TrainingRun {
       int numFeatures = checkData(stats);
       TrainableModel model = trainer.modelFor(numClasses(stats));
       checkLabels(model, stats);
-      return train(conf, framework, topology, optimizer, model, examples, stats, numFeatures);
+      return train(conf, framework, topology, replication, optimizer, model, examples, stats,
+          numFeatures);
     } finally {
       examples.unpersist(false);
     }
   }
 
+  /** Backups per slice: separate servers only; checked before anything starts. */
+  private static int replication(PsConf conf, ClusterConfig topology) {
+    if (topology.serverWorkerSeparate()) {
+      return conf.replication(topology.nServersPerGroup(), topology.nServerGroups());
+    }
+    if (conf.isSet(PsConf.REPLICATION) && conf.get(PsConf.REPLICATION) > 0) {
+      throw new InvalidConfigException(PsConf.REPLICATION.key(), PsConf.REPLICATION.key()
+          + "=" + conf.get(PsConf.REPLICATION) + ", but co-located servers (allreduce, hogwild,"
+          + " inmemory-hogwild) live and die with their executors and are not replicated: use"
+          + " sandblaster or downpour for replicated servers, or unset "
+          + PsConf.REPLICATION.key());
+    }
+    return 0;
+  }
+
   private PSTrainerModel train(PsConf conf, String framework, ClusterConfig topology,
-      OptimizerConfig optimizer, TrainableModel model, JavaRDD<LabeledExample> examples,
-      List<PartitionStats> stats, int numFeatures) {
+      int replication, OptimizerConfig optimizer, TrainableModel model,
+      JavaRDD<LabeledExample> examples, List<PartitionStats> stats, int numFeatures) {
     int batch = trainer.getBatchSize();
     long maxCount = 0;
     for (PartitionStats s : stats) {
@@ -105,14 +124,15 @@ final class TrainingRun {
     int stepsPerEpoch = (int) Math.max(1, (maxCount + batch - 1) / batch);
     long timeoutMs = conf.get(PsConf.RPC_TIMEOUT).toMillis();
     int maxFrame = conf.get(PsConf.TRANSPORT_MAX_FRAME_BYTES);
+    int numParams = model.params(numFeatures).size();
 
     PsCluster cluster = null;
     ClusterInfo info;
     int firstParamId;
     if (topology.serverWorkerSeparate()) {
-      cluster = PsClusters.getOrStart(sc, conf, topology.totalServers());
+      cluster = PsClusters.getOrStart(sc, conf, topology.totalServers(), replication);
       info = cluster.info().withTimeoutMs(timeoutMs);
-      firstParamId = cluster.reserveParamIds(model.params(numFeatures).size());
+      firstParamId = cluster.reserveParamIds(numParams);
     } else {
       info = new ClusterInfo(List.of(), Secret.generate(new SecureRandom()).toHex(), timeoutMs,
           maxFrame);
@@ -125,28 +145,43 @@ final class TrainingRun {
         conf.get(PsConf.TRANSPORT_IO_THREADS), new SecureRandom().nextLong(),
         trainer.getLocalAggregation(), byFeature(model, numFeatures),
         trainer.sparsePulls(numFeatures, byFeature(model, numFeatures)));
-    PsClient driver = cluster == null ? null : cluster.client();
-    if (driver != null) {
-      layout.createAll(driver, TrainingTask.initialValues(model, numFeatures, trainer.getSeed()),
-          optimizer, info.servers());
-    }
+    String description = JOB_PREFIX + ": " + framework + ", " + topology.totalWorkers()
+        + " workers, " + topology.totalServers() + " servers" + (plan.colocated()
+        ? " (co-located)" : "") + ", " + trainer.getMaxEpochs() + " epochs";
+    String jobGroup = "spark-ps-" + Long.toHexString(plan.trainingId());
+    AtomicReference<String> lost = new AtomicReference<>();
+    int failuresBefore = cluster == null ? 0 : cluster.failures().size();
+    Throwable failure = null;
+    Runnable stopWatching = () -> { };
     try {
+      PsClient driver = null;
+      if (cluster != null) {
+        PsCluster c = cluster;
+        c.createParams(layout, TrainingTask.initialValues(model, numFeatures,
+            trainer.getSeed()), optimizer);
+        driver = c.client();
+        // A slice without a copy left cannot be trained: stop the stage now, freeing its
+        // task slots, instead of waiting for every task to time out.
+        stopWatching = c.onDataLoss(why -> {
+          if (lost.compareAndSet(null, why)) {
+            sc.cancelJobGroup(jobGroup, why);
+          }
+        });
+      }
       TrainingTask task = new TrainingTask(plan);
       RDD<LabeledExample> rdd = examples.rdd();
-      boolean barrier = allAtOnce(topology);
-      RDD<WorkerResult> results = barrier
+      RDD<WorkerResult> results = allAtOnce(topology)
           ? rdd.barrier().mapPartitions(task, false, ClassTag$.MODULE$.apply(WorkerResult.class))
           : rdd.mapPartitions(task, false, ClassTag$.MODULE$.apply(WorkerResult.class));
-      String description = JOB_PREFIX + ": " + framework + ", " + topology.totalWorkers()
-          + " workers, " + topology.totalServers() + " servers" + (plan.colocated()
-          ? " (co-located)" : "") + ", " + trainer.getMaxEpochs() + " epochs";
-      sc.setJobDescription(description);
+      // Interrupting cancelled tasks frees their slots at once: a task of a failed stage
+      // waiting on a server would otherwise hold its slot until spark.ps.rpc.timeout.
+      sc.setJobGroup(jobGroup, description, true);
       long start = System.nanoTime();
       List<WorkerResult> done;
       try {
         done = Arrays.asList((WorkerResult[]) results.collect());
       } finally {
-        sc.setJobDescription(null);
+        sc.clearJobGroup();
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       io.sparkps.client.ParamValues values;
@@ -164,8 +199,10 @@ final class TrainingRun {
         divergence = first.copyDivergence();
         counters = first.serverCounters();
       }
+      List<ServerFailure> failures = cluster == null ? List.of()
+          : cluster.failures().subList(failuresBefore, cluster.failures().size());
       TrainingSummary summary = summarize(framework, topology, done, seconds, divergence,
-          counters);
+          counters, failures);
       LOG.info("Trained {} in {} s: {} examples/s, final loss {}", description,
           String.format("%.2f", seconds), String.format("%.0f", summary.examplesPerSecond()),
           summary.finalLoss());
@@ -173,11 +210,43 @@ final class TrainingRun {
           summary);
       trainer.copyValues(result, trainer.extractParamMap());
       return result.setParent(trainer);
+    } catch (RuntimeException e) {
+      failure = explain(e, lost.get(), plan);
+      throw (RuntimeException) failure;
     } finally {
-      if (driver != null) {
-        layout.dropAll(driver);
+      stopWatching.run();
+      if (cluster != null) {
+        try {
+          cluster.dropParams(firstParamId, numParams);
+        } catch (RuntimeException cleanup) {
+          if (failure == null) {
+            throw cleanup;
+          }
+          failure.addSuppressed(cleanup);
+        }
       }
     }
+  }
+
+  /**
+   * The error a failed fit reports: the loss of a slice's every copy when that is what
+   * happened (the Spark failure it caused is kept as the cause), a lost executor of a
+   * co-located stage said plainly, else the failure itself.
+   */
+  private static RuntimeException explain(RuntimeException e, String lost, TrainingPlan plan) {
+    if (lost != null) {
+      return new PsException("the training failed: " + lost, e);
+    }
+    String text = String.valueOf(e.getMessage());
+    if (plan.colocated() && (text.contains("ExecutorLostFailure")
+        || text.contains("Executor heartbeat timed out") || text.contains("exited caused by"))) {
+      return new PsException("the training failed because an executor was lost: co-located "
+          + "servers (allreduce, hogwild, inmemory-hogwild) live in the executors of their "
+          + "workers and are not replicated, so their slices were lost with it; use sandblaster"
+          + " or downpour (separate servers, spark.ps.replication) to survive lost executors",
+          e);
+    }
+    return e;
   }
 
   /**
@@ -323,7 +392,8 @@ final class TrainingRun {
 
 
   private TrainingSummary summarize(String framework, ClusterConfig topology,
-      List<WorkerResult> done, double seconds, double divergence, long[] counters) {
+      List<WorkerResult> done, double seconds, double divergence, long[] counters,
+      List<ServerFailure> failures) {
     int epochs = trainer.getMaxEpochs();
     double[] loss = new double[epochs];
     long steps = 0;
@@ -350,9 +420,17 @@ final class TrainingRun {
       workers.add(new TrainingSummary.WorkerStats(r.worker(), r.group(), r.steps(), r.examples(),
           r.seconds(), r.maxLead(), r.phases()));
     }
+    double recovery = Double.NaN;
+    for (ServerFailure f : failures) {
+      if (f.takeOverMillis() >= 0 && counters[4] >= 0) {
+        double r = f.takeOverMillis() + counters[4] / 1000.0;
+        recovery = Double.isNaN(recovery) ? r : Math.max(recovery, r);
+      }
+    }
     return new TrainingSummary(framework, topology.totalWorkers(), topology.totalServers(),
         loss, meanByStep(done, WorkerResult::stepLoss),
-        meanByStep(done, WorkerResult::stepSeconds), steps, examples, seconds, workers, divergence, counters[0], counters[1],
-        counters[2]);
+        meanByStep(done, WorkerResult::stepSeconds), steps, examples, seconds, workers,
+        divergence, counters[0], counters[1], counters[2], counters[3], failures.size(),
+        recovery);
   }
 }

@@ -25,11 +25,21 @@ import java.io.Serializable;
  * @param serverShares worker gradients those messages carried (more than {@code
  *     serverUpdates} when the stub summed several workers' gradients into one message)
  * @param serverUpdateBytes payload bytes of those messages
+ * @param serverSharesApplied worker gradients in the steps the servers applied, over all
+ *     slices: each counted once however often it was sent (a step resent after a failover, a
+ *     retried share), and kept across failovers. With every worker pushing every slice at
+ *     every step it is workers x steps x slices
+ * @param serverFailures separate servers lost during the training (failed over to backups)
+ * @param recoveryMillis the longest pause a lost server caused any slice: from the
+ *     coordinator finding it lost to the first acknowledged update of a promoted copy; NaN
+ *     when no server was lost (or no update followed)
  */
 public record TrainingSummary(String framework, int numWorkers, int numServers,
-    double[] epochLoss, double[] stepLoss, double[] stepSeconds, long totalSteps, long examples, double trainSeconds,
-    java.util.List<WorkerStats> workers, double copyDivergence, long serverUpdates,
-    long serverShares, long serverUpdateBytes) implements Serializable {
+    double[] epochLoss, double[] stepLoss, double[] stepSeconds, long totalSteps,
+    long examples, double trainSeconds, java.util.List<WorkerStats> workers,
+    double copyDivergence, long serverUpdates, long serverShares, long serverUpdateBytes,
+    long serverSharesApplied, int serverFailures, double recoveryMillis)
+    implements Serializable {
 
   /**
    * One worker's share of a training.

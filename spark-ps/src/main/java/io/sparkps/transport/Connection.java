@@ -16,6 +16,15 @@ public interface Connection extends AutoCloseable {
    */
   CompletableFuture<Message> request(LongFunction<? extends Message> build);
 
+  /**
+   * Like {@link #request}, but the request is encoded before this returns, so that requests
+   * made one after another by one caller (holding a lock) leave in that order, and arrays the
+   * request refers to may change as soon as this returns.
+   */
+  default CompletableFuture<Message> requestNow(LongFunction<? extends Message> build) {
+    return request(build);
+  }
+
   boolean isActive();
 
   /** Who the peer is, for error messages. */

@@ -22,7 +22,7 @@ public record CreateSlice(
   }
 
   // type; learningRate, l2, l1, momentum, beta1, beta2, epsilon, ftrlBeta
-  private static final int OPTIMIZER_BYTES = 1 + 8 * Float.BYTES;
+  static final int OPTIMIZER_BYTES = 1 + 8 * Float.BYTES;
 
   @Override public MessageType type() { return MessageType.CREATE_SLICE; }
   @Override public Header header() { return Header.slice(requestId, paramId, sliceId, 0); }
@@ -34,6 +34,12 @@ public record CreateSlice(
 
   @Override
   public void writePayload(ByteBuf out) {
+    writeOptimizer(out, optimizer);
+    setup.write(out);
+    Floats.write(out, values);
+  }
+
+  static void writeOptimizer(ByteBuf out, OptimizerConfig optimizer) {
     out.writeByte(optimizer.type().ordinal());
     out.writeFloat(optimizer.learningRate());
     out.writeFloat(optimizer.l2());
@@ -43,11 +49,16 @@ public record CreateSlice(
     out.writeFloat(optimizer.beta2());
     out.writeFloat(optimizer.epsilon());
     out.writeFloat(optimizer.ftrlBeta());
-    setup.write(out);
-    Floats.write(out, values);
   }
 
   static CreateSlice read(Header h, ByteBuf in) {
+    OptimizerConfig optimizer = readOptimizer(in);
+    SliceSetup setup = SliceSetup.read(in);
+    return new CreateSlice(h.requestId(), h.paramId(), h.sliceId(), optimizer, setup,
+        Floats.readRest(in));
+  }
+
+  static OptimizerConfig readOptimizer(ByteBuf in) {
     int typeId = in.readByte();
     OptimizerType[] types = OptimizerType.values();
     if (typeId < 0 || typeId >= types.length) {
@@ -63,8 +74,6 @@ public record CreateSlice(
         .epsilon(in.readFloat())
         .ftrlBeta(in.readFloat())
         .build();
-    SliceSetup setup = SliceSetup.read(in);
-    return new CreateSlice(h.requestId(), h.paramId(), h.sliceId(), optimizer, setup,
-        Floats.readRest(in));
+    return optimizer;
   }
 }

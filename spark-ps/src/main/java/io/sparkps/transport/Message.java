@@ -10,7 +10,8 @@ import io.netty.buffer.ByteBuf;
 public sealed interface Message
     permits Challenge, AuthResponse, AuthOk, CreateSlice, DropParam, Get, Update, GetRows,
         UpdateRows, Values, Ack,
-        Failure, Sync, Flush, StatsRequest, Stats, Register, Heartbeat, Shutdown {
+        Failure, Sync, Flush, StatsRequest, Stats, Register, Heartbeat, Shutdown, SetRole,
+        Replicate, InstallSlice, RoutesRequest, Routes {
 
   MessageType type();
 

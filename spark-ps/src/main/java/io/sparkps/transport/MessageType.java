@@ -22,7 +22,12 @@ public enum MessageType {
   UPDATE_ROWS(25, UpdateRows::read),
   REGISTER(20, Register::read),
   HEARTBEAT(21, (h, in) -> new Heartbeat(h.requestId(), h.source())),
-  SHUTDOWN(22, (h, in) -> new Shutdown());
+  SHUTDOWN(22, (h, in) -> new Shutdown()),
+  SET_ROLE(30, SetRole::read),
+  REPLICATE(31, Replicate::read),
+  INSTALL_SLICE(32, InstallSlice::read),
+  ROUTES_REQUEST(33, (h, in) -> new RoutesRequest(h.requestId(), h.version())),
+  ROUTES(34, Routes::read);
 
   /** Reads one message of a type from its header and its complete payload. */
   @FunctionalInterface

@@ -12,13 +12,17 @@ import io.netty.buffer.ByteBuf;
  * @param syncsSent syncs sent to the master copy
  * @param maxSyncsInFlight most syncs in flight at once
  * @param memoryBytes values plus optimizer state held
+ * @param sharesApplied worker gradients in the steps applied (each counted once, however
+ *     often it was sent, and kept across failovers)
+ * @param recoveryMicros for a copy promoted to primary: from its promotion to its first
+ *     acknowledged step; -1 when it was not promoted or has had no step since
  */
 public record Stats(long requestId, long version, long updatesReceived, long sharesReceived,
-    long bytesReceived, long syncsSent, long maxSyncsInFlight, long memoryBytes)
-    implements Message {
+    long bytesReceived, long syncsSent, long maxSyncsInFlight, long memoryBytes,
+    long sharesApplied, long recoveryMicros) implements Message {
   @Override public MessageType type() { return MessageType.STATS; }
   @Override public Header header() { return Header.request(requestId); }
-  @Override public int payloadLength() { return 7 * Long.BYTES; }
+  @Override public int payloadLength() { return 9 * Long.BYTES; }
 
   @Override
   public void writePayload(ByteBuf out) {
@@ -29,10 +33,12 @@ public record Stats(long requestId, long version, long updatesReceived, long sha
     out.writeLong(syncsSent);
     out.writeLong(maxSyncsInFlight);
     out.writeLong(memoryBytes);
+    out.writeLong(sharesApplied);
+    out.writeLong(recoveryMicros);
   }
 
   static Stats read(Header h, ByteBuf in) {
     return new Stats(h.requestId(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
-        in.readLong(), in.readLong(), in.readLong());
+        in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
   }
 }

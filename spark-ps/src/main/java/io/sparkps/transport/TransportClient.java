@@ -49,9 +49,24 @@ public final class TransportClient implements Connection {
     return future;
   }
 
-  /** Sends a message that has no response. */
-  public void send(Message message) {
-    channel.writeAndFlush(message);
+  @Override
+  public CompletableFuture<Message> requestNow(LongFunction<? extends Message> build) {
+    long id = nextId.getAndIncrement();
+    CompletableFuture<Message> future = pending.add(id);
+    if (!channel.isActive()) {
+      future.completeExceptionally(closed());
+      return future;
+    }
+    io.netty.buffer.ByteBuf frame = FrameEncoder.encode(channel.alloc(), build.apply(id));
+    // Always through the event loop's queue, even from the loop itself: a write made there
+    // directly would overtake writes other threads queued before it.
+    channel.eventLoop().execute(() -> channel.writeAndFlush(frame).addListener(f -> {
+      if (!f.isSuccess()) {
+        future.completeExceptionally(new TransportException(
+            "could not send to " + remoteAddress() + ": " + f.cause(), f.cause()));
+      }
+    }));
+    return future;
   }
 
   void complete(Message response) {
@@ -61,7 +76,7 @@ public final class TransportClient implements Connection {
     }
     if (response instanceof Failure f) {
       future.completeExceptionally(
-          new RemoteException(remoteAddress() + ": " + f.message(), f.retriable()));
+          new RemoteException(remoteAddress() + ": " + f.message(), f.kind()));
     } else {
       future.complete(response);
     }

@@ -53,7 +53,7 @@ class PsConfTest {
       assertFalse(k.doc().isBlank(), k.key());
       assertTrue(k.toString().startsWith(k.key() + " (default: "), k.toString());
     }
-    assertEquals(18, seen.size());
+    assertEquals(20, seen.size());
   }
 
   @Test

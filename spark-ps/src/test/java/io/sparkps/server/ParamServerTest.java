@@ -226,7 +226,7 @@ class ParamServerTest {
     SliceInfo unknown = new SliceInfo(0, 5, 9, 0, 3, 0);
     RemoteException e = assertThrows(RemoteException.class,
         () -> PsClient.await(client.pull(unknown, 0), T));
-    assertFalse(e.isRetriable());
+    assertTrue(e.notPrimary(), "a slice the server does not hold is looked for elsewhere");
     assertTrue(e.getMessage().contains("slice 9 of param 5"), e.getMessage());
     assertThrows(RemoteException.class,
         () -> PsClient.await(client.push(unknown, 0, 0, 0, 1, 1, new float[3]), T));

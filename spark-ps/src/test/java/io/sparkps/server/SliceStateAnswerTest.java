@@ -26,9 +26,18 @@ import org.junit.jupiter.api.Test;
 class SliceStateAnswerTest {
   private static final float LR = 0.5f;
   private static final float[] INITIAL = {1f, 2f, 3f};
+  private static final SliceState.Answer NO_ANSWER = new SliceState.Answer() {
+    @Override
+    public void send() {
+    }
+
+    @Override
+    public void fail(io.sparkps.transport.Failure.Kind kind, String message) {
+    }
+  };
 
   private static SliceState slice(int sharesPerStep) {
-    return new SliceState(INITIAL.clone(), Optimizers.create(OptimizerConfig.sgd(LR),
+    return new SliceState(7, 0, INITIAL.clone(), Optimizers.create(OptimizerConfig.sgd(LR),
         INITIAL.length), new SliceSetup(sharesPerStep, 0, 1, SliceSetup.UNBOUNDED, 1, "", 1));
   }
 
@@ -65,7 +74,7 @@ class SliceStateAnswerTest {
     float[] g = {2f, 4f, 6f};
     SliceState.Effects first = slice.update(share(1, 0, 0, g), (version, clock, values) ->
         peer.values(1, 7, 0, version, clock, values));
-    slice.update(share(2, 0, 1, g), (version, clock, values) -> () -> {});
+    slice.update(share(2, 0, 1, g), (version, clock, values) -> NO_ANSWER);
 
     first.answer();
     Values v = decode(channel.readOutbound());
@@ -86,7 +95,7 @@ class SliceStateAnswerTest {
     float[] g = {2f, 4f, 6f};
     SliceState.Effects first = slice.update(share(1, 0, 0, g), (version, clock, values) ->
         peer.values(1, 7, 0, version, clock, values));
-    slice.update(share(2, 0, 1, g), (version, clock, values) -> () -> {});
+    slice.update(share(2, 0, 1, g), (version, clock, values) -> NO_ANSWER);
 
     first.answer();
     assertEquals(1, answers.size());
@@ -110,7 +119,7 @@ class SliceStateAnswerTest {
         inJvm.values(2, 7, 0, version, clock, values)));
     effects.add(slice.update(share(3, 2, 0, c), (version, clock, values) ->
         remote.values(3, 7, 0, version, clock, values)));
-    slice.update(share(4, 0, 1, a), (version, clock, values) -> () -> {});
+    slice.update(share(4, 0, 1, a), (version, clock, values) -> NO_ANSWER);
     effects.forEach(SliceState.Effects::answer);
 
     float[] expected = sgd(INITIAL, 3, a, b, c);
@@ -129,11 +138,11 @@ class SliceStateAnswerTest {
     SliceState slice = slice(1);
     EmbeddedChannel channel = new EmbeddedChannel();
     Peer peer = Peer.of(channel);
-    Runnable send = slice.getOrWait(0, (version, clock, values) ->
+    SliceState.Answer send = slice.getOrWait(0, (version, clock, values) ->
         peer.values(9, 7, 0, version, clock, values));
-    slice.update(share(1, 0, 0, 1f, 1f, 1f), (version, clock, values) -> () -> {});
+    slice.update(share(1, 0, 0, 1f, 1f, 1f), (version, clock, values) -> NO_ANSWER);
 
-    send.run();
+    send.send();
     Values v = decode(channel.readOutbound());
     assertEquals(0, v.version());
     assertArrayEquals(INITIAL, v.values(), 0f);
@@ -144,11 +153,11 @@ class SliceStateAnswerTest {
     SliceState slice = slice(1);
     EmbeddedChannel channel = new EmbeddedChannel();
     Peer peer = Peer.of(channel);
-    Runnable send = slice.addDelta(new float[] {1f, 1f, 1f}, (version, clock, values) ->
+    SliceState.Answer send = slice.addDelta(new float[] {1f, 1f, 1f}, (version, clock, values) ->
         peer.values(4, 7, 0, version, clock, values));
-    slice.update(share(1, 0, 0, 1f, 1f, 1f), (version, clock, values) -> () -> {});
+    slice.update(share(1, 0, 0, 1f, 1f, 1f), (version, clock, values) -> NO_ANSWER);
 
-    send.run();
+    send.send();
     Values v = decode(channel.readOutbound());
     assertEquals(4, v.requestId());
     assertEquals(0, v.version());

@@ -71,7 +71,22 @@ class FrameCodecTest {
         new GetRows(23, 9, 1, 4L, new int[] {0, 5, 77}),
         new UpdateRows(24, 3, 9, 1, 6L, 2, 1, 64, new int[] {1, 2}, new float[] {1f, 2f, 3f, 4f}),
         new UpdateRows(25, 3, 9, 1, 6L, 2, 1, 0, new int[0], new float[0]),
-        new Stats(22, 5, 6, 12, 4096, 3, 2, Long.MAX_VALUE),
+        new Stats(22, 5, 6, 12, 4096, 3, 2, Long.MAX_VALUE, 11, -1),
+        new SetRole(26, 9, 1, 42L, true, "3@10.0.0.2:7001,5@host-b:7002"),
+        new SetRole(27, 9, 1, 43L, false, ""),
+        new Replicate(28, 9, 1, 42L, 17L, 2, 16L, 3, 0.25f, null, many),
+        new Replicate(29, 9, 1, 42L, 18L, 0, 9L, 1, 1f, new int[] {0, 7}, special),
+        new InstallSlice(30, 9, 1, 42L, momentum, new SliceSetup(2, 0, 3, 4, 1, "", 2), 17L,
+            new long[] {5L, 6L, Long.MAX_VALUE}, 99L, new byte[] {1, -2, 3}, special),
+        new InstallSlice(31, 9, 2, 0L, OptimizerConfig.sgd(0.5f), SliceSetup.single(1), 0L,
+            new long[] {0L}, 0L, new byte[0], new float[0]),
+        new RoutesRequest(32, -1L),
+        new Routes(33, 7L, new int[] {0, 4}, new String[] {"10.0.0.1", "h\u00e4st"},
+            new int[] {7000, 7004}, new int[] {9, 9}, new int[] {0, 1}, new int[] {0, 1},
+            new int[] {4, -1}, "server 1 exited"),
+        new Routes(0, 0L, new int[0], new String[0], new int[0], new int[0], new int[0],
+            new int[0], new int[0], ""),
+        new Failure(34, Failure.Kind.NOT_PRIMARY, "moved"),
         new Ack(12),
         new Failure(13, true, "slice 2 did not reach version 41 \u2014 \u00fcn\u00efc\u00f6de"),
         new Failure(14, false, ""),
@@ -379,6 +394,10 @@ class FrameCodecTest {
           assertArrayEquals(eb, (byte[]) a, rc.getName());
         } else if (e instanceof int[] ei) {
           assertArrayEquals(ei, (int[]) a, rc.getName());
+        } else if (e instanceof long[] el) {
+          assertArrayEquals(el, (long[]) a, rc.getName());
+        } else if (e instanceof Object[] eo) {
+          assertArrayEquals(eo, (Object[]) a, rc.getName());
         } else {
           assertEquals(e, a, rc.getName());
         }
