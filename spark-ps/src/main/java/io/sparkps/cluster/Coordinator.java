@@ -146,6 +146,11 @@ final class Coordinator implements RequestHandler {
       m.link = peer;
       m.lastHeardNanos = System.nanoTime();
       peer.writeAndFlush(new Ack(r.requestId()));
+      if (stopping) {
+        // Started as a replacement while the cluster was being stopped.
+        peer.writeAndFlush(new Shutdown());
+        return;
+      }
       if (first) {
         LOG.info("Server {} registered at {}", r.serverId(), m.address);
         if (allRegistered.getCount() == 0) {

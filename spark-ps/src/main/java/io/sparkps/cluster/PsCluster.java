@@ -287,6 +287,32 @@ public final class PsCluster implements AutoCloseable {
     return !closed && coordinator.live().size() >= numServers;
   }
 
+  /**
+   * Waits up to {@code timeoutMs} for replacements of lost servers to join; true if the
+   * cluster then has all its servers.
+   */
+  public boolean awaitHealthy(long timeoutMs) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    while (!isHealthy()) {
+      if (closed || System.nanoTime() - deadline > 0 || replacementsRunning() == 0) {
+        return false;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Started replacement processes that have not registered yet. */
+  private long replacementsRunning() {
+    return byId.entrySet().stream().filter(e -> e.getValue().isAlive()
+        && coordinator.address(e.getKey()) == null).count();
+  }
+
   /** Stops every server (asking first, then forcibly after a grace period) and the coordinator. */
   @Override
   public synchronized void close() {

@@ -28,6 +28,11 @@ public final class PsClusters {
       int replication) {
     String app = sc.applicationId();
     PsCluster running = BY_APP.get(app);
+    if (running != null && running.numServers() == numServers
+        && running.replication() == replication
+        && running.awaitHealthy(conf.get(PsConf.SERVER_START_TIMEOUT).toMillis())) {
+      return running;
+    }
     if (running != null && running.isHealthy() && running.numServers() == numServers
         && running.replication() == replication) {
       return running;
