@@ -18,30 +18,37 @@ import org.apache.spark.sql.SparkSession;
  * <pre>
  * bin/run-example LogisticRegressionExample [--train a9a --test a9a.t] [--framework sandblaster]
  *     [--workers 2] [--servers 2] [--epochs 5] [--batch-size 64] [--step-size 0.1]
- *     [--optimizer adagrad] [--num-features 0]
+ *     [--optimizer adagrad] [--num-features 0] [--seed 0] [--replication N]
+ *     [--kill-server-after MS]
  * </pre>
  *
  * Without {@code --train} it uses a9a from the project's shared data when present, else a
- * generated data set. The last line printed is one JSON object with the results.
+ * generated data set. {@code --replication} sets {@code spark.ps.replication}; {@code
+ * --kill-server-after} kills one parameter server with SIGKILL that long into the training, to
+ * see a failover. The last line printed is one JSON object with the results, including the
+ * servers lost during the fit and the longest pause that caused a slice.
  */
 public final class LogisticRegressionExample {
   private static final String USAGE = "usage: LogisticRegressionExample [--train LIBSVM] "
       + "[--test LIBSVM] [--framework sandblaster|allreduce|downpour|hogwild|inmemory-hogwild] "
       + "[--workers N] [--servers N] [--staleness N] [--sync-freq N] "
       + "[--epochs N] [--batch-size N] [--step-size X] [--optimizer sgd|momentum|adagrad|adam|ftrl] "
-      + "[--num-features N]";
+      + "[--num-features N] [--seed N] [--replication N] [--kill-server-after MS]";
 
   private LogisticRegressionExample() {}
 
   public static void main(String[] argv) {
     ExampleArgs args = new ExampleArgs(argv, Set.of("train", "test", "framework", "workers",
         "servers", "epochs", "batch-size", "step-size", "optimizer", "num-features", "staleness",
-        "sync-freq"), USAGE);
+        "sync-freq", "seed", "replication", "kill-server-after"), USAGE);
     SparkSession spark = SparkSession.builder()
         .appName("spark-ps LogisticRegressionExample")
         .master(System.getProperty("spark.master", "local[2]"))
         .getOrCreate();
     try {
+      if (args.has("replication")) {
+        spark.conf().set("spark.ps.replication", Integer.toString(args.getInt("replication", 1)));
+      }
       Dataset<Row>[] data = load(spark, args);
       String framework = args.get("framework", "sandblaster");
       PSTrainer trainer = new PSTrainer()
@@ -51,6 +58,12 @@ public final class LogisticRegressionExample {
           .setBatchSize(args.getInt("batch-size", 64))
           .setStepSize(args.getDouble("step-size", 0.1))
           .setOptimizer(args.get("optimizer", "adagrad"));
+      if (args.has("seed")) {
+        trainer.setSeed(args.getInt("seed", 0));
+      }
+      if (args.has("kill-server-after")) {
+        ServerKiller.after(spark, args.getInt("kill-server-after", 1000), trainer.getSeed());
+      }
       if (args.has("servers")) {
         trainer.setNumServers(args.getInt("servers", 2));
       }
@@ -66,9 +79,12 @@ public final class LogisticRegressionExample {
       System.out.println(String.format(Locale.ROOT,
           "{\"example\": \"LogisticRegressionExample\", \"framework\": \"%s\", \"workers\": %d, "
               + "\"servers\": %d, \"epochs\": %d, \"train_seconds\": %.3f, "
-              + "\"examples_per_second\": %.1f, \"final_loss\": %.5f, \"test_auc\": %.5f}",
+              + "\"examples_per_second\": %.1f, \"final_loss\": %.5f, \"test_auc\": %.5f, "
+              + "\"server_failures\": %d, \"recovery_ms\": %s}",
           framework, s.numWorkers(), s.numServers(), trainer.getMaxEpochs(), s.trainSeconds(),
-          s.examplesPerSecond(), s.finalLoss(), auc));
+          s.examplesPerSecond(), s.finalLoss(), auc, s.serverFailures(),
+          Double.isNaN(s.recoveryMillis()) ? "null"
+              : String.format(Locale.ROOT, "%.1f", s.recoveryMillis())));
     } finally {
       spark.stop();
     }

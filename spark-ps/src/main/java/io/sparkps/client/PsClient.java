@@ -121,12 +121,27 @@ public final class PsClient implements AutoCloseable {
 
   private void attempt(SliceInfo slice, LongFunction<? extends Message> build,
       CompletableFuture<Message> result, long deadline) {
-    RouteTable table = router.current();
+    attempt(slice, build, result, deadline, router.current(), true);
+  }
+
+  private void attempt(SliceInfo slice, LongFunction<? extends Message> build,
+      CompletableFuture<Message> result, long deadline, RouteTable table, boolean mayRefresh) {
     int primary;
     try {
       primary = table.primaryOf(slice);
     } catch (IllegalArgumentException e) {
-      result.completeExceptionally(new PsException(e.getMessage()));
+      if (!mayRefresh || !router.moves()) {
+        result.completeExceptionally(new PsException(e.getMessage()));
+        return;
+      }
+      // A slice created a moment ago may be in a map this client has not received yet.
+      router.newerThan(table.epoch()).whenComplete((next, error) -> {
+        if (error != null) {
+          result.completeExceptionally(unwrap(error));
+        } else {
+          attempt(slice, build, result, deadline, next, false);
+        }
+      });
       return;
     }
     if (primary == RouteTable.LOST) {

@@ -299,6 +299,7 @@ final class Coordinator implements RequestHandler {
         acks.add(link(id).thenCompose(l -> l.request(r -> new DropParam(r, paramId))));
       }
       directory.dropParam(paramId);
+      directory.nextEpoch();
       publish();
       awaitAll(acks, "dropping param " + paramId);
       return null;

@@ -5,6 +5,8 @@ import io.sparkps.client.ClusterInfo;
 import io.sparkps.client.ParamLayout;
 import io.sparkps.client.PsClient;
 import io.sparkps.config.OptimizerConfig;
+import io.sparkps.param.SliceInfo;
+import io.sparkps.transport.SliceSetup;
 import io.sparkps.transport.CreateSlice;
 import io.sparkps.config.PsConf;
 import io.sparkps.config.PsException;
@@ -231,18 +233,43 @@ public final class PsCluster implements AutoCloseable {
    */
   public void createParams(ParamLayout layout, ParamLayout.InitialValues initial,
       OptimizerConfig optimizer) {
-    List<Integer> live = new ArrayList<>(coordinator.live().keySet());
-    if (live.size() < layout.totalServers()) {
-      throw new PsException("the layout needs " + layout.totalServers() + " servers, "
-          + live.size() + " are live: " + coordinator.live());
-    }
+    List<Integer> live = liveIds(layout.totalServers());
     List<Coordinator.NewCopy> copies = new ArrayList<>();
-    layout.forEachCopy((slice, setup) -> copies.add(new Coordinator.NewCopy(
-        new SliceDirectory.Copy(slice.paramId(), slice.sliceId(), slice.server()),
-        live.get(slice.server()), new CreateSlice(0, slice.paramId(), slice.sliceId(), optimizer,
-            setup, initial.of(slice)), slice.length())),
-        slot -> coordinator.address(live.get(slot)));
+    layout.forEachCopy((slice, setup) -> copies.add(newCopy(live, slice, setup, optimizer,
+        initial)), slot -> coordinator.address(live.get(slot)));
     coordinator.create(copies);
+  }
+
+  /**
+   * Creates {@code slices}, each on the live server its index ({@link SliceInfo#server()})
+   * names, all with {@code setup}, and their backups. Blocks until all are in place.
+   */
+  public void createSlices(List<SliceInfo> slices, OptimizerConfig optimizer, SliceSetup setup,
+      ParamLayout.InitialValues initial) {
+    int needed = 1 + slices.stream().mapToInt(SliceInfo::server).max().orElse(0);
+    List<Integer> live = liveIds(needed);
+    List<Coordinator.NewCopy> copies = new ArrayList<>();
+    for (SliceInfo s : slices) {
+      copies.add(newCopy(live, s, setup, optimizer, initial));
+    }
+    coordinator.create(copies);
+  }
+
+  private List<Integer> liveIds(int needed) {
+    List<Integer> live = new ArrayList<>(coordinator.live().keySet());
+    if (live.size() < needed) {
+      throw new PsException("the slices need " + needed + " servers, " + live.size()
+          + " are live: " + coordinator.live());
+    }
+    return live;
+  }
+
+  private static Coordinator.NewCopy newCopy(List<Integer> live, SliceInfo slice,
+      SliceSetup setup, OptimizerConfig optimizer, ParamLayout.InitialValues initial) {
+    return new Coordinator.NewCopy(
+        new SliceDirectory.Copy(slice.paramId(), slice.sliceId(), slice.server()),
+        live.get(slice.server()), new CreateSlice(0, slice.paramId(), slice.sliceId(),
+            optimizer, setup, initial.of(slice)), slice.length());
   }
 
   /** Frees every copy of the params {@code first .. first + count - 1}. */

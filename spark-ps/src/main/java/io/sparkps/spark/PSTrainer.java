@@ -42,6 +42,12 @@ import org.apache.spark.sql.types.StructType;
  * the SparkConf; see {@link io.sparkps.config.PsConf}.
  */
 public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParamsWritable {
+  /**
+   * How the description of a fit's training job begins (it goes on with the framework, worker,
+   * server and epoch counts); it names the job in the Spark UI and in listeners' events.
+   */
+  public static final String TRAINING_JOB_PREFIX = "spark-ps training";
+
   private final String uid;
   private final Param<String> featuresCol;
   private final Param<String> labelCol;

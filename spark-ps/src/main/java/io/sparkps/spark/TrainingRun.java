@@ -39,7 +39,7 @@ import scala.reflect.ClassTag$;
 final class TrainingRun {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
   /** Job description prefix of the training stage; tests find its stage by it. */
-  static final String JOB_PREFIX = "spark-ps training";
+  static final String JOB_PREFIX = PSTrainer.TRAINING_JOB_PREFIX;
 
   private final PSTrainer trainer;
   private final Dataset<?> dataset;

@@ -1,6 +1,9 @@
 package io.sparkps.bench.transport;
 
+import io.sparkps.client.ParamLayout;
 import io.sparkps.client.PsClient;
+import io.sparkps.cluster.PsCluster;
+import io.sparkps.transport.SliceSetup;
 import io.sparkps.param.SliceInfo;
 import io.sparkps.transport.FrameEncoder;
 import io.sparkps.transport.Stats;
@@ -27,18 +30,17 @@ final class DenseExchange {
   private long pushes;
   private long step;
 
-  DenseExchange(PsClient client, int paramId, int numSlices, int sliceFloats) {
-    this.client = client;
+  DenseExchange(PsCluster cluster, int paramId, int numSlices, int sliceFloats) {
+    this.client = cluster.client();
     this.gradient = new float[sliceFloats];
     for (int i = 0; i < sliceFloats; i++) {
       gradient[i] = (i % 7) - 3;
     }
     for (int s = 0; s < numSlices; s++) {
-      SliceInfo slice = TransportBench.slice(paramId, s, sliceFloats);
-      PsClient.await(client.create(slice, TransportBench.sgd(), 1, new float[sliceFloats]),
-          client.timeoutMs());
-      slices.add(slice);
+      slices.add(TransportBench.slice(paramId, s, sliceFloats));
     }
+    cluster.createSlices(slices, TransportBench.sgd(), SliceSetup.single(1),
+        ParamLayout.InitialValues.zeros());
   }
 
   /** {@code requests} pushes, {@code window} in flight. */

@@ -1,6 +1,9 @@
 package io.sparkps.bench.transport;
 
+import io.sparkps.client.ParamLayout;
 import io.sparkps.client.PsClient;
+import io.sparkps.cluster.PsCluster;
+import io.sparkps.transport.SliceSetup;
 import io.sparkps.config.OptimizerConfig;
 import io.sparkps.param.SliceInfo;
 import io.sparkps.param.SliceMap;
@@ -17,13 +20,15 @@ import java.util.concurrent.CompletableFuture;
  * does in one step. One share per step, so every push is applied at once.
  */
 final class ModelOnServers {
+  private final PsCluster cluster;
   private final PsClient client;
   private final SliceMap map;
   private final Map<Integer, float[]> gradients = new HashMap<>();
   private long step;
 
-  ModelOnServers(PsClient client, SliceMap map) {
-    this.client = client;
+  ModelOnServers(PsCluster cluster, SliceMap map) {
+    this.cluster = cluster;
+    this.client = cluster.client();
     this.map = map;
     for (SliceInfo s : map.slices()) {
       gradients.computeIfAbsent(s.length(), n -> {
@@ -42,11 +47,8 @@ final class ModelOnServers {
 
   /** Creates every slice, all zeros. */
   void create(OptimizerConfig optimizer) {
-    List<CompletableFuture<Message>> pending = new ArrayList<>();
-    for (SliceInfo s : map.slices()) {
-      pending.add(client.create(s, optimizer, 1, new float[s.length()]));
-    }
-    pending.forEach(f -> PsClient.await(f, client.timeoutMs()));
+    cluster.createSlices(map.slices(), optimizer, SliceSetup.single(1),
+        ParamLayout.InitialValues.zeros());
   }
 
   /** Pushes a gradient to every slice; the seconds until every new value is back. */
@@ -93,6 +95,6 @@ final class ModelOnServers {
 
   /** Frees the param on every server. */
   void drop() {
-    PsClient.await(client.drop(map.slices().get(0).paramId()), client.timeoutMs());
+    cluster.dropParams(map.slices().get(0).paramId(), 1);
   }
 }

@@ -113,7 +113,7 @@ public final class ScalingBench {
       PsClient client = cluster.client();
       long pid = cluster.serverPids().get(0);
       // One round first, so that classes, JIT code and pooled buffers are in place.
-      ModelOnServers warmUp = new ModelOnServers(client, Slicer.slice(
+      ModelOnServers warmUp = new ModelOnServers(cluster, Slicer.slice(
           List.of(ParamSpec.vector("w", floats)), 1, cluster.reserveParamIds(1)));
       warmUp.create(OptimizerConfig.adam(1e-3f));
       warmUp.pushAll();
@@ -122,7 +122,7 @@ public final class ScalingBench {
       HeapProbe.liveHeapBytes(pid);
       for (OptimizerConfig opt : List.of(OptimizerConfig.sgd(1e-3f),
           OptimizerConfig.adaGrad(1e-3f), OptimizerConfig.adam(1e-3f))) {
-        ModelOnServers model = new ModelOnServers(client, Slicer.slice(
+        ModelOnServers model = new ModelOnServers(cluster, Slicer.slice(
             List.of(ParamSpec.vector("w", floats)), 1, cluster.reserveParamIds(1)));
         model.create(opt);
         for (int u = 0; u < a.getInt("updates"); u++) {
@@ -158,7 +158,7 @@ public final class ScalingBench {
         double[][] pull = new double[sizes.length][repeats];
         ModelOnServers[] models = new ModelOnServers[sizes.length];
         for (int s = 0; s < sizes.length; s++) {
-          models[s] = new ModelOnServers(client, Slicer.slice(
+          models[s] = new ModelOnServers(cluster, Slicer.slice(
               List.of(ParamSpec.vector("w", sizes[s])), n, cluster.reserveParamIds(1)));
           models[s].create(OptimizerConfig.sgd(1e-3f));
         }

@@ -4,6 +4,9 @@ import static io.sparkps.bench.transport.MarkdownTable.f1;
 
 import io.sparkps.bench.Stats;
 import io.sparkps.client.PsClient;
+import io.sparkps.cluster.PsCluster;
+import io.sparkps.transport.SliceSetup;
+import java.util.List;
 import io.sparkps.param.SliceInfo;
 import io.sparkps.transport.Values;
 import java.util.Arrays;
@@ -24,17 +27,18 @@ final class SparsePulls {
   private final AtomicLong checked = new AtomicLong();
   private final AtomicLong wrong = new AtomicLong();
 
-  SparsePulls(PsClient client, int paramId, int rows, int batch) {
+  SparsePulls(PsCluster cluster, int paramId, int rows, int batch) {
     if (batch > rows) {
       throw new IllegalArgumentException("batch of " + batch + " rows from a param of " + rows);
     }
-    this.client = client;
+    this.client = cluster.client();
     this.slice = TransportBench.slice(paramId, 0, rows);
     float[] values = new float[rows];
     for (int r = 0; r < rows; r++) {
       values[r] = r;
     }
-    PsClient.await(client.create(slice, TransportBench.sgd(), 1, values), client.timeoutMs());
+    cluster.createSlices(List.of(slice), TransportBench.sgd(), SliceSetup.single(1),
+        s -> values);
     Random random = new Random(42);
     for (int b = 0; b < DISTINCT_BATCHES; b++) {
       batches[b] = random.ints(0, rows).distinct().limit(batch).sorted().toArray();

@@ -98,7 +98,7 @@ public final class TransportBench {
         RawEchoPeer peer = RawEchoPeer.start(logs.resolve("raw-echo-peer.log"));
         RawEchoClient raw = new RawEchoClient(peer.port())) {
       PsClient client = cluster.client();
-      DenseExchange dense = new DenseExchange(client, cluster.reserveParamIds(1),
+      DenseExchange dense = new DenseExchange(cluster, cluster.reserveParamIds(1),
           a.getInt("slices"), sliceFloats);
       int requests = a.getInt("requests");
       int window = a.getInt("window");
@@ -152,7 +152,7 @@ public final class TransportBench {
           rounds, f2(psMed), f1(requests * up / psMed / 1e6), f1(requests * down / psMed / 1e6),
           f2(rawMed / psMed), f2(cpu[2] / all), f2(cpu[3] / all));
 
-      SparsePulls sparse = new SparsePulls(client, cluster.reserveParamIds(1),
+      SparsePulls sparse = new SparsePulls(cluster, cluster.reserveParamIds(1),
           a.getInt("rows"), a.getInt("batch"));
       MarkdownTable sparseTable = sparse.measure(a.getInts("windows"),
           a.getInt("ops"), a.getInt("sparse-rounds"), ROUND_TIMEOUT_MS);
