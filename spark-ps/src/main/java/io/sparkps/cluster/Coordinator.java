@@ -235,6 +235,14 @@ final class Coordinator implements RequestHandler {
     return out;
   }
 
+  int primaryOf(Copy copy) {
+    Placement p = directory.get(copy);
+    if (p == null) {
+      throw new IllegalArgumentException("the slice map has no " + copy);
+    }
+    return p.primary();
+  }
+
   List<ServerFailure> failures() {
     return List.copyOf(failures);
   }

@@ -287,6 +287,17 @@ public final class PsCluster implements AutoCloseable {
     return coordinator.onDataLoss(listener);
   }
 
+  /**
+   * The server serving {@code slice} (by the server index the slicer gave it) now, -1 if every
+   * copy is lost.
+   *
+   * @throws IllegalArgumentException if the slice map does not have it
+   */
+  public int primaryOf(SliceInfo slice) {
+    return coordinator.primaryOf(new SliceDirectory.Copy(slice.paramId(), slice.sliceId(),
+        slice.server()));
+  }
+
   /** Servers lost since the cluster started, in order. */
   public List<ServerFailure> failures() {
     return coordinator.failures();

@@ -210,9 +210,14 @@ final class TrainingRun {
           summary);
       trainer.copyValues(result, trainer.extractParamMap());
       return result.setParent(trainer);
-    } catch (RuntimeException e) {
-      failure = explain(e, lost.get(), plan);
-      throw (RuntimeException) failure;
+    } catch (Exception e) {
+      // Spark's job failure is a SparkException, which Scala throws unchecked.
+      RuntimeException explained = explain(e, lost.get(), plan);
+      failure = explained != null ? explained : e;
+      if (explained != null) {
+        throw explained;
+      }
+      throw e;
     } finally {
       stopWatching.run();
       if (cluster != null) {
@@ -229,11 +234,11 @@ final class TrainingRun {
   }
 
   /**
-   * The error a failed fit reports: the loss of a slice's every copy when that is what
-   * happened (the Spark failure it caused is kept as the cause), a lost executor of a
-   * co-located stage said plainly, else the failure itself.
+   * The error a failed fit reports instead of {@code e}: the loss of a slice's every copy when
+   * that is what happened (the Spark failure it caused is kept as the cause), or a lost
+   * executor of a co-located stage said plainly; null when {@code e} says it best.
    */
-  private static RuntimeException explain(RuntimeException e, String lost, TrainingPlan plan) {
+  private static RuntimeException explain(Exception e, String lost, TrainingPlan plan) {
     if (lost != null) {
       return new PsException("the training failed: " + lost, e);
     }
@@ -246,7 +251,7 @@ final class TrainingRun {
           + " or downpour (separate servers, spark.ps.replication) to survive lost executors",
           e);
     }
-    return e;
+    return null;
   }
 
   /**
