@@ -14,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 public final class ParamSet {
   private final SliceMap map;
   private final float[][] values;
-  private final long[] versions;
   private final long[] clocks;
 
   public ParamSet(SliceMap map) {
@@ -23,7 +22,6 @@ public final class ParamSet {
     for (int i = 0; i < values.length; i++) {
       values[i] = new float[Math.toIntExact(map.params().get(i).length())];
     }
-    this.versions = new long[map.slices().size()];
     this.clocks = new long[map.slices().size()];
   }
 
@@ -48,13 +46,13 @@ public final class ParamSet {
    * @param stub sums the shares of the {@code localShares} workers of this group in this JVM
    * @param gradientSums one array per param, the sum of the gradients over {@code examples}
    */
-  public void pushAll(PsClient client, Stub stub, int localShares, long step, int group,
-      int workerId, int examples, float[][] gradientSums) {
+  public void pushAll(PsClient client, Stub stub, int localShares, Share share,
+      float[][] gradientSums) {
     List<CompletableFuture<Values>> pending = new ArrayList<>();
     for (SliceInfo s : map.slices()) {
       float[] part = new float[s.length()];
       System.arraycopy(gradientSums[s.param()], (int) s.offset(), part, 0, s.length());
-      pending.add(stub.push(client, s, step, group, workerId, localShares, examples, part));
+      pending.add(stub.push(client, s, share, localShares, part));
     }
     store(pending, client.timeoutMs());
   }
@@ -65,7 +63,6 @@ public final class ParamSet {
       Values v = PsClient.await(pending.get(i), timeoutMs);
       SliceInfo s = slices.get(i);
       System.arraycopy(v.values(), 0, values[s.param()], (int) s.offset(), s.length());
-      versions[i] = v.version();
       clocks[i] = v.clock();
     }
   }
@@ -82,12 +79,4 @@ public final class ParamSet {
     return clocks.length == 0 ? 0 : min;
   }
 
-  /** Smallest version among the slices as last seen. */
-  public long minVersion() {
-    long min = Long.MAX_VALUE;
-    for (long v : versions) {
-      min = Math.min(min, v);
-    }
-    return versions.length == 0 ? 0 : min;
-  }
 }

@@ -29,16 +29,6 @@ public final class ParamValues implements Serializable {
     this.rowValues = rowValues;
   }
 
-  /** Whole values only. */
-  public static ParamValues dense(float[][] values, int[] cols) {
-    long[] numRows = new long[values.length];
-    for (int p = 0; p < values.length; p++) {
-      numRows[p] = values[p].length / cols[p];
-    }
-    return new ParamValues(numRows, cols, values, new int[values.length][],
-        new float[values.length][]);
-  }
-
   public int size() {
     return cols.length;
   }

@@ -45,7 +45,7 @@ import java.util.concurrent.TimeoutException;
  * <pre>{@code
  * try (PsClient client = PsClient.connect(info)) {
  *   Values v = PsClient.await(client.pull(slice, 0), info.timeoutMs());
- *   Values next = PsClient.await(client.push(slice, step, group, workerId, 1, n, gradSum), t);
+ *   Values next = PsClient.await(client.push(slice, Share.of(step, group, worker, n), g), t);
  * }
  * }</pre>
  */
@@ -195,12 +195,14 @@ public final class PsClient implements AutoCloseable {
 
   /**
    * Pushes a gradient share; completes with the slice's values after the step it belongs to
-   * has been applied (for a synchronous group: after every worker of the group pushed).
+   * has been applied (for a synchronous group: after every worker of the group pushed) on the
+   * slice's primary and its backups. {@code gradientSum} must not change until then: it is
+   * sent again if the slice moves meanwhile.
    */
-  public CompletableFuture<Values> push(SliceInfo slice, long step, int group, int workerId,
-      int shares, int examples, float[] gradientSum) {
-    return call(slice, id -> new Update(id, workerId, slice.paramId(), slice.sliceId(),
-        step, group, shares, examples, gradientSum)).thenApply(Values.class::cast);
+  public CompletableFuture<Values> push(SliceInfo slice, Share share, float[] gradientSum) {
+    return call(slice, id -> new Update(id, share.worker(), slice.paramId(), slice.sliceId(),
+        share.step(), share.group(), share.workers(), share.examples(), gradientSum))
+        .thenApply(Values.class::cast);
   }
 
   /** Some rows of the slice (strictly increasing, within the slice) at {@code minVersion}. */
@@ -213,11 +215,11 @@ public final class PsClient implements AutoCloseable {
    * Pushes a sparse gradient share for some rows of the slice (possibly none); completes with
    * those rows' values after the step.
    */
-  public CompletableFuture<Values> pushRows(SliceInfo slice, long step, int group, int workerId,
-      int shares, int examples, int[] rows, float[] gradientRows) {
-    return call(slice, id -> new io.sparkps.transport.UpdateRows(id, workerId,
-        slice.paramId(), slice.sliceId(), step, group, shares, examples, rows, gradientRows))
-        .thenApply(Values.class::cast);
+  public CompletableFuture<Values> pushRows(SliceInfo slice, Share share, int[] rows,
+      float[] gradientRows) {
+    return call(slice, id -> new io.sparkps.transport.UpdateRows(id, share.worker(),
+        slice.paramId(), slice.sliceId(), share.step(), share.group(), share.workers(),
+        share.examples(), rows, gradientRows)).thenApply(Values.class::cast);
   }
 
   /** Creates the slice on its server with initial values. */

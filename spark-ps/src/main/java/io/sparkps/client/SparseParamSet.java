@@ -18,7 +18,7 @@ import java.util.concurrent.CompletableFuture;
  * int[] features = ...;                          // the batch's distinct features, ascending
  * float[][] params = view.pull(client, features); // feature params: features.length rows each
  * model.gradient(compactBatch, params, grads);    // grads in the same compact shapes
- * view.push(client, step, group, worker, n, grads);
+ * view.push(client, Share.of(step, group, worker, n), grads);
  * }</pre>
  */
 public final class SparseParamSet {
@@ -134,8 +134,7 @@ public final class SparseParamSet {
    * rows, so that a synchronous group counts it), whole arrays for the others, whose new values
    * are kept. Blocks up to the timeout.
    */
-  public void push(PsClient client, long step, int group, int workerId, int examples,
-      float[][] gradientSums) {
+  public void push(PsClient client, Share share, float[][] gradientSums) {
     List<CompletableFuture<Values>> pending = new ArrayList<>();
     List<SliceInfo> slices = map.slices();
     for (SliceInfo s : slices) {
@@ -147,11 +146,11 @@ public final class SparseParamSet {
           rows[i] = features[r[0] + i] - r[2];
         }
         float[] grad = Arrays.copyOfRange(gradientSums[s.param()], r[0] * c, r[1] * c);
-        pending.add(client.pushRows(s, step, group, workerId, 1, examples, rows, grad));
+        pending.add(client.pushRows(s, share, rows, grad));
       } else {
         float[] part = Arrays.copyOfRange(gradientSums[s.param()], (int) s.offset(),
             (int) s.offset() + s.length());
-        pending.add(client.push(s, step, group, workerId, 1, examples, part));
+        pending.add(client.push(s, share, part));
       }
     }
     for (int i = 0; i < pending.size(); i++) {

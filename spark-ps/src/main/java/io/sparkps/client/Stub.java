@@ -62,12 +62,12 @@ public final class Stub {
    * Adds one worker's share; the last of the {@code localShares} workers of the group in this
    * JVM sends the sum through its {@code client}.
    */
-  public CompletableFuture<Values> push(PsClient client, SliceInfo slice, long step, int group,
-      int workerId, int localShares, int examples, float[] gradientSum) {
+  public CompletableFuture<Values> push(PsClient client, SliceInfo slice, Share share,
+      int localShares, float[] gradientSum) {
     if (localShares <= 1) {
-      return client.push(slice, step, group, workerId, 1, examples, gradientSum);
+      return client.push(slice, share, gradientSum);
     }
-    Key key = new Key(slice.paramId(), slice.sliceId(), group, step);
+    Key key = new Key(slice.paramId(), slice.sliceId(), share.group(), share.step());
     Entry e = open.computeIfAbsent(key, k -> new Entry(gradientSum.length));
     CompletableFuture<Values> mine = new CompletableFuture<>();
     boolean last;
@@ -76,14 +76,15 @@ public final class Stub {
       for (int i = 0; i < sum.length; i++) {
         sum[i] += gradientSum[i];
       }
-      e.examples += examples;
-      e.firstWorker = Math.min(e.firstWorker, workerId);
+      e.examples += share.examples();
+      e.firstWorker = Math.min(e.firstWorker, share.worker());
       e.waiting.add(mine);
       last = ++e.shares == localShares;
     }
     if (last) {
       open.remove(key);
-      client.push(slice, step, group, e.firstWorker, e.shares, e.examples, e.sum)
+      client.push(slice, new Share(share.step(), share.group(), e.firstWorker, e.shares,
+              e.examples), e.sum)
           .whenComplete((values, error) -> {
             for (CompletableFuture<Values> f : e.waiting) {
               if (error == null) {

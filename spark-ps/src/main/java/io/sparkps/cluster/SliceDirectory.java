@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.IntFunction;
 
 /**
@@ -41,7 +40,6 @@ final class SliceDirectory {
 
   private final Map<Copy, Placement> copies = new LinkedHashMap<>();
   private long epoch;
-  private long publishedEpoch = -1;
   private String lost = "";
   private Routes published = emptyRoutes();
 
@@ -174,17 +172,12 @@ final class SliceDirectory {
       primaries[k] = e.getValue().primary();
       k++;
     }
-    publishedEpoch = epoch;
     published = new Routes(0, epoch, ids, hosts, ports, params, slices, slots, primaries, lost);
     return published;
   }
 
   synchronized Routes published() {
     return published;
-  }
-
-  synchronized long publishedEpoch() {
-    return publishedEpoch;
   }
 
   /** "id@host:port" of each server, comma separated, as {@link io.sparkps.transport.SetRole} wants. */
@@ -198,16 +191,5 @@ final class SliceDirectory {
       b.append(id).append('@').append(a.getHostString()).append(':').append(a.getPort());
     }
     return b.toString();
-  }
-
-  /** Ids that are primary of some copy and not in {@code live}: should not happen. */
-  synchronized List<Integer> strayPrimaries(Set<Integer> live) {
-    List<Integer> out = new ArrayList<>();
-    for (Placement p : copies.values()) {
-      if (!p.lost() && !live.contains(p.primary())) {
-        out.add(p.primary());
-      }
-    }
-    return out;
   }
 }

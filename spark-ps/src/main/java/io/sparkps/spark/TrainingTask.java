@@ -4,6 +4,7 @@ import io.sparkps.client.ClusterInfo;
 import io.sparkps.client.ParamLayout;
 import io.sparkps.client.ParamSet;
 import io.sparkps.client.PsClient;
+import io.sparkps.client.Share;
 import io.sparkps.client.SparseParamSet;
 import io.sparkps.client.Stub;
 import io.sparkps.cluster.HostedServer;
@@ -150,7 +151,7 @@ final class TrainingTask
    * would do the same but checks for completion once a second.
    */
   private void rendezvous(PsClient client, int worker, long round) {
-    PsClient.await(client.push(RENDEZVOUS, round, 0, worker, 1, 0,
+    PsClient.await(client.push(RENDEZVOUS, Share.of(round, 0, worker, 0),
         new float[RENDEZVOUS.length()]), client.timeoutMs());
   }
 
@@ -248,7 +249,8 @@ final class TrainingTask
         double loss = plan.model().gradient(batch, params.values(), gradients);
         scale(gradients, examples);
         computed();
-        params.pushAll(client, stub, localShares, step, group, worker, examples, gradients);
+        params.pushAll(client, stub, localShares, Share.of(step, group, worker, examples),
+            gradients);
         pushed();
         return loss;
       }
@@ -284,7 +286,7 @@ final class TrainingTask
         double loss = plan.model().gradient(compacted.batch(), values, gradients);
         scale(gradients, examples);
         computed();
-        params.push(client, step, group, worker, examples, gradients);
+        params.push(client, Share.of(step, group, worker, examples), gradients);
         pushed();
         return loss;
       }

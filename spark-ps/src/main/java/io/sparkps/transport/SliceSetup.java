@@ -39,12 +39,6 @@ public record SliceSetup(int sharesPerStep, int firstGroup, int numGroups, int s
     return new SliceSetup(sharesPerStep, 0, 1, UNBOUNDED, 1, "", 1);
   }
 
-  /** The same setup with rows of {@code width} floats. */
-  public SliceSetup withRowWidth(int width) {
-    return new SliceSetup(sharesPerStep, firstGroup, numGroups, staleness, syncFreq, master,
-        width);
-  }
-
   static final int FIXED_BYTES = 6 * Integer.BYTES;
 
   int encodedLength() {

@@ -136,10 +136,6 @@ public final class Transport implements AutoCloseable {
     return group;
   }
 
-  public long timeoutMs() {
-    return timeoutMs;
-  }
-
   @Override
   public void close() {
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

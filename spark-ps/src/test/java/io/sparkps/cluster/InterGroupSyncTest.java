@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkps.client.ClusterInfo;
 import io.sparkps.client.PsClient;
+import io.sparkps.client.Share;
 import io.sparkps.config.OptimizerConfig;
 import io.sparkps.param.SliceInfo;
 import io.sparkps.server.SliceStats;
@@ -36,8 +37,8 @@ class InterGroupSyncTest {
         PsClient.await(client.create(onCopy, OptimizerConfig.sgd(1f),
             new SliceSetup(1, 1, 1, SliceSetup.UNBOUNDED, 1, masterAddress), init.clone()), 5000);
         for (int step = 0; step < 5; step++) {
-          PsClient.await(client.push(onCopy, step, 1, 1, 1, 1, new float[] {1f, 0f, -1f}), 5000);
-          PsClient.await(client.push(onMaster, step, 0, 0, 1, 1, new float[] {0f, 1f, 0f}), 5000);
+          PsClient.await(client.push(onCopy, Share.of(step, 1, 1, 1), new float[] {1f, 0f, -1f}), 5000);
+          PsClient.await(client.push(onMaster, Share.of(step, 0, 0, 1), new float[] {0f, 1f, 0f}), 5000);
         }
         PsClient.await(client.flush(onCopy), 5000);
         SliceStats m = master.server().stats(1, 0);
@@ -77,8 +78,8 @@ class InterGroupSyncTest {
           workers[g] = new Thread(() -> {
             for (int step = 0; step < steps; step++) {
               for (int k = 0; k < 2; k++) {
-                PsClient.await(client.push(new SliceInfo(k, 1 + k, 0, 0, 4, group), step, group,
-                    group, 1, 1, new float[] {-1f, -1f, -1f, -1f}), 5000);
+                PsClient.await(client.push(new SliceInfo(k, 1 + k, 0, 0, 4, group),
+                    Share.of(step, group, group, 1), new float[] {-1f, -1f, -1f, -1f}), 5000);
               }
             }
           });
@@ -120,8 +121,8 @@ class InterGroupSyncTest {
                 "127.0.0.1:" + master.address().getPort()), new float[2]), 5000);
         double drift = 0;
         for (int step = 0; step < 100; step++) {
-          PsClient.await(client.push(onMaster, step, 0, 0, 1, 1, new float[] {1f, 0f}), 5000);
-          PsClient.await(client.push(onCopy, step, 1, 1, 1, 1, new float[] {0f, 1f}), 5000);
+          PsClient.await(client.push(onMaster, Share.of(step, 0, 0, 1), new float[] {1f, 0f}), 5000);
+          PsClient.await(client.push(onCopy, Share.of(step, 1, 1, 1), new float[] {0f, 1f}), 5000);
           float[] m = master.server().stats(1, 0).values();
           float[] c = copy.server().stats(1, 0).values();
           for (int i = 0; i < 2; i++) {
@@ -175,7 +176,7 @@ class InterGroupSyncTest {
             new SliceSetup(1, 1, 1, SliceSetup.UNBOUNDED, syncFreq,
                 "127.0.0.1:" + masterAddress.getPort()), new float[1]), 5000);
         for (int step = 0; step < 200; step++) {
-          PsClient.await(client.push(onCopy, step, 1, 1, 1, 1, new float[] {1f}), 5000);
+          PsClient.await(client.push(onCopy, Share.of(step, 1, 1, 1), new float[] {1f}), 5000);
         }
         PsClient.await(client.flush(onCopy), 10_000);
         SliceStats stats = copy.server().stats(1, 0);

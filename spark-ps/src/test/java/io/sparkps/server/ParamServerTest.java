@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkps.client.PsClient;
+import io.sparkps.client.Share;
 import io.sparkps.config.OptimizerConfig;
 import io.sparkps.param.SliceInfo;
 import io.sparkps.transport.LocalServer;
@@ -59,7 +60,7 @@ class ParamServerTest {
 
   private CompletableFuture<Values> push(int group, int worker, long step, int examples,
       float... gradientSum) {
-    return client.push(SLICE, step, group, worker, 1, examples, gradientSum);
+    return client.push(SLICE, Share.of(step, group, worker, examples), gradientSum);
   }
 
   /** {@code w - lr * (a + b) / examples}, computed the way the server does. */
@@ -229,7 +230,7 @@ class ParamServerTest {
     assertTrue(e.notPrimary(), "a slice the server does not hold is looked for elsewhere");
     assertTrue(e.getMessage().contains("slice 9 of param 5"), e.getMessage());
     assertThrows(RemoteException.class,
-        () -> PsClient.await(client.push(unknown, 0, 0, 0, 1, 1, new float[3]), T));
+        () -> PsClient.await(client.push(unknown, Share.of(0, 0, 0, 1), new float[3]), T));
   }
 
   @Test

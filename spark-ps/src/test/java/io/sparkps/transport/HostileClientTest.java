@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.sparkps.client.PsClient;
+import io.sparkps.client.Share;
 import io.sparkps.config.OptimizerConfig;
 import io.sparkps.param.SliceInfo;
 import io.sparkps.server.ParamServer;
@@ -222,7 +223,7 @@ class HostileClientTest {
     float[] gradientSum = {1f, -2f, 0.5f, 4f};
     int examples = 2;
     Values after = PsClient.await(
-        honest.push(SLICE, version, 0, 0, 1, examples, gradientSum), T);
+        honest.push(SLICE, Share.of(version, 0, 0, examples), gradientSum), T);
     for (int i = 0; i < expected.length; i++) {
       expected[i] -= LR * gradientSum[i] / examples;
     }

@@ -2,6 +2,7 @@ package io.sparkps.bench.transport;
 
 import io.sparkps.client.ParamLayout;
 import io.sparkps.client.PsClient;
+import io.sparkps.client.Share;
 import io.sparkps.cluster.PsCluster;
 import io.sparkps.transport.SliceSetup;
 import io.sparkps.param.SliceInfo;
@@ -50,7 +51,7 @@ final class DenseExchange {
     int floats = gradient.length;
     Window.run(requests, window, timeoutMs, i -> {
       SliceInfo s = slices.get(i % slices.size());
-      return client.push(s, first + i, 0, 0, 1, 1, gradient).thenAccept(v -> check(s, v, floats));
+      return client.push(s, Share.of(first + i, 0, 0, 1), gradient).thenAccept(v -> check(s, v, floats));
     });
     step += requests;
     pushes += requests;

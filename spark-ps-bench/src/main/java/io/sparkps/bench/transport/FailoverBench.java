@@ -8,6 +8,7 @@ import io.sparkps.bench.BenchSpark;
 import io.sparkps.bench.Stats;
 import io.sparkps.client.ParamLayout;
 import io.sparkps.client.PsClient;
+import io.sparkps.client.Share;
 import io.sparkps.cluster.PsCluster;
 import io.sparkps.cluster.ServerFailure;
 import io.sparkps.config.PsConf;
@@ -207,7 +208,7 @@ public final class FailoverBench {
         done.complete(null);
         return;
       }
-      client.push(slices.get(s), step, 0, 0, 1, 1, gradients[s]).whenComplete((v, e) -> {
+      client.push(slices.get(s), Share.of(step, 0, 0, 1), gradients[s]).whenComplete((v, e) -> {
         if (e != null) {
           done.completeExceptionally(e);
           return;
@@ -256,6 +257,7 @@ public final class FailoverBench {
     int window = a.getInt("window");
     int rounds = a.getInt("rounds");
     double[][] mbs = new double[2][rounds];
+    double[][] cpu = new double[2][rounds];
     List<PsCluster> clusters = new ArrayList<>();
     try {
       DenseExchange[] exchanges = new DenseExchange[2];
@@ -269,10 +271,12 @@ public final class FailoverBench {
       }
       for (int round = 0; round < rounds; round++) {
         for (int r = 0; r <= 1; r++) {
+          double cpu0 = serverCpuMs(clusters.get(r));
           long t0 = System.nanoTime();
           exchanges[r].round(requests, window, 120_000);
           double seconds = (System.nanoTime() - t0) / 1e9;
           mbs[r][round] = requests * (double) floats * Float.BYTES / 1e6 / seconds;
+          cpu[r][round] = (serverCpuMs(clusters.get(r)) - cpu0) / requests;
         }
       }
     } finally {
@@ -282,7 +286,19 @@ public final class FailoverBench {
     double on = Stats.median(mbs[1]);
     table.row("dense push+pull, " + floats + " floats, MB/s each way", f1(off), f1(on),
         f2(on / off));
+    double cpuOff = Stats.median(cpu[0]);
+    double cpuOn = Stats.median(cpu[1]);
+    table.row("dense push+pull, CPU ms of all server JVMs per exchange", f2(cpuOff),
+        f2(cpuOn), f2(cpuOn / cpuOff));
     return on / off;
+  }
+
+  private static double serverCpuMs(PsCluster cluster) {
+    double total = 0;
+    for (long pid : cluster.livePids().values()) {
+      total += CpuTime.ms(pid);
+    }
+    return total;
   }
 
   /** a9a examples/s with replication 1 against 0, per framework; returns the ratios. */

@@ -2,6 +2,7 @@ package io.sparkps.bench.transport;
 
 import io.sparkps.client.ParamLayout;
 import io.sparkps.client.PsClient;
+import io.sparkps.client.Share;
 import io.sparkps.cluster.PsCluster;
 import io.sparkps.transport.SliceSetup;
 import io.sparkps.config.OptimizerConfig;
@@ -56,7 +57,7 @@ final class ModelOnServers {
     long t0 = System.nanoTime();
     List<CompletableFuture<Values>> pending = new ArrayList<>();
     for (SliceInfo s : map.slices()) {
-      pending.add(client.push(s, step, 0, 0, 1, 1, gradients.get(s.length())));
+      pending.add(client.push(s, Share.of(step, 0, 0, 1), gradients.get(s.length())));
     }
     awaitWhole(pending);
     step++;
