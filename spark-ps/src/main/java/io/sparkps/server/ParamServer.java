@@ -102,10 +102,12 @@ public final class ParamServer implements RequestHandler {
   @Override
   public void handle(Channel peer, Message message) {
     dispatch(message, Peer.of(peer));
-    if (message instanceof Update u) {
+    float[] done = message instanceof Update u ? u.gradientSum()
+        : message instanceof Replicate r ? r.gradient() : null;
+    if (done != null) {
       FrameDecoder decoder = peer.pipeline().get(FrameDecoder.class);
       if (decoder != null) {
-        decoder.recycle(u.gradientSum());
+        decoder.recycle(done);
       }
     }
   }
@@ -156,9 +158,10 @@ public final class ParamServer implements RequestHandler {
       apply(slice, slice.flush(() -> reply.send(new Ack(f.requestId()))));
     } else if (message instanceof StatsRequest r) {
       SliceState st = slice(r.paramId(), r.sliceId());
-      reply.send(new Stats(r.requestId(), st.version(), st.updatesReceived(),
-          st.sharesReceived(), st.bytesReceived(), st.syncsSent(), st.maxSyncsInFlight(),
-          st.bytes(), st.sharesApplied(), st.recoveryMicros()));
+      SliceCounters.Snapshot c = st.counters();
+      reply.send(new Stats(r.requestId(), st.version(), c.updatesReceived(),
+          c.sharesReceived(), c.bytesReceived(), c.syncsSent(), c.maxSyncsInFlight(),
+          st.bytes(), c.sharesApplied(), st.recoveryMicros()));
     } else if (message instanceof CreateSlice c) {
       slices.put(key(c.paramId(), c.sliceId()), new SliceState(c.paramId(), c.sliceId(),
           c.values(), Optimizers.create(c.optimizer(), c.values().length), c.setup()));
@@ -340,8 +343,12 @@ public final class ParamServer implements RequestHandler {
   /** Counters of one slice, or null if this server does not hold it. */
   public SliceStats stats(int paramId, int sliceId) {
     SliceState s = slices.get(key(paramId, sliceId));
-    return s == null ? null : new SliceStats(s.version(), s.updatesReceived(),
-        s.duplicatesDropped(), s.syncsSent(), s.maxSyncsInFlight(), s.bytes(), s.valuesNow());
+    if (s == null) {
+      return null;
+    }
+    SliceCounters.Snapshot c = s.counters();
+    return new SliceStats(s.version(), c.updatesReceived(), c.duplicatesDropped(),
+        c.syncsSent(), (int) c.maxSyncsInFlight(), s.bytes(), s.valuesNow());
   }
 
   /** Messages handled so far. */

@@ -6,21 +6,19 @@ import io.sparkps.transport.InstallSlice;
 import io.sparkps.transport.Replicate;
 import io.sparkps.transport.SliceSetup;
 import io.sparkps.transport.Update;
-import java.util.concurrent.CompletableFuture;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
- * One slice on a server: its values, version, optimizer state, the gradient shares of steps not
- * yet complete, the answers held back by the staleness bound, the GETs waiting for a version,
- * and, for a copy that is not the master, the state of its syncs with the master. All methods
+ * One slice on a server: its values, version, optimizer state and every group's next step,
+ * the answers held back by the staleness bound and the GETs waiting for a version. What else a
+ * slice keeps has a class of its own, used under the slice's lock: the shares of open steps
+ * ({@link StepShares}), its place in replication ({@link Replica}), the sync of a copy that is
+ * not the master ({@link MasterSync}) and its counters ({@link SliceCounters}). All methods
  * lock the slice; answers and sync sends happen outside the lock, through {@link Effects}.
  *
  * <p>Replication: a slice is held as the primary, which serves workers, or as a backup, which
@@ -65,18 +63,6 @@ final class SliceState {
       super(message);
     }
   }
-
-  private static final Forwarder NO_BACKUPS = new Forwarder() {
-    @Override
-    public CompletableFuture<Void> forward(Replicate step) {
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public java.util.Set<Integer> backups() {
-      return java.util.Set.of();
-    }
-  };
 
   /** Somebody waiting for the slice's values: all of them, or some rows. */
   interface Reply {
@@ -155,29 +141,7 @@ final class SliceState {
     }
   }
 
-  /** Answers whose step could not reach {@code backup}, until the coordinator drops it. */
-  private record Held(int backup, Effects effects) {}
-
-  private record StepKey(int group, long step) {}
-
-  /** The shares of one step so far; {@code sum} is made from the first share's gradient. */
-  private static final class Aggregate {
-    float[] sum;
-    final Set<Integer> workers = new HashSet<>();
-    final List<Reply> replies = new ArrayList<>(2);
-    int shares;
-    long examples;
-  }
-
   private record Waiter(long minVersion, long minClock, Reply reply) {}
-
-  private static final class SparseAggregate {
-    final Map<Integer, float[]> rows = new HashMap<>();
-    final Set<Integer> workers = new HashSet<>();
-    final List<Reply> replies = new ArrayList<>(2);
-    int shares;
-    long examples;
-  }
 
   private final int paramId;
   private final int sliceId;
@@ -185,30 +149,12 @@ final class SliceState {
   private final Optimizer optimizer;
   private final SliceSetup setup;
   private final long[] groupSteps;
-  private Role role = Role.PRIMARY;
-  private long epoch;
-  private Forwarder forwarder = NO_BACKUPS;
-  private CompletableFuture<Void> lastForward = CompletableFuture.completedFuture(null);
-  private final List<Held> held = new ArrayList<>();
-  private long sharesApplied;
-  private long promotedAtNanos;
-  private long recoveryMicros = -1;
-  private final Map<StepKey, Aggregate> open = new HashMap<>();
-  private final Map<StepKey, SparseAggregate> openSparse = new HashMap<>();
+  private final StepShares open = new StepShares();
   private final List<Waiter> waiters = new ArrayList<>();
+  private final SliceCounters counters = new SliceCounters();
+  private final MasterSync sync;
+  private Replica replica = Replica.primary();
   private long version;
-  private long updatesReceived;
-  private long sharesReceived;
-  private long bytesReceived;
-  private long duplicatesDropped;
-
-  // Sync with the master copy (only when setup.master() is not empty).
-  private final float[] lastSync;
-  private final ArrayDeque<float[]> inFlight = new ArrayDeque<>();
-  private int updatesSinceSync;
-  private int maxInFlight;
-  private long syncsSent;
-  private final List<Runnable> flushWaiters = new ArrayList<>();
 
   /** A new primary copy with fresh optimizer state. */
   SliceState(int paramId, int sliceId, float[] values, Optimizer optimizer, SliceSetup setup) {
@@ -218,7 +164,7 @@ final class SliceState {
     this.optimizer = optimizer;
     this.setup = setup;
     this.groupSteps = new long[setup.numGroups()];
-    this.lastSync = setup.master().isEmpty() ? null : values.clone();
+    this.sync = setup.master().isEmpty() ? null : new MasterSync(values, setup.syncFreq());
   }
 
   /** A backup copy made from its primary's copy. */
@@ -233,9 +179,8 @@ final class SliceState {
         copy.setup());
     System.arraycopy(copy.groupSteps(), 0, s.groupSteps, 0, s.groupSteps.length);
     s.version = copy.version();
-    s.sharesApplied = copy.sharesApplied();
-    s.role = Role.BACKUP;
-    s.epoch = copy.epoch();
+    s.counters.installed(copy.sharesApplied());
+    s.replica = Replica.backup(copy.epoch());
     return s;
   }
 
@@ -258,9 +203,9 @@ final class SliceState {
 
   /** Throws {@link NotPrimaryException} unless this copy serves workers. Holds the lock. */
   private void checkPrimary() {
-    if (role != Role.PRIMARY) {
+    if (!replica.isPrimary()) {
       throw new NotPrimaryException("this server holds " + name() + " as a backup (map epoch "
-          + epoch + "), not as its primary");
+          + replica.epoch() + "), not as its primary");
     }
   }
 
@@ -275,6 +220,17 @@ final class SliceState {
       min = Math.min(min, s);
     }
     return min;
+  }
+
+  /** The index of worker group {@code group} among the served ones. */
+  private int groupIndex(int group, String what) {
+    int g = group - setup.firstGroup();
+    if (g < 0 || g >= groupSteps.length) {
+      throw new IllegalArgumentException(what + " from worker group " + group + ", but this "
+          + "server serves groups " + setup.firstGroup() + ".." + (setup.firstGroup()
+          + groupSteps.length - 1));
+    }
+    return g;
   }
 
   /**
@@ -303,8 +259,9 @@ final class SliceState {
    * Adds one share. When the group's step has all its shares, applies the optimizer to the mean
    * gradient, bumps the version and releases every answer the new state allows: the shares of
    * that step (held back until the slowest group is within the staleness bound), and parked
-   * GETs. A share from a worker already counted for that step is dropped (a retried task), but
-   * its sender still gets the answer.
+   * GETs. A share of a step already applied, or from a worker already counted for an open step
+   * (a retried task, a push resent after a failover), is not applied, but its sender still gets
+   * the answer.
    */
   Effects update(Update u, Reply reply) {
     if (u.gradientSum().length != values.length) {
@@ -312,55 +269,68 @@ final class SliceState {
           + u.sliceId() + " has " + u.gradientSum().length + " floats, the slice has "
           + values.length);
     }
-    int g = u.group() - setup.firstGroup();
-    if (g < 0 || g >= groupSteps.length) {
-      throw new IllegalArgumentException("UPDATE from worker group " + u.group() + ", but this "
-          + "server serves groups " + setup.firstGroup() + ".." + (setup.firstGroup()
-          + groupSteps.length - 1));
-    }
+    int g = groupIndex(u.group(), "UPDATE");
     synchronized (this) {
       checkPrimary();
-      updatesReceived++;
-      sharesReceived += u.shares();
-      bytesReceived += u.payloadLength();
+      counters.received(u.shares(), u.payloadLength());
       if (u.step() < groupSteps[g]) {
         return answerApplied(u.step(), reply);
       }
-      StepKey key = new StepKey(u.group(), u.step());
       float[] grad = u.gradientSum();
-      Aggregate agg = open.get(key);
-      if (agg == null && u.shares() >= setup.sharesPerStep()) {
+      if (open.denseIfOpen(u.group(), u.step()) == null
+          && u.shares() >= setup.sharesPerStep()) {
         // One share makes the whole step: apply it as it came, with no aggregation buffer.
         float scale = u.examples() > 0 ? 1f / u.examples() : 0f;
         optimizer.apply(values, grad, scale);
         return completeStep(g, u.step(), u.shares(), List.of(reply), scale, null, grad);
       }
-      if (agg == null) {
-        agg = new Aggregate();
-        open.put(key, agg);
-      }
-      agg.replies.add(reply);
-      if (!agg.workers.add(u.workerId())) {
-        duplicatesDropped++;
+      StepShares.Step step = open.dense(u.group(), u.step());
+      if (!step.join(u.workerId(), reply)) {
+        counters.duplicate();
         return Effects.NONE;
       }
-      if (agg.sum == null) {
-        agg.sum = grad.clone();
-      } else {
-        float[] sum = agg.sum;
-        for (int i = 0; i < sum.length; i++) {
-          sum[i] += grad[i];
-        }
-      }
-      agg.shares += u.shares();
-      agg.examples += u.examples();
-      if (agg.shares < setup.sharesPerStep()) {
+      step.add(grad, u.shares(), u.examples());
+      if (!step.complete(setup.sharesPerStep())) {
         return Effects.NONE;
       }
-      open.remove(key);
-      float scale = agg.examples > 0 ? 1f / agg.examples : 0f;
-      optimizer.apply(values, agg.sum, scale);
-      return completeStep(g, u.step(), agg.shares, agg.replies, scale, null, agg.sum);
+      open.closeDense(u.group(), u.step());
+      optimizer.apply(values, step.sum(), step.scale());
+      return completeStep(g, u.step(), step.shares(), step.replies(), step.scale(), null,
+          step.sum());
+    }
+  }
+
+  /**
+   * A sparse share: like {@link #update}, for some rows only. The step's rows are the union of
+   * its shares' rows; the optimizer updates just those.
+   */
+  Effects updateRows(io.sparkps.transport.UpdateRows u, Reply reply) {
+    checkRows(u.rows(), u.gradientRows().length, () -> "UPDATE_ROWS of param " + u.paramId()
+        + " slice " + u.sliceId());
+    int g = groupIndex(u.group(), "UPDATE_ROWS");
+    int w = setup.rowWidth();
+    synchronized (this) {
+      checkPrimary();
+      counters.received(u.shares(), u.payloadLength());
+      if (u.step() < groupSteps[g]) {
+        return answerApplied(u.step(), reply);
+      }
+      StepShares.Step step = open.sparse(u.group(), u.step());
+      if (!step.join(u.workerId(), reply)) {
+        counters.duplicate();
+        return Effects.NONE;
+      }
+      step.addRows(u.rows(), u.gradientRows(), w, u.shares(), u.examples());
+      if (!step.complete(setup.sharesPerStep())) {
+        return Effects.NONE;
+      }
+      open.closeSparse(u.group(), u.step());
+      int[] union = step.rowIds();
+      float[] mean = step.meanRows(union, w);
+      if (union.length > 0) {
+        optimizer.applySparse(values, union, mean, w);
+      }
+      return completeStep(g, u.step(), step.shares(), step.replies(), 1f, union, mean);
     }
   }
 
@@ -370,12 +340,41 @@ final class SliceState {
    * on every backup. Holds the lock.
    */
   private Effects answerApplied(long step, Reply reply) {
-    duplicatesDropped++;
-    long required = setup.staleness() == SliceSetup.UNBOUNDED ? -1
-        : step + 1 - setup.staleness();
-    waiters.add(new Waiter(-1, required, reply));
+    counters.duplicate();
+    waiters.add(new Waiter(-1, requiredClock(step), reply));
     Effects e = release(null);
-    return new Effects(e.answers(), null, e.flushed(), lastForward);
+    return new Effects(e.answers(), null, e.flushed(), replica.lastForward());
+  }
+
+  /** The clock every served group must reach before step {@code step}'s answer goes out. */
+  private long requiredClock(long step) {
+    return setup.staleness() == SliceSetup.UNBOUNDED ? -1 : step + 1 - setup.staleness();
+  }
+
+  /**
+   * Bumps the version and the group's clock, forwards the step just applied ({@code scale}
+   * times {@code gradient}, on {@code rows} or the whole slice when null) to the backups, and
+   * parks the step's answers. Holds the lock.
+   */
+  private Effects completeStep(int groupIndex, long step, int shares, List<Reply> replies,
+      float scale, int[] rows, float[] gradient) {
+    version++;
+    counters.applied(shares);
+    groupSteps[groupIndex] = Math.max(groupSteps[groupIndex], step + 1);
+    CompletableFuture<Void> replicated = replica.forward(new Replicate(0, paramId, sliceId,
+        replica.epoch(), version, setup.firstGroup() + groupIndex, step, shares, scale, rows,
+        gradient));
+    long required = requiredClock(step);
+    for (Reply r : replies) {
+      waiters.add(new Waiter(-1, required, r));
+    }
+    float[] delta = null;
+    if (sync != null) {
+      sync.updated();
+      delta = sync.due(values, false);
+    }
+    Effects e = release(delta);
+    return new Effects(e.answers(), e.syncDelta(), e.flushed(), replicated);
   }
 
   /** Answers every waiter the current version and clock satisfy. Holds the lock. */
@@ -445,91 +444,6 @@ final class SliceState {
   }
 
   /**
-   * A sparse share: like {@link #update}, for some rows only. The step's rows are the union of
-   * its shares' rows; the optimizer updates just those.
-   */
-  Effects updateRows(io.sparkps.transport.UpdateRows u, Reply reply) {
-    checkRows(u.rows(), u.gradientRows().length, () -> "UPDATE_ROWS of param " + u.paramId()
-        + " slice " + u.sliceId());
-    int g = u.group() - setup.firstGroup();
-    if (g < 0 || g >= groupSteps.length) {
-      throw new IllegalArgumentException("UPDATE_ROWS from worker group " + u.group()
-          + ", but this server serves groups " + setup.firstGroup() + ".."
-          + (setup.firstGroup() + groupSteps.length - 1));
-    }
-    int w = setup.rowWidth();
-    synchronized (this) {
-      checkPrimary();
-      updatesReceived++;
-      sharesReceived += u.shares();
-      bytesReceived += u.payloadLength();
-      if (u.step() < groupSteps[g]) {
-        return answerApplied(u.step(), reply);
-      }
-      StepKey key = new StepKey(u.group(), u.step());
-      SparseAggregate agg = openSparse.computeIfAbsent(key, k -> new SparseAggregate());
-      agg.replies.add(reply);
-      if (!agg.workers.add(u.workerId())) {
-        duplicatesDropped++;
-        return Effects.NONE;
-      }
-      int[] rows = u.rows();
-      float[] grad = u.gradientRows();
-      for (int i = 0; i < rows.length; i++) {
-        float[] acc = agg.rows.computeIfAbsent(rows[i], r -> new float[w]);
-        for (int j = 0; j < w; j++) {
-          acc[j] += grad[i * w + j];
-        }
-      }
-      agg.shares += u.shares();
-      agg.examples += u.examples();
-      if (agg.shares < setup.sharesPerStep()) {
-        return Effects.NONE;
-      }
-      openSparse.remove(key);
-      int[] union = agg.rows.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
-      float[] mean = new float[union.length * w];
-      float scale = agg.examples > 0 ? 1f / agg.examples : 0f;
-      for (int i = 0; i < union.length; i++) {
-        float[] acc = agg.rows.get(union[i]);
-        for (int j = 0; j < w; j++) {
-          mean[i * w + j] = acc[j] * scale;
-        }
-      }
-      if (union.length > 0) {
-        optimizer.applySparse(values, union, mean, w);
-      }
-      return completeStep(g, u.step(), agg.shares, agg.replies, 1f, union, mean);
-    }
-  }
-
-  /**
-   * Bumps the version and the group's clock, forwards the step just applied ({@code scale}
-   * times {@code gradient}, on {@code rows} or the whole slice when null) to the backups, and
-   * parks the step's answers. Holds the lock.
-   */
-  private Effects completeStep(int groupIndex, long step, int shares, List<Reply> replies,
-      float scale, int[] rows, float[] gradient) {
-    version++;
-    sharesApplied += shares;
-    groupSteps[groupIndex] = Math.max(groupSteps[groupIndex], step + 1);
-    if (!forwarder.backups().isEmpty()) {
-      lastForward = forwarder.forward(new Replicate(0, paramId, sliceId, epoch, version,
-          setup.firstGroup() + groupIndex, step, shares, scale, rows, gradient));
-    }
-    long required = setup.staleness() == SliceSetup.UNBOUNDED ? -1
-        : step + 1 - setup.staleness();
-    for (Reply r : replies) {
-      waiters.add(new Waiter(-1, required, r));
-    }
-    if (lastSync != null) {
-      updatesSinceSync++;
-    }
-    Effects e = release(maybeSync(false));
-    return new Effects(e.answers(), e.syncDelta(), e.flushed(), lastForward);
-  }
-
-  /**
    * A backup applies a step its primary forwarded, the same way the primary did.
    *
    * @throws NotPrimaryException if this copy is not a backup of the sender's epoch or later
@@ -537,20 +451,16 @@ final class SliceState {
    * @throws IllegalStateException if the step does not follow this copy's version
    */
   synchronized void applyReplicated(Replicate r) {
-    if (role != Role.BACKUP || r.epoch() < epoch) {
-      throw new NotPrimaryException("this server holds " + name() + " as " + role
-          + " at map epoch " + epoch + "; a step forwarded at epoch " + r.epoch()
+    if (!replica.takes(r.epoch())) {
+      throw new NotPrimaryException("this server holds " + name() + " as " + replica.role()
+          + " at map epoch " + replica.epoch() + "; a step forwarded at epoch " + r.epoch()
           + " is refused");
     }
     if (r.version() != version + 1) {
       throw new IllegalStateException("step to version " + r.version() + " of " + name()
           + " forwarded to a copy at version " + version);
     }
-    int g = r.group() - setup.firstGroup();
-    if (g < 0 || g >= groupSteps.length) {
-      throw new IllegalArgumentException("forwarded step of worker group " + r.group()
-          + ", but " + name() + " serves groups from " + setup.firstGroup());
-    }
+    int g = groupIndex(r.group(), "REPLICATE of " + name());
     if (r.rows() == null) {
       optimizer.apply(values, r.gradient(), r.scale());
     } else {
@@ -560,7 +470,7 @@ final class SliceState {
       }
     }
     version++;
-    sharesApplied += r.shares();
+    counters.applied(r.shares());
     groupSteps[g] = Math.max(groupSteps[g], r.step() + 1);
   }
 
@@ -571,42 +481,23 @@ final class SliceState {
    * for a backup that {@code to} no longer has are released. Returns when the copies are in.
    */
   synchronized CompletableFuture<Void> setRole(long newEpoch, boolean primary, Forwarder to,
-      java.util.function.BiFunction<Integer, InstallSlice, CompletableFuture<Void>> install,
+      BiFunction<Integer, InstallSlice, CompletableFuture<Void>> install,
       io.sparkps.config.OptimizerConfig optimizerConfig) {
-    if (newEpoch < epoch) {
-      throw new IllegalStateException(name() + " is at map epoch " + epoch + ", a role of "
-          + "epoch " + newEpoch + " is stale");
-    }
-    if (primary && role == Role.BACKUP) {
-      promotedAtNanos = System.nanoTime();
-      recoveryMicros = -1;
-    }
-    role = primary ? Role.PRIMARY : Role.BACKUP;
-    epoch = newEpoch;
     List<CompletableFuture<Void>> installs = new ArrayList<>();
     if (primary) {
       for (int b : to.backups()) {
-        if (!forwarder.backups().contains(b)) {
-          installs.add(install.apply(b, new InstallSlice(0, paramId, sliceId, epoch,
-              optimizerConfig, setup, version, groupSteps.clone(), sharesApplied,
+        if (!replica.backups().contains(b)) {
+          installs.add(install.apply(b, new InstallSlice(0, paramId, sliceId, newEpoch,
+              optimizerConfig, setup, version, groupSteps.clone(), counters.sharesApplied(),
               optimizer.saveState(), values)));
         }
       }
-      forwarder = to;
-    } else {
-      forwarder = NO_BACKUPS;
     }
-    List<Effects> released = new ArrayList<>();
-    held.removeIf(h -> {
-      if (!forwarder.backups().contains(h.backup())) {
-        released.add(h.effects());
-        return true;
-      }
-      return false;
-    });
-    CompletableFuture<Void> all = CompletableFuture.allOf(installs.toArray(new CompletableFuture[0]));
+    List<Effects> released = replica.take(newEpoch, primary, to, name());
+    CompletableFuture<Void> all = CompletableFuture.allOf(
+        installs.toArray(new CompletableFuture[0]));
     if (!released.isEmpty()) {
-      boolean serve = role == Role.PRIMARY;
+      boolean serve = replica.isPrimary();
       all.whenComplete((v, e) -> released.forEach(r -> {
         if (serve) {
           r.answer();
@@ -623,98 +514,43 @@ final class SliceState {
    * drops that backup (then they are sent); true if held, false if it is gone already.
    */
   synchronized boolean hold(int backup, Effects effects) {
-    if (!forwarder.backups().contains(backup)) {
-      return false;
-    }
-    held.add(new Held(backup, effects));
-    return true;
+    return replica.hold(backup, effects);
   }
 
   /** Removes held answers (their wait timed out); true if {@code effects} was still held. */
   synchronized boolean unhold(Effects effects) {
-    return held.removeIf(h -> h.effects() == effects);
+    return replica.unhold(effects);
   }
 
   /** A backup refused a step of this primary: it is stale, and stops serving workers. */
   synchronized void demote() {
-    if (role == Role.PRIMARY) {
-      role = Role.BACKUP;
-      forwarder = NO_BACKUPS;
-    }
+    replica.demote();
   }
 
   /** A step's answers went out: the first one after a promotion ends the slice's recovery. */
   synchronized void acknowledged() {
-    if (promotedAtNanos != 0 && recoveryMicros < 0) {
-      recoveryMicros = (System.nanoTime() - promotedAtNanos) / 1000;
-    }
+    replica.acknowledged();
   }
 
   synchronized long recoveryMicros() {
-    return recoveryMicros;
-  }
-
-  synchronized long sharesApplied() {
-    return sharesApplied;
+    return replica.recoveryMicros();
   }
 
   synchronized long epoch() {
-    return epoch;
-  }
-
-  /**
-   * Starts a sync when due: after syncFreq local updates, or always when {@code force} (a
-   * flush, which also refreshes this copy from the master), and while fewer than syncFreq syncs
-   * are in flight. Returns the delta to send, or null. Holds the lock.
-   */
-  private float[] maybeSync(boolean force) {
-    if (lastSync == null) {
-      return null;
-    }
-    boolean due = force || updatesSinceSync >= setup.syncFreq();
-    if (!due || inFlight.size() >= setup.syncFreq()) {
-      return null;
-    }
-    float[] delta = new float[values.length];
-    for (int i = 0; i < delta.length; i++) {
-      delta[i] = values[i] - lastSync[i];
-    }
-    float[] sent = values.clone();
-    System.arraycopy(sent, 0, lastSync, 0, sent.length);
-    inFlight.addLast(sent);
-    maxInFlight = Math.max(maxInFlight, inFlight.size());
-    updatesSinceSync = 0;
-    syncsSent++;
-    return delta;
+    return replica.epoch();
   }
 
   /**
    * The master answered the oldest sync in flight with its values {@code master}: this copy
-   * becomes the master's plus the local change made since that sync was sent, i.e. everything
-   * shifts by {@code master - sent}.
+   * becomes the master's plus the local change made since that sync was sent.
    */
   synchronized Effects syncAnswered(float[] master) {
-    float[] sent = inFlight.pollFirst();
-    if (sent == null) {
+    boolean[] answered = {false};
+    float[] next = sync.answered(values, master, answered);
+    if (!answered[0]) {
       return Effects.NONE;
     }
-    for (int i = 0; i < values.length; i++) {
-      float shift = master[i] - sent[i];
-      values[i] += shift;
-      lastSync[i] += shift;
-    }
-    for (float[] later : inFlight) {
-      for (int i = 0; i < later.length; i++) {
-        later[i] += master[i] - sent[i];
-      }
-    }
-    float[] next = maybeSync(!flushWaiters.isEmpty() && updatesSinceSync > 0);
-    List<Runnable> flushed = List.of();
-    if (!flushWaiters.isEmpty() && inFlight.isEmpty() && updatesSinceSync == 0) {
-      flushed = new ArrayList<>(flushWaiters);
-      flushWaiters.clear();
-    }
-    return new Effects(List.of(), next, flushed);
+    return new Effects(List.of(), next, sync.flushed(false));
   }
 
   /**
@@ -722,13 +558,8 @@ final class SliceState {
    * this copy but will not reach the master: the caller logs that.
    */
   synchronized Effects syncFailed() {
-    inFlight.pollFirst();
-    List<Runnable> flushed = List.of();
-    if (!flushWaiters.isEmpty() && inFlight.isEmpty()) {
-      flushed = new ArrayList<>(flushWaiters);
-      flushWaiters.clear();
-    }
-    return new Effects(List.of(), null, flushed);
+    sync.failed();
+    return new Effects(List.of(), null, sync.flushed(true));
   }
 
   /**
@@ -736,12 +567,10 @@ final class SliceState {
    * local change is unsent (at once on a master copy).
    */
   synchronized Effects flush(Runnable done) {
-    if (lastSync == null) {
+    if (sync == null) {
       return new Effects(List.of(), null, List.of(done));
     }
-    flushWaiters.add(done);
-    // With nothing in flight, sync now, even an empty change, to take the master's latest.
-    return new Effects(List.of(), inFlight.isEmpty() ? maybeSync(true) : null, List.of());
+    return new Effects(List.of(), sync.flush(done, values), List.of());
   }
 
   /**
@@ -759,29 +588,10 @@ final class SliceState {
     return reply.answer(version, clock(), select(null, null));
   }
 
-  synchronized long updatesReceived() {
-    return updatesReceived;
-  }
-
-  synchronized long sharesReceived() {
-    return sharesReceived;
-  }
-
-  synchronized long bytesReceived() {
-    return bytesReceived;
-  }
-
-  synchronized long duplicatesDropped() {
-    return duplicatesDropped;
-  }
-
-  /** Most syncs that were ever in flight at once. */
-  synchronized int maxSyncsInFlight() {
-    return maxInFlight;
-  }
-
-  synchronized long syncsSent() {
-    return syncsSent;
+  /** The counters, as of now. */
+  synchronized SliceCounters.Snapshot counters() {
+    return counters.snapshot(sync == null ? 0 : sync.syncsSent(),
+        sync == null ? 0 : sync.maxInFlight());
   }
 
   synchronized float[] valuesNow() {

@@ -35,9 +35,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   }
 
   /**
-   * Hands back the gradient of an {@link Update} this decoder made, once its handler is done
-   * with it and keeps no reference to it: the next UPDATE of that length on this channel is
-   * decoded into it instead of into a new array. Call on the channel's event loop.
+   * Hands back the gradient of an {@link Update} or {@link Replicate} this decoder made, once
+   * its handler is done with it and keeps no reference to it: the next UPDATE or REPLICATE of
+   * that length on this channel is decoded into it instead of into a new array. Call on the
+   * channel's event loop.
    */
   public void recycle(float[] gradient) {
     spareGradient = gradient;
@@ -100,6 +101,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     try {
       if (type == MessageType.UPDATE) {
         msg = Update.read(header, payload, spareGradient);
+        spareGradient = null;
+      } else if (type == MessageType.REPLICATE) {
+        msg = Replicate.read(header, payload, spareGradient);
         spareGradient = null;
       } else {
         msg = type.read(header, payload);

@@ -48,6 +48,11 @@ public record Replicate(long requestId, int paramId, int sliceId, long epoch, lo
   }
 
   static Replicate read(Header h, ByteBuf in) {
+    return read(h, in, null);
+  }
+
+  /** Reads a REPLICATE whose gradient goes into {@code spare} if it has the right length. */
+  static Replicate read(Header h, ByteBuf in, float[] spare) {
     long epoch = in.readLong();
     long step = in.readLong();
     int group = in.readInt();
@@ -55,6 +60,6 @@ public record Replicate(long requestId, int paramId, int sliceId, long epoch, lo
     float scale = in.readFloat();
     int[] rows = in.readBoolean() ? Ints.read(in) : null;
     return new Replicate(h.requestId(), h.paramId(), h.sliceId(), epoch, h.version(), group,
-        step, shares, scale, rows, Floats.readRest(in));
+        step, shares, scale, rows, Floats.readRest(in, spare));
   }
 }

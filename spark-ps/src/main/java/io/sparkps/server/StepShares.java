@@ -1,0 +1,132 @@
+package io.sparkps.server;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The steps of one slice that do not have all their shares yet, by worker group and step: for
+ * a dense step the sum of its gradients, for a sparse one the sum of every row sent (a dense
+ * step is the case of all rows, kept as one array so that it costs no map). A second share of
+ * the same worker in a step is not counted. Not thread safe: used under its slice's lock.
+ */
+final class StepShares {
+  private record Key(int group, long step) {}
+
+  /** One open step: who sent a share, who waits for the step, and the sums so far. */
+  static final class Step {
+    private final Set<Integer> workers = new HashSet<>();
+    private final List<SliceState.Reply> replies = new ArrayList<>(2);
+    private int shares;
+    private long examples;
+    private float[] sum;
+    private Map<Integer, float[]> rows;
+
+    /** Adds a sender's reply; false when its worker already sent a share of this step. */
+    boolean join(int worker, SliceState.Reply reply) {
+      replies.add(reply);
+      return workers.add(worker);
+    }
+
+    /** Adds a dense share; the first one's gradient is copied, as the sender reuses it. */
+    void add(float[] gradient, int shareCount, int exampleCount) {
+      if (sum == null) {
+        sum = gradient.clone();
+      } else {
+        for (int i = 0; i < sum.length; i++) {
+          sum[i] += gradient[i];
+        }
+      }
+      count(shareCount, exampleCount);
+    }
+
+    /** Adds a sparse share: rows {@code ids} of {@code width} floats each. */
+    void addRows(int[] ids, float[] gradientRows, int width, int shareCount, int exampleCount) {
+      if (rows == null) {
+        rows = new HashMap<>();
+      }
+      for (int i = 0; i < ids.length; i++) {
+        float[] acc = rows.computeIfAbsent(ids[i], r -> new float[width]);
+        for (int j = 0; j < width; j++) {
+          acc[j] += gradientRows[i * width + j];
+        }
+      }
+      count(shareCount, exampleCount);
+    }
+
+    private void count(int shareCount, int exampleCount) {
+      shares += shareCount;
+      examples += exampleCount;
+    }
+
+    boolean complete(int sharesPerStep) {
+      return shares >= sharesPerStep;
+    }
+
+    int shares() {
+      return shares;
+    }
+
+    List<SliceState.Reply> replies() {
+      return replies;
+    }
+
+    /** The factor that makes the sum a mean: one over the examples (0 for none). */
+    float scale() {
+      return examples > 0 ? 1f / examples : 0f;
+    }
+
+    /** The dense sum. */
+    float[] sum() {
+      return sum;
+    }
+
+    /** The rows any share sent, ascending. */
+    int[] rowIds() {
+      return rows == null ? new int[0]
+          : rows.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+    }
+
+    /** The mean gradient of {@code ids} (from {@link #rowIds()}), row after row. */
+    float[] meanRows(int[] ids, int width) {
+      float[] mean = new float[ids.length * width];
+      float scale = scale();
+      for (int i = 0; i < ids.length; i++) {
+        float[] acc = rows.get(ids[i]);
+        for (int j = 0; j < width; j++) {
+          mean[i * width + j] = acc[j] * scale;
+        }
+      }
+      return mean;
+    }
+  }
+
+  private final Map<Key, Step> dense = new HashMap<>();
+  private final Map<Key, Step> sparse = new HashMap<>();
+
+  /** The open dense step, or null when no share of it came yet. */
+  Step denseIfOpen(int group, long step) {
+    return dense.get(new Key(group, step));
+  }
+
+  /** The open dense step, opened if needed. */
+  Step dense(int group, long step) {
+    return dense.computeIfAbsent(new Key(group, step), k -> new Step());
+  }
+
+  /** The open sparse step, opened if needed. */
+  Step sparse(int group, long step) {
+    return sparse.computeIfAbsent(new Key(group, step), k -> new Step());
+  }
+
+  void closeDense(int group, long step) {
+    dense.remove(new Key(group, step));
+  }
+
+  void closeSparse(int group, long step) {
+    sparse.remove(new Key(group, step));
+  }
+}
