@@ -33,7 +33,7 @@ import java.util.Map;
  * training does ({@link Slicer}); the client pushes (UPDATE, answered with the new values) and
  * pulls all slices of a param at once. Sizes are interleaved within a cluster, {@code
  * --repeats} times; the table gives medians. Each cluster's servers share {@code
- * --scaling-heap-mb} of heap.
+ * --scaling-heap-mb} of heap, and keep one copy of every slice (spark.ps.replication=0).
  *
  * <pre>
  * bin/bench transport.ScalingBench [--memory-floats 50000000] [--updates 3]
@@ -151,7 +151,9 @@ public final class ScalingBench {
     int repeats = a.getInt("repeats");
     for (int n : a.getInts("servers")) {
       long perServerMb = Math.max(512, a.getInt("scaling-heap-mb") / n);
-      PsConf conf = new PsConf(Map.of(PsConf.SERVER_MEMORY.key(), perServerMb + "m"));
+      // One copy of every slice: what replication adds is FailoverBench's to measure.
+      PsConf conf = new PsConf(Map.of(PsConf.SERVER_MEMORY.key(), perServerMb + "m",
+          PsConf.REPLICATION.key(), "0"));
       try (PsCluster cluster = PsCluster.start(conf, n, "127.0.0.1")) {
         PsClient client = cluster.client();
         double[][] push = new double[sizes.length][repeats];
