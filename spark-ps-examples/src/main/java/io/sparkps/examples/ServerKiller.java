@@ -1,15 +1,13 @@
 package io.sparkps.examples;
 
 import io.sparkps.cluster.PsCluster;
-import io.sparkps.spark.PSTrainer;
 import io.sparkps.spark.PsClusters;
+import io.sparkps.spark.TrainingJobs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -24,16 +22,7 @@ final class ServerKiller {
   /** Arms the killer for the next training job of {@code spark}; returns at once. */
   static void after(SparkSession spark, long delayMs, long seed) {
     CountDownLatch started = new CountDownLatch(1);
-    spark.sparkContext().addSparkListener(new SparkListener() {
-      @Override
-      public void onJobStart(SparkListenerJobStart job) {
-        String d = job.properties() == null ? null
-            : job.properties().getProperty("spark.job.description");
-        if (d != null && d.startsWith(PSTrainer.TRAINING_JOB_PREFIX)) {
-          started.countDown();
-        }
-      }
-    });
+    TrainingJobs.onStart(spark.sparkContext(), started::countDown);
     Thread killer = new Thread(() -> {
       try {
         started.await();

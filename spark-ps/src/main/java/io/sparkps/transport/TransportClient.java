@@ -34,39 +34,39 @@ public final class TransportClient implements Connection {
   /** Sends the request that {@code build} makes from a fresh request id. */
   @Override
   public CompletableFuture<Message> request(LongFunction<? extends Message> build) {
-    long id = nextId.getAndIncrement();
-    CompletableFuture<Message> future = pending.add(id);
-    if (!channel.isActive()) {
-      future.completeExceptionally(closed());
-      return future;
-    }
-    channel.writeAndFlush(build.apply(id)).addListener(f -> {
-      if (!f.isSuccess()) {
-        future.completeExceptionally(new TransportException(
-            "could not send to " + remoteAddress() + ": " + f.cause(), f.cause()));
-      }
-    });
-    return future;
+    return send(build, false);
   }
 
   @Override
   public CompletableFuture<Message> requestNow(LongFunction<? extends Message> build) {
+    return send(build, true);
+  }
+
+  private CompletableFuture<Message> send(LongFunction<? extends Message> build,
+      boolean encodeNow) {
     long id = nextId.getAndIncrement();
     CompletableFuture<Message> future = pending.add(id);
     if (!channel.isActive()) {
       future.completeExceptionally(closed());
       return future;
     }
-    io.netty.buffer.ByteBuf frame = FrameEncoder.encode(channel.alloc(), build.apply(id));
-    // Always through the event loop's queue, even from the loop itself: a write made there
-    // directly would overtake writes other threads queued before it.
-    channel.eventLoop().execute(() -> channel.writeAndFlush(frame).addListener(f -> {
-      if (!f.isSuccess()) {
-        future.completeExceptionally(new TransportException(
-            "could not send to " + remoteAddress() + ": " + f.cause(), f.cause()));
-      }
-    }));
+    if (encodeNow) {
+      io.netty.buffer.ByteBuf frame = FrameEncoder.encode(channel.alloc(), build.apply(id));
+      // Always through the event loop's queue, even from the loop itself: a write made there
+      // directly would overtake writes other threads queued before it.
+      channel.eventLoop().execute(
+          () -> channel.writeAndFlush(frame).addListener(f -> failed(future, f)));
+    } else {
+      channel.writeAndFlush(build.apply(id)).addListener(f -> failed(future, f));
+    }
     return future;
+  }
+
+  private void failed(CompletableFuture<Message> future, io.netty.util.concurrent.Future<?> f) {
+    if (!f.isSuccess()) {
+      future.completeExceptionally(new TransportException(
+          "could not send to " + remoteAddress() + ": " + f.cause(), f.cause()));
+    }
   }
 
   void complete(Message response) {

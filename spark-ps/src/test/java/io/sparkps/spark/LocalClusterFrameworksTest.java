@@ -12,8 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.junit.jupiter.api.Test;
 
 import io.sparkps.testing.LocalClusterSpark;
@@ -62,16 +60,7 @@ class LocalClusterFrameworksTest {
     Dataset<Row> train = TestData.a9aTrain(spark).cache();
     train.count();
     AtomicInteger trainingJobs = new AtomicInteger();
-    spark.sparkContext().addSparkListener(new SparkListener() {
-      @Override
-      public void onJobStart(SparkListenerJobStart start) {
-        String d = start.properties() == null ? null
-            : start.properties().getProperty("spark.job.description");
-        if (d != null && d.startsWith(PSTrainer.TRAINING_JOB_PREFIX)) {
-          trainingJobs.incrementAndGet();
-        }
-      }
-    });
+    TrainingJobs.onStart(spark.sparkContext(), trainingJobs::incrementAndGet);
     ExecutorService background = Executors.newSingleThreadExecutor();
     try {
       Future<PSTrainerModel> fit = background.submit(() -> new PSTrainer()

@@ -20,8 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -49,16 +47,7 @@ class ServerFailureTest {
     train = TestData.a9aTrain(spark).cache();
     train.count();
     background = Executors.newSingleThreadExecutor();
-    spark.sparkContext().addSparkListener(new SparkListener() {
-      @Override
-      public void onJobStart(SparkListenerJobStart start) {
-        String description = start.properties() == null ? null
-            : start.properties().getProperty("spark.job.description");
-        if (description != null && description.startsWith(TrainingRun.JOB_PREFIX)) {
-          trainingJobs.incrementAndGet();
-        }
-      }
-    });
+    TrainingJobs.onStart(spark.sparkContext(), trainingJobs::incrementAndGet);
   }
 
   @AfterAll
@@ -122,6 +111,21 @@ class ServerFailureTest {
   private static void signal(String signal, long pid) throws Exception {
     Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start();
     assertEquals(0, kill.waitFor(), "kill -" + signal + " " + pid);
+  }
+
+  /**
+   * Stops a random live server (SIGSTOP) for three leases (spark.ps.lease=3s in SharedSpark),
+   * long past the failure timeout, then lets it go on; returns its pid.
+   */
+  private static long pauseALiveServer() throws Exception {
+    long paused = randomLiveServer();
+    signal("STOP", paused);
+    try {
+      Thread.sleep(9_000);
+    } finally {
+      signal("CONT", paused);
+    }
+    return paused;
   }
 
   private static void assertSameWeights(PSTrainerModel expected, PSTrainerModel actual) {
@@ -201,14 +205,7 @@ class ServerFailureTest {
     spark.conf().set("spark.ps.replication", "1");
     PSTrainerModel undisturbed = sandblaster(3).fit(train);
     Future<PSTrainerModel> fit = fitInBackground(sandblaster(3));
-    long paused = randomLiveServer();
-    signal("STOP", paused);
-    try {
-      // Three leases (spark.ps.lease=3s in SharedSpark): long past the failure timeout.
-      Thread.sleep(9_000);
-    } finally {
-      signal("CONT", paused);
-    }
+    long paused = pauseALiveServer();
     PSTrainerModel model = fit.get(120, TimeUnit.SECONDS);
     assertSameWeights(undisturbed, model);
     Thread.sleep(2_000);
@@ -221,13 +218,7 @@ class ServerFailureTest {
     spark.conf().set("spark.ps.replication", "0");
     PSTrainerModel undisturbed = unreplicated().fit(train);
     Future<PSTrainerModel> fit = fitInBackground(unreplicated());
-    long paused = randomLiveServer();
-    signal("STOP", paused);
-    try {
-      Thread.sleep(9_000);
-    } finally {
-      signal("CONT", paused);
-    }
+    long paused = pauseALiveServer();
     PSTrainerModel model = fit.get(120, TimeUnit.SECONDS);
     assertEquals(0, model.summary().serverFailures());
     assertSameWeights(undisturbed, model);
