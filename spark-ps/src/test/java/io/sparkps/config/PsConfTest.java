@@ -23,6 +23,29 @@ class PsConfTest {
   }
 
   @Test
+  void replicationDefaultsToOneBackupWhenThereIsAnotherServer() {
+    PsConf c = PsConf.defaults();
+    assertEquals(1, c.replication(2, 1));
+    assertEquals(0, c.replication(1, 1), "no other server to hold a backup");
+    assertEquals(0, c.replication(2, 2), "master copies of several groups are not replicated");
+    assertEquals(0, new PsConf(Map.of("spark.ps.replication", "0")).replication(3, 1));
+    assertEquals(2, new PsConf(Map.of("spark.ps.replication", "2")).replication(3, 1));
+    InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        () -> new PsConf(Map.of("spark.ps.replication", "1")).replication(2, 2));
+    assertMessage(e, "spark.ps.replication", "with 2 server groups");
+    assertTrue(e.getMessage().contains("spark.ps.numServerGroups=1"), e.getMessage());
+    assertMessage(invalid(Map.of("spark.ps.replication", "-1")), "spark.ps.replication",
+        "[0, 8]");
+  }
+
+  @Test
+  void aFailureTimeoutNotAboveTheHeartbeatIsRefused() {
+    InvalidConfigException e = invalid(Map.of("spark.ps.server.failureTimeout", "1s"));
+    assertMessage(e, "spark.ps.server.failureTimeout", "spark.ps.heartbeatInterval=1000ms");
+    assertEquals(Duration.ofSeconds(3), PsConf.defaults().get(PsConf.SERVER_FAILURE_TIMEOUT));
+  }
+
+  @Test
   void defaults() {
     PsConf c = PsConf.defaults();
     assertEquals(Framework.SANDBLASTER, c.get(PsConf.FRAMEWORK));

@@ -32,6 +32,8 @@ class FitRefusesBadConfigTest {
       "unknown optimizer | optimizer=newton | optimizer",
       "labels not 0/1 | labels=-1/+1 | labelCol",
       "missing column | featuresCol=nope | featuresCol",
+      "replicated co-located servers | replication=hogwild | spark.ps.replication",
+      "replicated server groups | replication=downpour | spark.ps.numServerGroups",
   })
   void refusedBeforeAnyProcessStarts(String name, String change, String named) {
     SparkSession spark = SharedSpark.get();
@@ -45,12 +47,28 @@ class FitRefusesBadConfigTest {
       case "featuresCol" -> trainer.setFeaturesCol(kv[1]);
       case "labels" -> data = data.withColumn("label",
           functions.when(functions.col("label").gt(0), 1.0).otherwise(-1.0));
+      case "replication" -> {
+        trainer.setFramework(kv[1]);
+        spark.conf().set("spark.ps.replication", "1");
+        if (kv[1].equals("hogwild")) {
+          trainer.setNumServers(1);  // one co-located server per worker group
+        }
+        if (kv[1].equals("downpour")) {
+          spark.conf().set("spark.ps.numServerGroups", "2");
+        }
+      }
       default -> throw new AssertionError(kv[0]);
     }
     PsCluster before = PsClusters.running(spark.sparkContext());
     Set<Long> processesBefore = children();
     Dataset<Row> input = data;
-    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> trainer.fit(input));
+    InvalidConfigException e;
+    try {
+      e = assertThrows(InvalidConfigException.class, () -> trainer.fit(input));
+    } finally {
+      spark.conf().unset("spark.ps.replication");
+      spark.conf().unset("spark.ps.numServerGroups");
+    }
     assertTrue(e.getMessage().contains(named), e.getMessage());
     // numServers=3 differs from any cluster other tests left running, so starting one would show.
     assertEquals(before, PsClusters.running(spark.sparkContext()));
