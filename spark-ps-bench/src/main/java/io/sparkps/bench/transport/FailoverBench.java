@@ -221,7 +221,11 @@ public final class FailoverBench {
       });
     }
 
-    /** The longest gap between answers of slice {@code s} within [from, to]. */
+    /**
+     * The longest gap between answers of slice {@code s} within [from, to], counting from
+     * {@code from} to the first answer and from the last answer to {@code to}: a slice that
+     * was not served again within the window shows a gap as long as the rest of it.
+     */
     double longestGapMs(int s, long from, long to) {
       List<Long> times = answered.get(s);
       long longest = 0;
@@ -237,6 +241,7 @@ public final class FailoverBench {
           longest = Math.max(longest, t - previous);
           previous = t;
         }
+        longest = Math.max(longest, to - previous);
       }
       return longest / 1e6;
     }

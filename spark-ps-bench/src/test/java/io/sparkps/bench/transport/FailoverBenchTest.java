@@ -31,8 +31,9 @@ class FailoverBenchTest {
       assertTrue(k.detectMs() >= 0, k.toString());
       assertTrue(k.takeOverMs() >= 0, "the backups took over: " + k);
       for (double pause : k.pausesMs()) {
-        // Served again within the measured window (a second after the kill).
-        assertTrue(pause > 0 && pause < 1500, k.toString());
+        // Served again within the measured window: a slice not served again in the second
+        // after the kill would show a gap of at least that second.
+        assertTrue(pause > 0 && pause < 1000, k.toString());
       }
     }
     assertFalse(r.kills().stream().allMatch(k -> k.pausesMs().isEmpty()),
