@@ -2,6 +2,8 @@ package io.sparkps.client;
 
 import io.sparkps.param.SliceInfo;
 import io.sparkps.param.SliceMap;
+import io.sparkps.transport.Resume;
+import io.sparkps.transport.Resumed;
 import io.sparkps.transport.Values;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +17,7 @@ public final class ParamSet {
   private final SliceMap map;
   private final float[][] values;
   private final long[] clocks;
+  private int inexact;
 
   public ParamSet(SliceMap map) {
     this.map = map;
@@ -37,6 +40,60 @@ public final class ParamSet {
       pending.add(client.pull(s, minVersion));
     }
     store(pending, client.timeoutMs());
+  }
+
+  /**
+   * Takes the values a task of worker group {@code group} starts from, and returns the step it
+   * starts at: the first step of the group that some slice has not applied. A fresh training
+   * starts at step 0 from the initial values; a task that runs again (Spark retried it, or
+   * spark-ps re-ran its stage) starts where its group stands, so that no step is applied twice.
+   *
+   * <p>Slices past that step ignore its shares, but the gradient sent to the others must be the
+   * one the step would have had: for a {@code synchronous} group, whose workers all compute a
+   * step from the same values, those slices answer with the values they kept from the start
+   * of that step. {@link #inexactSlices()} counts the slices that no longer had them.
+   *
+   * @param attempt the run of the group's stage this task belongs to, from 0
+   */
+  public long resume(PsClient client, int group, int attempt, boolean synchronous) {
+    List<SliceInfo> slices = map.slices();
+    List<CompletableFuture<Resumed>> pending = new ArrayList<>();
+    for (SliceInfo s : slices) {
+      pending.add(client.resume(s, group, attempt, Resume.NEXT, true));
+    }
+    Resumed[] at = new Resumed[slices.size()];
+    long start = Long.MAX_VALUE;
+    for (int i = 0; i < at.length; i++) {
+      at[i] = PsClient.await(pending.get(i), client.timeoutMs());
+      start = Math.min(start, at[i].nextStep());
+    }
+    if (at.length == 0) {
+      return 0;
+    }
+    inexact = 0;
+    for (int i = 0; i < at.length; i++) {
+      if (at[i].nextStep() > start && synchronous) {
+        Resumed back = PsClient.await(client.resume(slices.get(i), group, attempt, start, true),
+            client.timeoutMs());
+        if (back.exact()) {
+          at[i] = back;
+        } else {
+          inexact++;
+        }
+      }
+      SliceInfo s = slices.get(i);
+      System.arraycopy(at[i].values(), 0, values[s.param()], (int) s.offset(), s.length());
+      clocks[i] = at[i].clock();
+    }
+    return start;
+  }
+
+  /**
+   * Slices whose values at the start of the step {@link #resume} returned were gone: the
+   * task computes that step from their later values.
+   */
+  public int inexactSlices() {
+    return inexact;
   }
 
   /**

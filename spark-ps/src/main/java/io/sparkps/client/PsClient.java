@@ -13,6 +13,8 @@ import io.sparkps.transport.Message;
 import io.sparkps.transport.Secret;
 import io.sparkps.transport.Transport;
 import io.sparkps.transport.TransportException;
+import io.sparkps.transport.Resume;
+import io.sparkps.transport.Resumed;
 import io.sparkps.transport.Update;
 import io.sparkps.transport.Values;
 import io.sparkps.config.PsException;
@@ -203,6 +205,17 @@ public final class PsClient implements AutoCloseable {
     return call(slice, id -> new Update(id, share.worker(), slice.paramId(), slice.sliceId(),
         share.step(), share.group(), share.workers(), share.examples(), gradientSum))
         .thenApply(Values.class::cast);
+  }
+
+  /**
+   * Where worker group {@code group} stands on the slice, for a task of run {@code attempt} of
+   * its stage that starts: its next step there and, with {@code withValues}, the values at the
+   * start of {@code step} ({@link Resume#NEXT}: now).
+   */
+  public CompletableFuture<Resumed> resume(SliceInfo slice, int group, int attempt, long step,
+      boolean withValues) {
+    return call(slice, id -> new Resume(id, slice.paramId(), slice.sliceId(), group, attempt,
+        step, withValues)).thenApply(Resumed.class::cast);
   }
 
   /** Some rows of the slice (strictly increasing, within the slice) at {@code minVersion}. */

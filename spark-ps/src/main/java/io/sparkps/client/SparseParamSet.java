@@ -45,6 +45,25 @@ public final class SparseParamSet {
     return map.params().get(param).cols();
   }
 
+  /**
+   * The step a task of worker group {@code group} starts at: the first step of the group that
+   * some slice has not applied (0 for a fresh training); slices past it ignore its shares. The
+   * rows a step pulls are those of the slices now, also where a slice is a step ahead.
+   *
+   * @param attempt the run of the group's stage this task belongs to, from 0
+   */
+  public long resume(PsClient client, int group, int attempt) {
+    List<CompletableFuture<io.sparkps.transport.Resumed>> pending = new ArrayList<>();
+    for (SliceInfo s : map.slices()) {
+      pending.add(client.resume(s, group, attempt, io.sparkps.transport.Resume.NEXT, false));
+    }
+    long start = pending.isEmpty() ? 0 : Long.MAX_VALUE;
+    for (CompletableFuture<io.sparkps.transport.Resumed> p : pending) {
+      start = Math.min(start, PsClient.await(p, client.timeoutMs()).nextStep());
+    }
+    return start;
+  }
+
   /** Pulls the params that are held whole; call once before the first step. */
   public void pullWhole(PsClient client) {
     List<CompletableFuture<Values>> pending = new ArrayList<>();

@@ -16,6 +16,7 @@ import io.sparkps.transport.InstallSlice;
 import io.sparkps.transport.Message;
 import io.sparkps.transport.Replicate;
 import io.sparkps.transport.RequestHandler;
+import io.sparkps.transport.Resume;
 import io.sparkps.transport.SetRole;
 import io.sparkps.transport.Stats;
 import io.sparkps.transport.StatsRequest;
@@ -144,6 +145,8 @@ public final class ParamServer implements RequestHandler {
           return reply.values(u.requestId(), u.paramId(), u.sliceId(), version, clock, values);
         }
       }));
+    } else if (message instanceof Resume r) {
+      reply.send(slice(r.paramId(), r.sliceId()).resume(r));
     } else if (message instanceof Get g) {
       get(g.requestId(), g.paramId(), g.sliceId(), g.minVersion(), null, reply);
     } else if (message instanceof GetRows g) {

@@ -4,6 +4,8 @@ import io.sparkps.server.optim.Optimizer;
 import io.sparkps.transport.Failure;
 import io.sparkps.transport.InstallSlice;
 import io.sparkps.transport.Replicate;
+import io.sparkps.transport.Resume;
+import io.sparkps.transport.Resumed;
 import io.sparkps.transport.SliceSetup;
 import io.sparkps.transport.Update;
 import java.util.ArrayList;
@@ -149,6 +151,15 @@ final class SliceState {
   private final Optimizer optimizer;
   private final SliceSetup setup;
   private final long[] groupSteps;
+  /** Per served group, the latest run of its stage that asked to resume ({@link #resume}). */
+  private final int[] groupAttempts;
+  /**
+   * In a synchronous single group: the values at the start of step {@code previousStep}, the
+   * step applied last, for a worker that resumes at that step while this slice is past it
+   * (see {@link #resume}); null otherwise.
+   */
+  private final float[] previous;
+  private long previousStep = -1;
   private final StepShares open = new StepShares();
   private final List<Waiter> waiters = new ArrayList<>();
   private final SliceCounters counters = new SliceCounters();
@@ -164,6 +175,9 @@ final class SliceState {
     this.optimizer = optimizer;
     this.setup = setup;
     this.groupSteps = new long[setup.numGroups()];
+    this.groupAttempts = new int[setup.numGroups()];
+    this.previous = setup.numGroups() == 1 && setup.sharesPerStep() > 1
+        ? new float[values.length] : null;
     this.sync = setup.master().isEmpty() ? null : new MasterSync(values, setup.syncFreq());
   }
 
@@ -281,6 +295,7 @@ final class SliceState {
           && u.shares() >= setup.sharesPerStep()) {
         // One share makes the whole step: apply it as it came, with no aggregation buffer.
         float scale = u.examples() > 0 ? 1f / u.examples() : 0f;
+        remember(u.step());
         optimizer.apply(values, grad, scale);
         return completeStep(g, u.step(), u.shares(), List.of(reply), scale, null, grad);
       }
@@ -294,6 +309,7 @@ final class SliceState {
         return Effects.NONE;
       }
       open.closeDense(u.group(), u.step());
+      remember(u.step());
       optimizer.apply(values, step.sum(), step.scale());
       return completeStep(g, u.step(), step.shares(), step.replies(), step.scale(), null,
           step.sum());
@@ -325,6 +341,7 @@ final class SliceState {
         return Effects.NONE;
       }
       open.closeSparse(u.group(), u.step());
+      previousStep = -1;
       int[] union = step.rowIds();
       float[] mean = step.meanRows(union, w);
       if (union.length > 0) {
@@ -332,6 +349,48 @@ final class SliceState {
       }
       return completeStep(g, u.step(), step.shares(), step.replies(), 1f, union, mean);
     }
+  }
+
+  /**
+   * Keeps the values at the start of {@code step}, about to be applied, when this slice keeps
+   * them at all. Holds the lock.
+   */
+  private void remember(long step) {
+    if (previous != null) {
+      System.arraycopy(values, 0, previous, 0, values.length);
+      previousStep = step;
+    }
+  }
+
+  /**
+   * Where worker group {@code r.group()} stands on this slice, for a task that starts: its next
+   * step, and the values at the start of the step asked for — the values now for {@link
+   * Resume#NEXT} or the next step, the values kept before the last step when that is the step
+   * asked for (a worker of a synchronous group resuming at a step that this slice, but not
+   * every slice, applied before the group's last run stopped). A later run of the group's
+   * stage first drops the shares of the group's incomplete steps, which that run sends again.
+   */
+  synchronized Resumed resume(Resume r) {
+    checkPrimary();
+    int g = groupIndex(r.group(), "RESUME");
+    if (r.attempt() > groupAttempts[g]) {
+      groupAttempts[g] = r.attempt();
+      open.discard(r.group());
+    }
+    long next = groupSteps[g];
+    float[] out;
+    boolean exact = true;
+    if (!r.withValues()) {
+      out = new float[0];
+    } else if (r.step() == Resume.NEXT || r.step() == next) {
+      out = values.clone();
+    } else if (r.step() == previousStep && next == previousStep + 1) {
+      out = previous.clone();
+    } else {
+      out = values.clone();
+      exact = false;
+    }
+    return new Resumed(r.requestId(), paramId, sliceId, next, clock(), exact, out);
   }
 
   /**
@@ -462,8 +521,10 @@ final class SliceState {
     }
     int g = groupIndex(r.group(), "REPLICATE of " + name());
     if (r.rows() == null) {
+      remember(r.step());
       optimizer.apply(values, r.gradient(), r.scale());
     } else {
+      previousStep = -1;
       checkRows(r.rows(), r.gradient().length, () -> "REPLICATE of " + name());
       if (r.rows().length > 0) {
         optimizer.applySparse(values, r.rows(), r.gradient(), setup.rowWidth());

@@ -122,6 +122,12 @@ final class StepShares {
     return sparse.computeIfAbsent(new Key(group, step), k -> new Step());
   }
 
+  /** Forgets every open step of {@code group}: their senders are gone and send them again. */
+  void discard(int group) {
+    dense.keySet().removeIf(k -> k.group() == group);
+    sparse.keySet().removeIf(k -> k.group() == group);
+  }
+
   void closeDense(int group, long step) {
     dense.remove(new Key(group, step));
   }

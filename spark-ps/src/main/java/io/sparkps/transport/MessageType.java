@@ -27,7 +27,9 @@ public enum MessageType {
   REPLICATE(31, Replicate::read),
   INSTALL_SLICE(32, InstallSlice::read),
   ROUTES_REQUEST(33, (h, in) -> new RoutesRequest(h.requestId(), h.version())),
-  ROUTES(34, Routes::read);
+  ROUTES(34, Routes::read),
+  RESUME(35, Resume::read),
+  RESUMED(36, Resumed::read);
 
   /** Reads one message of a type from its header and its complete payload. */
   @FunctionalInterface
