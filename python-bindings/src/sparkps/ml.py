@@ -541,6 +541,8 @@ class TrainingSummary:
     worker gradients in the steps the servers applied, each once however often it was sent;
     ``server_failures`` the separate servers lost during the fit (failed over to their
     backups) and ``recovery_millis`` the longest pause that caused a slice (NaN for none).
+    ``stage_runs`` is 1, or more when spark-ps ran the training stage again after it lost an
+    executor (its workers resuming at their groups' last applied steps).
     """
 
     framework: str
@@ -561,6 +563,7 @@ class TrainingSummary:
     server_shares_applied: int
     server_failures: int
     recovery_millis: float
+    stage_runs: int
 
     @classmethod
     def _from_java(cls, java_summary: JavaObject) -> "TrainingSummary":
@@ -584,6 +587,7 @@ class TrainingSummary:
             server_shares_applied=int(s.serverSharesApplied()),
             server_failures=int(s.serverFailures()),
             recovery_millis=float(s.recoveryMillis()),
+            stage_runs=int(s.stageRuns()),
         )
 
 

@@ -95,6 +95,14 @@ public final class PsConf implements Serializable {
       "How long a server may send no heartbeat before the coordinator fails it over to its"
           + " backups (a server whose process exits is failed over at once); must be more"
           + " than spark.ps.heartbeatInterval.");
+  public static final ConfigKey<Integer> MAX_STAGE_ATTEMPTS = ConfigKey.intKey(
+      "spark.ps.maxStageAttempts", 4, 1, 100,
+      "Runs of a training stage that runs all its tasks at once (synchronous groups, co-located"
+          + " servers, a staleness bound) before a fit fails, when a run fails because an"
+          + " executor was lost or a task was killed: Spark does not re-run such a stage, so"
+          + " spark-ps does, and its workers resume at their groups' last applied steps (with"
+          + " co-located servers, whose state was lost, from the start). Other stages are"
+          + " retried task by task by Spark (spark.task.maxFailures).");
   public static final ConfigKey<Duration> RPC_TIMEOUT = ConfigKey.durationKey(
       "spark.ps.rpc.timeout", Duration.ofMillis(120_000), Duration.ofMillis(1),
       "Longest wait for any answer from a server or the coordinator, including a synchronous"
@@ -112,7 +120,7 @@ public final class PsConf implements Serializable {
   private static final List<ConfigKey<?>> ALL = List.of(FRAMEWORK, NUM_SERVERS,
       NUM_WORKER_GROUPS, NUM_WORKERS_PER_GROUP, NUM_SERVER_GROUPS, STALENESS, SYNC_FREQ,
       SERVER_MEMORY, SERVER_JAVA_OPTIONS, SERVER_HOST, COORDINATOR_PORT, SERVER_PORT, LEASE,
-      HEARTBEAT_INTERVAL, REPLICATION, SERVER_FAILURE_TIMEOUT, RPC_TIMEOUT, SERVER_START_TIMEOUT, TRANSPORT_MAX_FRAME_BYTES,
+      HEARTBEAT_INTERVAL, REPLICATION, SERVER_FAILURE_TIMEOUT, MAX_STAGE_ATTEMPTS, RPC_TIMEOUT, SERVER_START_TIMEOUT, TRANSPORT_MAX_FRAME_BYTES,
       TRANSPORT_IO_THREADS);
   private static final Map<String, ConfigKey<?>> BY_NAME = ALL.stream()
       .collect(Collectors.toUnmodifiableMap(ConfigKey::key, Function.identity()));

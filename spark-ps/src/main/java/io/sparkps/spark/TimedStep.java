@@ -19,6 +19,9 @@ abstract class TimedStep implements AutoCloseable {
 
   abstract long minClock();
 
+  /** The step this task starts at: the first one its group has not applied on every slice. */
+  abstract long firstStep();
+
   @Override
   public void close() {}
 

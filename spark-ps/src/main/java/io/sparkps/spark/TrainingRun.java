@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
@@ -150,6 +151,7 @@ final class TrainingRun {
         ? " (co-located)" : "") + ", " + trainer.getMaxEpochs() + " epochs";
     String jobGroup = "spark-ps-" + Long.toHexString(plan.trainingId());
     AtomicReference<String> lost = new AtomicReference<>();
+    int[] runs = {0};
     int failuresBefore = cluster == null ? 0 : cluster.failures().size();
     Throwable failure = null;
     Runnable stopWatching = () -> { };
@@ -168,21 +170,10 @@ final class TrainingRun {
           }
         });
       }
-      TrainingTask task = new TrainingTask(plan);
-      RDD<LabeledExample> rdd = examples.rdd();
-      RDD<WorkerResult> results = allAtOnce(topology)
-          ? rdd.barrier().mapPartitions(task, false, ClassTag$.MODULE$.apply(WorkerResult.class))
-          : rdd.mapPartitions(task, false, ClassTag$.MODULE$.apply(WorkerResult.class));
-      // Interrupting cancelled tasks frees their slots at once: a task of a failed stage
-      // waiting on a server would otherwise hold its slot until spark.ps.rpc.timeout.
-      sc.setJobGroup(jobGroup, description, true);
       long start = System.nanoTime();
-      List<WorkerResult> done;
-      try {
-        done = Arrays.asList((WorkerResult[]) results.collect());
-      } finally {
-        sc.clearJobGroup();
-      }
+      List<WorkerResult> done = runStage(plan, examples, topology, conf, jobGroup, description,
+          lost, runs);
+      TrainingTask task = new TrainingTask(plan, runs[0] - 1);
       double seconds = (System.nanoTime() - start) / 1e9;
       io.sparkps.client.ParamValues values;
       double divergence;
@@ -202,7 +193,7 @@ final class TrainingRun {
       List<ServerFailure> failures = cluster == null ? List.of()
           : cluster.failures().subList(failuresBefore, cluster.failures().size());
       TrainingSummary summary = summarize(framework, topology, done, seconds, divergence,
-          counters, failures);
+          counters, failures, runs[0]);
       LOG.info("Trained {} in {} s: {} examples/s, final loss {}", description,
           String.format("%.2f", seconds), String.format("%.0f", summary.examplesPerSecond()),
           summary.finalLoss());
@@ -212,7 +203,7 @@ final class TrainingRun {
       return result.setParent(trainer);
     } catch (Exception e) {
       // Spark's job failure is a SparkException, which Scala throws unchecked.
-      RuntimeException explained = explain(e, lost.get(), plan);
+      RuntimeException explained = explain(e, lost.get(), plan, runs[0]);
       failure = explained != null ? explained : e;
       if (explained != null) {
         throw explained;
@@ -234,22 +225,109 @@ final class TrainingRun {
   }
 
   /**
+   * Runs the training stage and returns its workers' results. Spark retries a failed task of
+   * an ordinary stage by itself (its new attempt resumes where its worker stands on the
+   * servers), but fails a stage that runs all its tasks at once (a barrier stage) as soon as
+   * one task fails; when that happens because an executor was lost or a task was killed, the
+   * stage is run again, up to spark.ps.maxStageAttempts runs, once the cluster has as many
+   * executors as before (or spark.ps.rpc.timeout passed). {@code runs[0]} counts the runs.
+   */
+  private List<WorkerResult> runStage(TrainingPlan plan, JavaRDD<LabeledExample> examples,
+      ClusterConfig topology, PsConf conf, String jobGroup, String description,
+      AtomicReference<String> lost, int[] runs) {
+    boolean barrier = allAtOnce(topology);
+    int maxRuns = barrier ? conf.get(PsConf.MAX_STAGE_ATTEMPTS) : 1;
+    int executors = executorCount();
+    for (int attempt = 0; ; attempt++) {
+      runs[0] = attempt + 1;
+      TrainingTask task = new TrainingTask(plan, attempt);
+      RDD<LabeledExample> rdd = examples.rdd();
+      RDD<WorkerResult> results = barrier
+          ? rdd.barrier().mapPartitions(task, false, ClassTag$.MODULE$.apply(WorkerResult.class))
+          : rdd.mapPartitions(task, false, ClassTag$.MODULE$.apply(WorkerResult.class));
+      // Interrupting cancelled tasks frees their slots at once: a task of a failed stage
+      // waiting on a server would otherwise hold its slot until spark.ps.rpc.timeout.
+      sc.setJobGroup(jobGroup, attempt == 0 ? description
+          : description + " (run " + (attempt + 1) + ")", true);
+      try {
+        return Arrays.asList((WorkerResult[]) results.collect());
+      } catch (Exception e) {
+        // Spark's job failure is a SparkException, which Scala throws unchecked.
+        String why = lostExecutor(e);
+        if (why == null || lost.get() != null || attempt + 1 >= maxRuns) {
+          throw e;
+        }
+        LOG.warn("The training stage failed ({}); running it again, run {} of at most {} ({}):"
+            + " {}", why, attempt + 2, maxRuns, PsConf.MAX_STAGE_ATTEMPTS.key(),
+            plan.colocated() ? "co-located servers were lost with their executor, so the "
+                + "training starts again from its first step"
+                : "every worker resumes at its group's last applied step");
+      } finally {
+        sc.clearJobGroup();
+      }
+      awaitExecutors(executors, plan.cluster().timeoutMs());
+    }
+  }
+
+  /** What in {@code e} says a task was lost with its executor or killed; null otherwise. */
+  static String lostExecutor(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String text = String.valueOf(t.getMessage());
+      for (String sign : new String[] {"ExecutorLostFailure", "Executor heartbeat timed out",
+          "exited caused by", "TaskKilled"}) {
+        if (text.contains(sign)) {
+          return sign;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Waits until the cluster has {@code count} executors (the driver included) again, so that
+   * a barrier stage run again finds its slots (else Spark checks again only every
+   * spark.scheduler.barrier.maxConcurrentTasksCheck.interval, 15 s): first, for up to 2 s,
+   * until the lost one is gone from the count, then until its replacement came, at most
+   * {@code timeoutMs}.
+   */
+  private void awaitExecutors(int count, long timeoutMs) {
+    long start = System.nanoTime();
+    try {
+      while (executorCount() >= count && System.nanoTime() - start < 2_000_000_000L) {
+        Thread.sleep(20);
+      }
+      long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+      while (executorCount() < count && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PsException("interrupted while waiting for executors to run the training stage "
+          + "again", e);
+    }
+  }
+
+  private int executorCount() {
+    return sc.statusTracker().getExecutorInfos().length;
+  }
+
+  /**
    * The error a failed fit reports instead of {@code e}: the loss of a slice's every copy when
    * that is what happened (the Spark failure it caused is kept as the cause), or a lost
    * executor of a co-located stage said plainly; null when {@code e} says it best.
    */
-  private static RuntimeException explain(Exception e, String lost, TrainingPlan plan) {
+  private static RuntimeException explain(Exception e, String lost, TrainingPlan plan,
+      int runs) {
     if (lost != null) {
       return new PsException("the training failed: " + lost, e);
     }
-    String text = String.valueOf(e.getMessage());
-    if (plan.colocated() && (text.contains("ExecutorLostFailure")
-        || text.contains("Executor heartbeat timed out") || text.contains("exited caused by"))) {
-      return new PsException("the training failed because an executor was lost: co-located "
+    if (plan.colocated() && lostExecutor(e) != null) {
+      return new PsException("the training failed because an executor was lost, in each of "
+          + runs + " runs of its stage (" + PsConf.MAX_STAGE_ATTEMPTS.key() + "): co-located "
           + "servers (allreduce, hogwild, inmemory-hogwild) live in the executors of their "
-          + "workers and are not replicated, so their slices were lost with it; use sandblaster"
-          + " or downpour (separate servers, spark.ps.replication) to survive lost executors",
-          e);
+          + "workers and are not replicated, so every run starts again from the first step; "
+          + "use sandblaster or downpour (separate servers, spark.ps.replication) to resume "
+          + "where the training stood", e);
     }
     return null;
   }
@@ -312,9 +390,59 @@ final class TrainingRun {
         .map(r -> LabeledExample.of(r.getDouble(0), (Vector) r.get(1)));
     if (examples.getNumPartitions() != workers) {
       // A shuffle here, before training, keeps the training stage itself free of any.
-      examples = examples.repartition(workers);
+      examples = inFixedOrder(examples, workers);
     }
     return examples.persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /**
+   * {@code examples} dealt round robin into {@code workers} partitions, each in the order of
+   * the rows' places in the input. Unlike {@code repartition}, whose partitions hold the rows
+   * in the order their blocks were fetched, a partition computed again (its executor was lost,
+   * or the application runs again to resume from a checkpoint) holds the same rows in the same
+   * order, so that a resumed worker's mini-batches are those of the steps it resumes.
+   */
+  static JavaRDD<LabeledExample> inFixedOrder(JavaRDD<LabeledExample> examples, int workers) {
+    return examples.mapPartitionsWithIndex((p, it) -> {
+      List<scala.Tuple2<Long, LabeledExample>> keyed = new ArrayList<>();
+      long i = 0;
+      while (it.hasNext()) {
+        keyed.add(new scala.Tuple2<>(((long) p << 40) | i++, it.next()));
+      }
+      return keyed.iterator();
+    }, true).mapToPair(t -> t)
+        .repartitionAndSortWithinPartitions(new RoundRobin(workers))
+        .values();
+  }
+
+  /** Row {@code i} of input partition {@code p} (key {@code p << 40 | i}) goes to (p + i) % n. */
+  static final class RoundRobin extends org.apache.spark.Partitioner {
+    private final int n;
+
+    RoundRobin(int n) {
+      this.n = n;
+    }
+
+    @Override
+    public int numPartitions() {
+      return n;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      long k = (Long) key;
+      return (int) (((k >>> 40) + (k & ((1L << 40) - 1))) % n);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof RoundRobin r && r.n == n;
+    }
+
+    @Override
+    public int hashCode() {
+      return n;
+    }
   }
 
   /**
@@ -398,7 +526,7 @@ final class TrainingRun {
 
   private TrainingSummary summarize(String framework, ClusterConfig topology,
       List<WorkerResult> done, double seconds, double divergence, long[] counters,
-      List<ServerFailure> failures) {
+      List<ServerFailure> failures, int stageRuns) {
     int epochs = trainer.getMaxEpochs();
     double[] loss = new double[epochs];
     long steps = 0;
@@ -415,15 +543,16 @@ final class TrainingRun {
       loss[e] = n == 0 ? Double.NaN : sum / n;
     }
     for (WorkerResult r : done) {
-      steps += r.steps();
+      // A worker's steps before its last task started were applied by an earlier task.
+      steps += r.firstStep() + r.steps();
       examples += r.examples();
     }
     List<WorkerResult> byWorker = new ArrayList<>(done);
     byWorker.sort(java.util.Comparator.comparingInt(WorkerResult::worker));
     List<TrainingSummary.WorkerStats> workers = new ArrayList<>();
     for (WorkerResult r : byWorker) {
-      workers.add(new TrainingSummary.WorkerStats(r.worker(), r.group(), r.steps(), r.examples(),
-          r.seconds(), r.maxLead(), r.phases()));
+      workers.add(new TrainingSummary.WorkerStats(r.worker(), r.group(), r.steps(),
+          r.firstStep(), r.examples(), r.seconds(), r.maxLead(), r.phases()));
     }
     double recovery = Double.NaN;
     for (ServerFailure f : failures) {
@@ -436,6 +565,6 @@ final class TrainingRun {
         loss, meanByStep(done, WorkerResult::stepLoss),
         meanByStep(done, WorkerResult::stepSeconds), steps, examples, seconds, workers,
         divergence, counters[0], counters[1], counters[2], counters[3], failures.size(),
-        recovery);
+        recovery, stageRuns);
   }
 }

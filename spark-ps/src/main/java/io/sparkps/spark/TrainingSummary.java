@@ -15,7 +15,8 @@ import java.io.Serializable;
  *     answered), averaged over the workers like {@code stepLoss}: the time axis of the loss
  *     curve. It leaves out the start of the stage (task launch, connecting), which {@code
  *     trainSeconds} includes
- * @param totalSteps updates pushed by all workers together
+ * @param totalSteps steps of all workers together, each counted once whichever task of its
+ *     worker ran it
  * @param examples examples processed (counted once per epoch they were used in)
  * @param trainSeconds wall time of the training stage
  * @param workers what each worker did, by worker id
@@ -33,23 +34,29 @@ import java.io.Serializable;
  * @param recoveryMillis the longest pause a lost server caused any slice: from the
  *     coordinator finding it lost to the first acknowledged update of a promoted copy; NaN
  *     when no server was lost (or no update followed)
+ * @param stageRuns runs of the training stage: 1, or more when spark-ps ran a stage that
+ *     runs all its tasks at once again after it lost an executor (its workers resuming at
+ *     their groups' last applied steps)
  */
 public record TrainingSummary(String framework, int numWorkers, int numServers,
     double[] epochLoss, double[] stepLoss, double[] stepSeconds, long totalSteps,
     long examples, double trainSeconds, java.util.List<WorkerStats> workers,
     double copyDivergence, long serverUpdates, long serverShares, long serverUpdateBytes,
-    long serverSharesApplied, int serverFailures, double recoveryMillis)
+    long serverSharesApplied, int serverFailures, double recoveryMillis, int stageRuns)
     implements Serializable {
 
   /**
    * One worker's share of a training.
    *
+   * @param steps steps the worker ran in its last task (those not applied before it started)
+   * @param firstStep the step that task started at: 0, or, for a task Spark or spark-ps ran
+   *     again, the first step its group had not applied
    * @param seconds wall time of the worker's training loop
    * @param maxLead most steps the worker ran ahead of the slowest worker group it saw
    * @param phases where the worker's steps spent that time
    */
-  public record WorkerStats(int worker, int group, long steps, long examples, double seconds,
-      long maxLead, StepPhases phases) implements Serializable {
+  public record WorkerStats(int worker, int group, long steps, long firstStep, long examples,
+      double seconds, long maxLead, StepPhases phases) implements Serializable {
 
     public double stepsPerSecond() {
       return seconds > 0 ? steps / seconds : 0;

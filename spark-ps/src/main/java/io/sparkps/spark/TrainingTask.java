@@ -58,8 +58,12 @@ final class TrainingTask
       org.slf4j.LoggerFactory.getLogger(TrainingTask.class);
 
   private final TrainingPlan plan;
-  TrainingTask(TrainingPlan plan) {
+  /** The run of the training stage this task belongs to: 0, then 1, ... when re-run. */
+  private final int attempt;
+
+  TrainingTask(TrainingPlan plan, int attempt) {
     this.plan = plan;
+    this.attempt = attempt;
   }
 
   /** The model's initial values, without whole arrays when they are zeros. */
@@ -75,7 +79,8 @@ final class TrainingTask
     List<LabeledExample> data = new ArrayList<>();
     partition.foreach(data::add);
     WorkerResult result;
-    try (Nd4jThreads threads = Nd4jThreads.limit(TaskContext.get().cpus())) {
+    try (Nd4jThreads threads = Nd4jThreads.limit(TaskContext.get().cpus());
+        TaskWatch watch = TaskWatch.of(TaskContext.get())) {
       if (plan.colocated()) {
         result = colocated(worker, data);
       } else {
@@ -187,6 +192,13 @@ final class TrainingTask
     Random random = new Random(plan.seed() * 31 + worker);
     TimedStep stepper = plan.sparse() ? sparseStepper(client, worker, group)
         : denseStepper(client, worker, group);
+    long total = (long) plan.epochs() * steps;
+    long first = Math.min(stepper.firstStep(), total);
+    if (first > 0) {
+      LOG.info("spark-ps worker {} (group {}, run {} of the stage): steps 0..{} of {} are "
+          + "applied already, resuming at step {}", worker, group, attempt + 1, first - 1,
+          total, first);
+    }
     double[] epochLoss = new double[plan.epochs()];
     double[] stepLoss = new double[plan.epochs() * steps];
     double[] stepSeconds = new double[plan.epochs() * steps];
@@ -202,6 +214,12 @@ final class TrainingTask
         double lossSum = 0;
         long lossExamples = 0;
         for (int s = 0; s < steps; s++) {
+          if (step < first) {
+            // Applied by an earlier run of this worker: same data order, nothing to send.
+            stepLoss[(int) step] = Double.NaN;
+            step++;
+            continue;
+          }
           // An empty partition still takes part in its group's steps, with zero examples.
           int size = n == 0 ? 0 : batchSize;
           long t0 = System.nanoTime();
@@ -218,6 +236,9 @@ final class TrainingTask
           examples += size;
         }
         epochLoss[epoch] = lossExamples == 0 ? Double.NaN : lossSum / lossExamples;
+        if (step <= first) {
+          continue;
+        }
         double elapsed = (System.nanoTime() - start) / 1e9;
         LOG.info("spark-ps worker {} (group {}): epoch {}/{}, loss {}, {} examples/s", worker,
             group, epoch + 1, plan.epochs(), String.format("%.5f", epochLoss[epoch]),
@@ -228,21 +249,34 @@ final class TrainingTask
     }
     StepPhases phases = new StepPhases(batchNanos / 1e9, stepper.pullNanos() / 1e9,
         stepper.computeNanos() / 1e9, stepper.pushNanos() / 1e9);
-    return new WorkerResult(worker, group, step, examples, epochLoss, stepLoss, stepSeconds,
-        (System.nanoTime() - start) / 1e9, maxLead, phases, null, Double.NaN, null);
+    return new WorkerResult(worker, group, step - first, first, examples, epochLoss, stepLoss,
+        stepSeconds, (System.nanoTime() - start) / 1e9, maxLead, phases, null, Double.NaN,
+        null);
   }
 
   /** Whole params on every worker; gradients of a group's workers in a JVM go through the stub. */
   private TimedStep denseStepper(PsClient client, int worker, int group) {
     ParamSet params = new ParamSet(plan.layout().copyOf(plan.layout().serverGroupOf(group)));
     int localShares = plan.localAggregation() ? localWorkersOfGroup(worker, group) : 1;
-    Stub stub = Stub.join(plan.trainingId());
+    // A stage run again must not sum with what a cancelled run left in this JVM's stub.
+    Stub stub = Stub.join(plan.trainingId() * 31 + attempt);
     float[][] gradients = new float[params.values().length][];
     for (int i = 0; i < gradients.length; i++) {
       gradients[i] = new float[params.values()[i].length];
     }
-    params.pullAll(client, 0);
+    boolean synchronous = plan.topology().synchronousGroups();
+    long first = params.resume(client, group, attempt, synchronous);
+    if (params.inexactSlices() > 0) {
+      LOG.warn("spark-ps worker {} (group {}): {} slices no longer hold the values at the start "
+          + "of step {}, which they applied before the stage stopped; this step's gradient is "
+          + "computed from their values after it", worker, group, params.inexactSlices(), first);
+    }
     return new TimedStep() {
+      @Override
+      long firstStep() {
+        return first;
+      }
+
       @Override
       double step(Batch batch, long step, int examples) {
         begin();
@@ -271,8 +305,14 @@ final class TrainingTask
   private TimedStep sparseStepper(PsClient client, int worker, int group) {
     SparseParamSet params = new SparseParamSet(
         plan.layout().copyOf(plan.layout().serverGroupOf(group)), plan.byFeature());
+    long first = params.resume(client, group, attempt);
     params.pullWhole(client);
     return new TimedStep() {
+      @Override
+      long firstStep() {
+        return first;
+      }
+
       @Override
       double step(Batch batch, long step, int examples) {
         begin();

@@ -7,7 +7,8 @@ import java.io.Serializable;
  *
  * @param worker worker id (the partition index)
  * @param group its worker group
- * @param steps updates it pushed
+ * @param steps steps it ran (pushed)
+ * @param firstStep the step it started at: 0, or where its group stood when it ran again
  * @param examples examples it computed gradients on
  * @param epochLoss mean training loss of each epoch, as seen by this worker
  * @param stepLoss mean loss of this worker's mini-batch at each step
@@ -21,14 +22,14 @@ import java.io.Serializable;
  * @param serverCounters UPDATE messages, shares and bytes the servers received, when this
  *     worker gathered the params; null otherwise
  */
-record WorkerResult(int worker, int group, long steps, long examples, double[] epochLoss,
+record WorkerResult(int worker, int group, long steps, long firstStep, long examples, double[] epochLoss,
     double[] stepLoss, double[] stepSeconds, double seconds, long maxLead,
     TrainingSummary.StepPhases phases, io.sparkps.client.ParamValues params,
     double copyDivergence, long[] serverCounters) implements Serializable {
 
   WorkerResult gathered(io.sparkps.client.ParamValues values, double divergence,
       long[] counters) {
-    return new WorkerResult(worker, group, steps, examples, epochLoss, stepLoss, stepSeconds,
-        seconds, maxLead, phases, values, divergence, counters);
+    return new WorkerResult(worker, group, steps, firstStep, examples, epochLoss, stepLoss,
+        stepSeconds, seconds, maxLead, phases, values, divergence, counters);
   }
 }

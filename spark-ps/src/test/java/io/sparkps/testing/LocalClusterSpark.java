@@ -19,6 +19,15 @@ public final class LocalClusterSpark {
   private LocalClusterSpark() {}
 
   public static SparkSession start(String appName) {
+    return start(appName, java.util.Map.of());
+  }
+
+  /**
+   * Fills {@code $SPARK_HOME/jars} with links to the test classpath's jars, from which
+   * standalone workers start executors, and returns the folders of the classpath (the
+   * library's own classes), for {@code spark.executor.extraClassPath}.
+   */
+  public static String executorClassPath() {
     String sparkHome = System.getenv("SPARK_HOME");
     if (sparkHome == null) {
       throw new IllegalStateException("SPARK_HOME must be set (the surefire configuration does)");
@@ -43,13 +52,21 @@ public final class LocalClusterSpark {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return SparkSession.builder()
+    return String.join(File.pathSeparator, folders);
+  }
+
+  /** The same, with {@code extra} Spark settings (read when the SparkContext starts). */
+  public static SparkSession start(String appName, java.util.Map<String, String> extra) {
+    String folders = executorClassPath();
+    SparkSession.Builder builder = SparkSession.builder();
+    extra.forEach(builder::config);
+    return builder
         .master("local-cluster[2,1,2048]")
         .appName(appName)
         .config("spark.ui.enabled", "false")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.executor.extraClassPath", String.join(File.pathSeparator, folders))
+        .config("spark.executor.extraClassPath", folders)
         .config("spark.executor.extraJavaOptions", System.getProperty("sparkps.test.jvmOpens", ""))
         .config("spark.ps.server.memory", "256m")
         .getOrCreate();
