@@ -33,12 +33,14 @@ import java.io.Serializable;
  * @param recoveryMillis the longest pause a lost server caused any slice: from the
  *     coordinator finding it lost to the first acknowledged update of a promoted copy; NaN
  *     when no server was lost (or no update followed)
+ * @param skippedRows rows left out of the training for a NaN or infinite label or feature
+ *     value ({@code handleInvalid=skip}); 0 otherwise
  */
 public record TrainingSummary(String framework, int numWorkers, int numServers,
     double[] epochLoss, double[] stepLoss, double[] stepSeconds, long totalSteps,
     long examples, double trainSeconds, java.util.List<WorkerStats> workers,
     double copyDivergence, long serverUpdates, long serverShares, long serverUpdateBytes,
-    long serverSharesApplied, int serverFailures, double recoveryMillis)
+    long serverSharesApplied, int serverFailures, double recoveryMillis, long skippedRows)
     implements Serializable {
 
   /**
