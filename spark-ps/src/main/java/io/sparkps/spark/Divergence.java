@@ -6,8 +6,10 @@ import io.sparkps.config.InvalidConfigException;
  * Tells a training that diverged. The training data was checked to be finite before any step
  * ran, so a NaN or infinite loss or gradient means the params themselves ran off: the step
  * size is too large for the data and model. Workers check every step; the driver also refuses
- * a finished fit whose loss ended more than {@value #GROWTH} times above where it started
- * (a loss with bounded gradients, such as the logistic loss, grows without ever overflowing).
+ * a finished fit whose trained params are not all finite (the last update can overflow with no
+ * step after it to notice), or whose loss ended more than {@value #GROWTH} times above where it
+ * started (a loss with bounded gradients, such as the logistic loss, grows without ever
+ * overflowing).
  */
 final class Divergence {
   /** How many times its first step's loss a fit's last epoch may not exceed. */
@@ -36,10 +38,25 @@ final class Divergence {
       }
     }
     if (what != null) {
-      throw new InvalidConfigException("stepSize", "the training diverged at step " + step
-          + " of worker " + worker + ": " + what + " although the training data is finite. "
-          + "stepSize=" + stepSize + " is too large for this data and model: set a smaller "
-          + "stepSize (e.g. " + stepSize / 10 + ")");
+      throw diverged(" at step " + step + " of worker " + worker + ": " + what
+          + " although the training data is finite", stepSize);
+    }
+  }
+
+  /**
+   * Checks the trained params of a finished fit.
+   *
+   * @throws InvalidConfigException naming stepSize when a value is NaN or infinite
+   */
+  static void checkParams(io.sparkps.client.ParamValues params, float stepSize) {
+    for (int p = 0; p < params.size(); p++) {
+      float[] v = params.values(p);
+      for (int i = 0; i < v.length; i++) {
+        if (!Float.isFinite(v[i])) {
+          throw diverged(": the trained param " + p + " holds " + v[i] + " at stored value " + i,
+              stepSize);
+        }
+      }
     }
   }
 
@@ -54,10 +71,15 @@ final class Divergence {
     double first = summary.stepLoss().length == 0 ? Double.NaN : summary.stepLoss()[0];
     double last = summary.finalLoss();
     if (first > 0 && last > GROWTH * first) {
-      throw new InvalidConfigException("stepSize", "the training diverged: the mean loss "
-          + "grew from " + first + " at the first step to " + last + " in the last epoch "
-          + "(more than " + (long) GROWTH + " times). stepSize=" + stepSize + " is too large "
-          + "for this data and model: set a smaller stepSize (e.g. " + stepSize / 10 + ")");
+      throw diverged(": the mean loss grew from " + first + " at the first step to " + last
+          + " in the last epoch (more than " + (long) GROWTH + " times)", stepSize);
     }
+  }
+
+  /** "the training diverged" + {@code how}, and what to change. */
+  private static InvalidConfigException diverged(String how, float stepSize) {
+    return new InvalidConfigException("stepSize", "the training diverged" + how
+        + ". stepSize=" + stepSize + " is too large "
+        + "for this data and model: set a smaller stepSize (e.g. " + stepSize / 10 + ")");
   }
 }

@@ -190,6 +190,7 @@ final class TrainingRun {
         divergence = first.copyDivergence();
         counters = first.serverCounters();
       }
+      Divergence.checkParams(values, optimizer.learningRate());
       List<ServerFailure> failures = cluster == null ? List.of()
           : cluster.failures().subList(failuresBefore, cluster.failures().size());
       TrainingSummary summary = summarize(framework, topology, done, seconds, divergence,
