@@ -40,6 +40,12 @@ import org.apache.spark.sql.types.StructType;
  *
  * Process-level settings (server memory, lease, timeouts) come from {@code spark.ps.*} keys of
  * the SparkConf; see {@link io.sparkps.config.PsConf}.
+ *
+ * <p>A NaN or infinite label or feature value fails {@code fit} before any training step with
+ * an {@link InvalidConfigException} naming the column, the row and the value, unless {@code
+ * handleInvalid=skip} leaves such rows out ({@link TrainingSummary#skippedRows()}). A training
+ * that diverges (a NaN or infinite loss, gradient or trained value, or a loss grown a
+ * thousandfold) fails naming {@code stepSize}.
  */
 public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParamsWritable {
   /**
