@@ -10,6 +10,7 @@ from pyspark.errors import IllegalArgumentException
 from pyspark.ml import Pipeline, PipelineModel
 from pyspark.ml.evaluation import BinaryClassificationEvaluator
 from pyspark.ml.feature import StandardScaler
+from pyspark.ml.linalg import Vectors
 from pyspark.ml.wrapper import JavaParams
 
 import sparkps
@@ -139,7 +140,7 @@ def test_async_presets_reach_auc(a9a, framework):
 
 
 @pytest.mark.parametrize("setting, value", [("framework", "ring"), ("modelType", "svm"),
-                                            ("pullMode", "rows")])
+                                            ("pullMode", "rows"), ("handleInvalid", "keep")])
 def test_bad_setting_names_it(a9a, setting, value):
     train, _ = a9a
     trainer = PSTrainer(numWorkers=2, maxEpochs=1)
@@ -148,6 +149,47 @@ def test_bad_setting_names_it(a9a, setting, value):
         trainer.fit(train)
     assert raised.value.setting == setting
     assert setting in str(raised.value) and value in str(raised.value)
+
+
+def _with_bad_values(spark, bad: dict):
+    """40 rows of a separable problem; ``bad`` maps a row to (feature index or -1 for the
+    label, value)."""
+    rows = []
+    for i in range(40):
+        label = float(i % 2)
+        x = [1.0 if label else -1.0, float(i % 3)]
+        feature, value = bad.get(i, (None, None))
+        if feature == -1:
+            label = value
+        elif feature is not None:
+            x[feature] = value
+        rows.append((label, Vectors.dense(x)))
+    return spark.createDataFrame(rows, ["label", "features"])
+
+
+@pytest.mark.parametrize("feature, value, setting, shown", [
+    (1, float("nan"), "featuresCol", "the value NaN at feature 1"),
+    (0, float("inf"), "featuresCol", "the value Infinity at feature 0"),
+    (1, float("-inf"), "featuresCol", "the value -Infinity at feature 1"),
+    (-1, float("nan"), "labelCol", "the label NaN"),
+])
+def test_handle_invalid_error_names_the_column_and_value(spark, feature, value, setting, shown):
+    data = _with_bad_values(spark, {7: (feature, value)})
+    with pytest.raises(InvalidConfigError) as raised:
+        PSTrainer(numWorkers=2, numServers=1, maxEpochs=1).fit(data)
+    column = "label" if setting == "labelCol" else "features"
+    assert raised.value.setting == setting
+    assert str(raised.value).startswith(f"{setting}={column}: row "), str(raised.value)
+    assert shown in str(raised.value) and "handleInvalid=skip" in str(raised.value)
+
+
+def test_handle_invalid_skip_reports_skipped_rows(spark):
+    data = _with_bad_values(spark, {3: (0, float("nan")), 20: (-1, float("inf"))})
+    trainer = PSTrainer(numWorkers=2, numServers=1, maxEpochs=2, handleInvalid="skip")
+    assert trainer.getHandleInvalid() == "skip"
+    summary = trainer.fit(data).summary
+    assert summary.skipped_rows == 2
+    assert summary.final_loss == summary.final_loss  # not NaN
 
 
 def test_jvm_param_validator_names_the_param(a9a):

@@ -191,6 +191,12 @@ class _PSTrainerParams(_PSModelParams):
         "dense: workers pull and push whole params; sparse: only the rows of the features "
         "each mini-batch touches; auto: sparse from 100000 features on",
         typeConverter=TypeConverters.toString)
+    handleInvalid: Param[str] = Param(
+        Params._dummy(), "handleInvalid",
+        "rows with a NaN or infinite label or feature value: error (the fit fails before "
+        "training, naming the column, the row and the value) or skip (such rows are left out "
+        "and counted in the summary's skippedRows)",
+        typeConverter=TypeConverters.toString)
 
     def __init__(self, *args: Any):
         super().__init__(*args)
@@ -199,7 +205,8 @@ class _PSTrainerParams(_PSModelParams):
             maxEpochs=10, batchSize=64, stepSize=0.1, optimizer="adagrad", regParam=0.0,
             elasticNetParam=0.0, seed=42, numWorkersPerGroup=0, numServerGroups=0,
             staleness=-1, syncFreq=1, shuffle=True, localAggregation=True,
-            modelType="logistic", pullMode="auto", hiddenLayers=[64], numClasses=0)
+            modelType="logistic", pullMode="auto", hiddenLayers=[64], numClasses=0,
+            handleInvalid="error")
 
     def getLabelCol(self) -> str:
         """Gets the value of labelCol or its default value."""
@@ -285,6 +292,10 @@ class _PSTrainerParams(_PSModelParams):
         """Gets the value of pullMode or its default value."""
         return self.getOrDefault(self.pullMode)
 
+    def getHandleInvalid(self) -> str:
+        """Gets the value of handleInvalid or its default value."""
+        return self.getOrDefault(self.handleInvalid)
+
 
 class PSTrainer(JavaEstimator["PSTrainerModel"], _PSTrainerParams,
                 JavaMLWritable, JavaMLReadable["PSTrainer"]):
@@ -294,7 +305,10 @@ class PSTrainer(JavaEstimator["PSTrainerModel"], _PSTrainerParams,
     driver launches on the first ``fit`` of an application and reuses. The session needs the
     spark-ps jar: start it with :func:`sparkps.session`. Process-level settings (server
     memory, lease, timeouts) are ``spark.ps.*`` keys of the SparkConf. A setting spark-ps
-    cannot work with makes ``fit`` raise :class:`InvalidConfigError` with the JVM's message.
+    cannot work with makes ``fit`` raise :class:`InvalidConfigError` with the JVM's message;
+    so does a NaN or infinite label or feature value (naming ``featuresCol`` or ``labelCol``,
+    the row and the value) unless ``handleInvalid="skip"`` leaves such rows out, and a step
+    size that makes the training diverge (naming ``stepSize``).
 
     Examples
     --------
@@ -351,6 +365,7 @@ class PSTrainer(JavaEstimator["PSTrainerModel"], _PSTrainerParams,
         hiddenLayers: Optional[List[int]] = None,
         numClasses: int = 0,
         pullMode: str = "auto",
+        handleInvalid: str = "error",
     ):
         """
         __init__(self, \\*, featuresCol="features", labelCol="label", \
@@ -360,7 +375,7 @@ class PSTrainer(JavaEstimator["PSTrainerModel"], _PSTrainerParams,
                  regParam=0.0, elasticNetParam=0.0, seed=42, numWorkersPerGroup=0, \
                  numServerGroups=0, staleness=-1, syncFreq=1, shuffle=True, \
                  localAggregation=True, modelType="logistic", hiddenLayers=[64], \
-                 numClasses=0, pullMode="auto")
+                 numClasses=0, pullMode="auto", handleInvalid="error")
 
         Only the arguments given are set; the others keep the JVM defaults (and for
         framework, numServers, staleness and syncFreq an unset param defers to the
@@ -400,6 +415,7 @@ class PSTrainer(JavaEstimator["PSTrainerModel"], _PSTrainerParams,
         hiddenLayers: Optional[List[int]] = None,
         numClasses: int = 0,
         pullMode: str = "auto",
+        handleInvalid: str = "error",
     ) -> "PSTrainer":
         """Sets the params given by keyword; see :class:`PSTrainer`."""
         kwargs = self._input_kwargs
@@ -524,6 +540,10 @@ class PSTrainer(JavaEstimator["PSTrainerModel"], _PSTrainerParams,
         """Sets the value of :py:attr:`pullMode`."""
         return self._set(pullMode=value)
 
+    def setHandleInvalid(self, value: str) -> "PSTrainer":
+        """Sets the value of :py:attr:`handleInvalid`."""
+        return self._set(handleInvalid=value)
+
 
 @dataclass(frozen=True)
 class TrainingSummary:
@@ -543,6 +563,8 @@ class TrainingSummary:
     backups) and ``recovery_millis`` the longest pause that caused a slice (NaN for none).
     ``stage_runs`` is 1, or more when spark-ps ran the training stage again after it lost an
     executor (its workers resuming at their groups' last applied steps).
+    ``skipped_rows`` counts the rows left out for a NaN or infinite label or feature value
+    (``handleInvalid="skip"``; 0 otherwise).
     """
 
     framework: str
@@ -564,6 +586,7 @@ class TrainingSummary:
     server_failures: int
     recovery_millis: float
     stage_runs: int
+    skipped_rows: int
 
     @classmethod
     def _from_java(cls, java_summary: JavaObject) -> "TrainingSummary":
@@ -588,6 +611,7 @@ class TrainingSummary:
             server_failures=int(s.serverFailures()),
             recovery_millis=float(s.recoveryMillis()),
             stage_runs=int(s.stageRuns()),
+            skipped_rows=int(s.skippedRows()),
         )
 
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.sql.Column;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -20,14 +21,21 @@ import org.apache.spark.sql.types.StructType;
 public final class ExampleData {
   private ExampleData() {}
 
-  /** A LIBSVM file with its labels mapped to 0/1 (a label {@code <= 0} becomes 0). */
+  /**
+   * A LIBSVM file with its labels mapped to 0/1 (a label {@code <= 0} becomes 0). NaN and
+   * infinite labels stay as they are, for the trainer's handleInvalid to see.
+   */
   public static Dataset<Row> libsvm(SparkSession spark, String path, int numFeatures) {
     var reader = spark.read().format("libsvm");
     if (numFeatures > 0) {
       reader = reader.option("numFeatures", Integer.toString(numFeatures));
     }
-    return reader.load(path)
-        .withColumn("label", functions.when(functions.col("label").gt(0), 1.0).otherwise(0.0));
+    Column label = functions.col("label");
+    // Spark SQL orders NaN above +Infinity, so neither comparison holds for it.
+    return reader.load(path).withColumn("label", functions
+        .when(label.gt(0).and(label.lt(Double.POSITIVE_INFINITY)), 1.0)
+        .when(label.leq(0).and(label.gt(Double.NEGATIVE_INFINITY)), 0.0)
+        .otherwise(label));
   }
 
   /**

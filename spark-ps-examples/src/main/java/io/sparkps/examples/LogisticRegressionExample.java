@@ -19,28 +19,32 @@ import org.apache.spark.sql.SparkSession;
  * bin/run-example LogisticRegressionExample [--train a9a --test a9a.t] [--framework sandblaster]
  *     [--workers 2] [--servers 2] [--epochs 5] [--batch-size 64] [--step-size 0.1]
  *     [--optimizer adagrad] [--num-features 0] [--seed 0] [--replication N]
- *     [--kill-server-after MS]
+ *     [--kill-server-after MS] [--handle-invalid error|skip]
  * </pre>
  *
  * Without {@code --train} it uses a9a from the project's shared data when present, else a
  * generated data set. {@code --replication} sets {@code spark.ps.replication}; {@code
  * --kill-server-after} kills one parameter server with SIGKILL that long into the training, to
- * see a failover. The last line printed is one JSON object with the results, including the
- * servers lost during the fit and the longest pause that caused a slice.
+ * see a failover. {@code --handle-invalid} says what a NaN or infinite value in the data does:
+ * fail the run before training ({@code error}, the default; the exit status is not 0) or leave
+ * its row out ({@code skip}). The last line printed is one JSON object with the results,
+ * including the servers lost during the fit, the longest pause that caused a slice and the
+ * rows skipped.
  */
 public final class LogisticRegressionExample {
   private static final String USAGE = "usage: LogisticRegressionExample [--train LIBSVM] "
       + "[--test LIBSVM] [--framework sandblaster|allreduce|downpour|hogwild|inmemory-hogwild] "
       + "[--workers N] [--servers N] [--staleness N] [--sync-freq N] "
       + "[--epochs N] [--batch-size N] [--step-size X] [--optimizer sgd|momentum|adagrad|adam|ftrl] "
-      + "[--num-features N] [--seed N] [--replication N] [--kill-server-after MS]";
+      + "[--num-features N] [--seed N] [--replication N] [--kill-server-after MS] "
+      + "[--handle-invalid error|skip]";
 
   private LogisticRegressionExample() {}
 
   public static void main(String[] argv) {
     ExampleArgs args = new ExampleArgs(argv, Set.of("train", "test", "framework", "workers",
         "servers", "epochs", "batch-size", "step-size", "optimizer", "num-features", "staleness",
-        "sync-freq", "seed", "replication", "kill-server-after"), USAGE);
+        "sync-freq", "seed", "replication", "kill-server-after", "handle-invalid"), USAGE);
     SparkSession spark = SparkSession.builder()
         .appName("spark-ps LogisticRegressionExample")
         .master(System.getProperty("spark.master", "local[2]"))
@@ -57,7 +61,8 @@ public final class LogisticRegressionExample {
           .setMaxEpochs(args.getInt("epochs", 5))
           .setBatchSize(args.getInt("batch-size", 64))
           .setStepSize(args.getDouble("step-size", 0.1))
-          .setOptimizer(args.get("optimizer", "adagrad"));
+          .setOptimizer(args.get("optimizer", "adagrad"))
+          .setHandleInvalid(args.get("handle-invalid", "error"));
       if (args.has("seed")) {
         trainer.setSeed(args.getInt("seed", 0));
       }
@@ -80,11 +85,11 @@ public final class LogisticRegressionExample {
           "{\"example\": \"LogisticRegressionExample\", \"framework\": \"%s\", \"workers\": %d, "
               + "\"servers\": %d, \"epochs\": %d, \"train_seconds\": %.3f, "
               + "\"examples_per_second\": %.1f, \"final_loss\": %.5f, \"test_auc\": %.5f, "
-              + "\"server_failures\": %d, \"recovery_ms\": %s}",
+              + "\"server_failures\": %d, \"recovery_ms\": %s, \"skipped_rows\": %d}",
           framework, s.numWorkers(), s.numServers(), trainer.getMaxEpochs(), s.trainSeconds(),
           s.examplesPerSecond(), s.finalLoss(), auc, s.serverFailures(),
           Double.isNaN(s.recoveryMillis()) ? "null"
-              : String.format(Locale.ROOT, "%.1f", s.recoveryMillis())));
+              : String.format(Locale.ROOT, "%.1f", s.recoveryMillis()), s.skippedRows()));
     } finally {
       spark.stop();
     }

@@ -278,6 +278,7 @@ final class SliceState {
    * the answer.
    */
   Effects update(Update u, Reply reply) {
+    FiniteCheck.require("UPDATE", u.paramId(), u.sliceId(), u.gradientSum());
     if (u.gradientSum().length != values.length) {
       throw new IllegalArgumentException("UPDATE of param " + u.paramId() + " slice "
           + u.sliceId() + " has " + u.gradientSum().length + " floats, the slice has "
@@ -321,6 +322,7 @@ final class SliceState {
    * its shares' rows; the optimizer updates just those.
    */
   Effects updateRows(io.sparkps.transport.UpdateRows u, Reply reply) {
+    FiniteCheck.require("UPDATE_ROWS", u.paramId(), u.sliceId(), u.gradientRows(), u.rows());
     checkRows(u.rows(), u.gradientRows().length, () -> "UPDATE_ROWS of param " + u.paramId()
         + " slice " + u.sliceId());
     int g = groupIndex(u.group(), "UPDATE_ROWS");
@@ -639,6 +641,7 @@ final class SliceState {
    * returns what sends it.
    */
   synchronized Answer addDelta(float[] delta, Reply reply) {
+    FiniteCheck.require("SYNC", paramId, sliceId, delta);
     if (delta.length != values.length) {
       throw new IllegalArgumentException("SYNC has " + delta.length + " floats, the slice has "
           + values.length);

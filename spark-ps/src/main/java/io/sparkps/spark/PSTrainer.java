@@ -40,6 +40,12 @@ import org.apache.spark.sql.types.StructType;
  *
  * Process-level settings (server memory, lease, timeouts) come from {@code spark.ps.*} keys of
  * the SparkConf; see {@link io.sparkps.config.PsConf}.
+ *
+ * <p>A NaN or infinite label or feature value fails {@code fit} before any training step with
+ * an {@link InvalidConfigException} naming the column, the row and the value, unless {@code
+ * handleInvalid=skip} leaves such rows out ({@link TrainingSummary#skippedRows()}). A training
+ * that diverges (a NaN or infinite loss, gradient or trained value, or a loss grown a
+ * thousandfold) fails naming {@code stepSize}.
  */
 public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParamsWritable {
   /**
@@ -74,6 +80,7 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   private final org.apache.spark.ml.param.IntArrayParam hiddenLayers;
   private final IntParam numClasses;
   private final Param<String> pullMode;
+  private final Param<String> handleInvalid;
   private TrainableModel model;
 
   public PSTrainer() {
@@ -129,6 +136,10 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
     pullMode = new Param<>(this, "pullMode", "dense: workers pull and push whole params; "
         + "sparse: only the rows of the features each mini-batch touches; auto: sparse from "
         + SPARSE_FROM_FEATURES + " features on");
+    handleInvalid = new Param<>(this, "handleInvalid", "rows with a NaN or infinite label "
+        + "or feature value: error (the fit fails before training, naming the column, the row "
+        + "and the value) or skip (such rows are left out and counted in the summary's "
+        + "skippedRows)");
     localAggregation = new org.apache.spark.ml.param.BooleanParam(this, "localAggregation",
         "sum the gradients of a group's workers in one executor JVM before sending them (the "
             + "stub)");
@@ -155,6 +166,7 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
     setDefault(localAggregation, true);
     setDefault(modelType, "logistic");
     setDefault(pullMode, "auto");
+    setDefault(handleInvalid, "error");
     setDefault(hiddenLayers, new int[] {64});
     setDefault(numClasses, 0);
   }
@@ -184,6 +196,7 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   public org.apache.spark.ml.param.BooleanParam localAggregation() { return localAggregation; }
   public Param<String> modelType() { return modelType; }
   public Param<String> pullMode() { return pullMode; }
+  public Param<String> handleInvalid() { return handleInvalid; }
   public org.apache.spark.ml.param.IntArrayParam hiddenLayers() { return hiddenLayers; }
   public IntParam numClasses() { return numClasses; }
 
@@ -210,6 +223,7 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   public boolean getLocalAggregation() { return (Boolean) $(localAggregation); }
   public String getModelType() { return $(modelType); }
   public String getPullMode() { return $(pullMode); }
+  public String getHandleInvalid() { return $(handleInvalid); }
   public int[] getHiddenLayers() { return $(hiddenLayers); }
   public int getNumClasses() { return (Integer) $(numClasses); }
 
@@ -236,6 +250,25 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
       default:
         throw new InvalidConfigException("pullMode", "pullMode=" + getPullMode()
             + " is not one of auto, dense, sparse");
+    }
+  }
+
+  /**
+   * Whether rows with a NaN or infinite label or feature value are left out of the training
+   * ({@code handleInvalid=skip}) rather than failing the fit ({@code error}).
+   *
+   * @throws InvalidConfigException naming handleInvalid if it is neither
+   */
+  public boolean skipInvalid() {
+    switch (getHandleInvalid().trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "error":
+        return false;
+      case "skip":
+        return true;
+      default:
+        throw new InvalidConfigException("handleInvalid", "handleInvalid=" + getHandleInvalid()
+            + " is not one of error, skip (a NaN or infinite value cannot be kept in the "
+            + "training data)");
     }
   }
 
@@ -297,6 +330,7 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   public PSTrainer setLocalAggregation(boolean v) { set(localAggregation, v); return this; }
   public PSTrainer setModelType(String v) { set(modelType, v); return this; }
   public PSTrainer setPullMode(String v) { set(pullMode, v); return this; }
+  public PSTrainer setHandleInvalid(String v) { set(handleInvalid, v); return this; }
   public PSTrainer setHiddenLayers(int... v) { set(hiddenLayers, v); return this; }
   public PSTrainer setNumClasses(int v) { set(numClasses, v); return this; }
 
@@ -374,8 +408,10 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   @Override
   public PSTrainerModel fit(Dataset<?> dataset) {
     transformSchema(dataset.schema());
-    modelFor(2);  // a bad modelType or pullMode fails here, before any data is read
+    // A bad modelType, pullMode or handleInvalid fails here, before any data is read.
+    modelFor(2);
     sparsePulls(1, new boolean[0]);
+    skipInvalid();
     return new TrainingRun(this, dataset).run();
   }
 

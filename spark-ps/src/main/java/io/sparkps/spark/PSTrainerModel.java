@@ -1,7 +1,10 @@
 package io.sparkps.spark;
 
+import io.sparkps.config.InvalidConfigException;
 import io.sparkps.model.TrainableModel;
 import org.apache.spark.ml.Model;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
@@ -22,6 +25,13 @@ import org.apache.spark.sql.types.StructType;
 /**
  * A model trained by {@link PSTrainer}: adds the raw prediction (margin), class probabilities
  * and predicted label to a DataFrame of feature vectors.
+ *
+ * <p>Feature vectors must have the model's {@link #numFeatures()} or, for sparse vectors only,
+ * fewer: the features a shorter sparse vector lacks count as zeros, which is what they mean in
+ * sparse and hashed data. A dense vector of another size, or any vector of more features, is a
+ * different feature layout and is refused with an error naming featuresCol and both sizes
+ * ({@link #transform} fails when a row is scored, or at once when the column's metadata gives
+ * a larger size).
  */
 public class PSTrainerModel extends Model<PSTrainerModel> implements MLWritable {
   private final String uid;
@@ -115,24 +125,32 @@ public class PSTrainerModel extends Model<PSTrainerModel> implements MLWritable 
 
   /** Probability of the positive class for one feature vector. */
   public double predictProbability(Vector features) {
-    if (features.size() != numFeatures) {
-      throw new IllegalArgumentException("features have size " + features.size()
-          + ", the model was trained on " + numFeatures);
-    }
     return predictRaw(features)[0];
   }
 
-  /** The model's outputs for one feature vector: see {@link TrainableModel#predict}. */
+  /**
+   * The model's outputs for one feature vector: see {@link TrainableModel#predict}.
+   *
+   * @throws IllegalArgumentException for a vector the model cannot score (see the class doc)
+   */
   public double[] predictRaw(Vector features) {
-    if (features.size() != numFeatures) {
-      throw new IllegalArgumentException("features have size " + features.size()
-          + ", the model was trained on " + numFeatures);
-    }
-    return outputs(model, params, numFeatures, features);
+    return outputs(model, params, numFeatures, features, $(featuresCol));
   }
 
+  /**
+   * @throws IllegalArgumentException for a vector of more than {@code d} features, or a dense
+   *     one of fewer, naming {@code column}
+   */
   private static double[] outputs(TrainableModel m, io.sparkps.client.ParamValues p, int d,
-      Vector v) {
+      Vector v, String column) {
+    if (v.size() > d || (v.size() < d && v instanceof DenseVector)) {
+      throw new IllegalArgumentException("featuresCol=" + column + ": a row has a "
+          + (v instanceof DenseVector ? "dense" : "sparse") + " vector of size " + v.size()
+          + ", the model was trained on numFeatures=" + d + (v.size() > d
+          ? "; vectors of more features than the model knows cannot be scored"
+          : "; a dense vector of another size is a different feature layout (sparse vectors "
+              + "of fewer features are accepted: the missing features count as zeros)"));
+    }
     LabeledExample e = LabeledExample.of(0, v);
     float[] out;
     if (p.allWhole()) {
@@ -163,9 +181,10 @@ public class PSTrainerModel extends Model<PSTrainerModel> implements MLWritable 
     TrainableModel m = model;
     io.sparkps.client.ParamValues p = params;
     int d = numFeatures;
+    String column = $(featuresCol);
     TrainableModel.Task task = m.task();
     UserDefinedFunction predict = functions.udf(
-        (UDF1<Vector, Vector>) v -> Vectors.dense(outputs(m, p, d, v)),
+        (UDF1<Vector, Vector>) v -> Vectors.dense(outputs(m, p, d, v, column)),
         SQLDataTypes.VectorType());
     String tmp = "__sparkps_out_" + uid.replace('-', '_');
     Dataset<Row> out = dataset.withColumn(tmp, predict.apply(new Column($(featuresCol))));
@@ -207,11 +226,23 @@ public class PSTrainerModel extends Model<PSTrainerModel> implements MLWritable 
     return out.drop(tmp);
   }
 
+  /**
+   * @throws InvalidConfigException naming featuresCol when the column's ML metadata gives its
+   *     vectors more features than the model's numFeatures
+   */
   @Override
   public StructType transformSchema(StructType schema) {
     boolean regression = model.task() == TrainableModel.Task.REGRESSION;
-    return SchemaChecks.outputSchema(schema, $(featuresCol), "", $(predictionCol),
+    StructType out = SchemaChecks.outputSchema(schema, $(featuresCol), "", $(predictionCol),
         regression ? "" : $(probabilityCol), regression ? "" : $(rawPredictionCol), false);
+    int size = AttributeGroup.fromStructField(schema.apply($(featuresCol))).size();
+    if (size > numFeatures) {
+      throw new InvalidConfigException("featuresCol", "featuresCol=" + $(featuresCol)
+          + " holds vectors of size " + size + " (from its metadata), the model was trained "
+          + "on numFeatures=" + numFeatures + "; vectors of more features than the model "
+          + "knows cannot be scored");
+    }
+    return out;
   }
 
   @Override

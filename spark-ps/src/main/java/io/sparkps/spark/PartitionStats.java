@@ -1,13 +1,47 @@
 package io.sparkps.spark;
 
 import java.io.Serializable;
+import java.util.Iterator;
 
 /**
- * Counts of one input partition, gathered before training to plan steps and check labels.
+ * Counts of one input partition, gathered before training to plan steps and check the data.
+ * Rows with a NaN or infinite value are counted apart and left out of the other figures.
  *
+ * @param count rows whose values are all finite
  * @param nonIntegerLabels labels with a fractional part
- * @param nonFiniteLabels NaN or infinite labels
- * @param numFeatures largest feature vector size seen
+ * @param numFeatures largest feature vector size seen (over every row)
+ * @param invalidRows rows with a NaN or infinite label or feature value
+ * @param firstInvalid the first of those, or null
  */
 record PartitionStats(int partition, long count, double minLabel, double maxLabel,
-    long nonIntegerLabels, long nonFiniteLabels, int numFeatures) implements Serializable {}
+    long nonIntegerLabels, int numFeatures, long invalidRows, InvalidRow firstInvalid)
+    implements Serializable {
+
+  static PartitionStats of(int partition, Iterator<LabeledExample> rows) {
+    long count = 0;
+    long fractional = 0;
+    long invalid = 0;
+    InvalidRow first = null;
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    int width = 0;
+    for (long row = 0; rows.hasNext(); row++) {
+      LabeledExample e = rows.next();
+      width = Math.max(width, e.size());
+      InvalidRow bad = InvalidRow.find(e, partition, row);
+      if (bad != null) {
+        invalid++;
+        first = first == null ? bad : first;
+        continue;
+      }
+      count++;
+      float y = e.label();
+      min = Math.min(min, y);
+      max = Math.max(max, y);
+      if (y != Math.rint(y)) {
+        fractional++;
+      }
+    }
+    return new PartitionStats(partition, count, min, max, fractional, width, invalid, first);
+  }
+}

@@ -62,38 +62,25 @@ final class TrainingRun {
     int replication = replication(conf, topology);
 
 
-    JavaRDD<LabeledExample> examples = prepare(topology.totalWorkers());
+    int workers = topology.totalWorkers();
+    JavaRDD<LabeledExample> input = dataset.select(
+        functions.col(trainer.getLabelCol()).cast("double"),
+        functions.col(trainer.getFeaturesCol())).javaRDD()
+        .map(r -> LabeledExample.of(r.getDouble(0), (Vector) r.get(1)));
+    boolean repartitioned = input.getNumPartitions() != workers;
+    JavaRDD<LabeledExample> examples = prepare(input, workers, repartitioned);
     try {
-      List<PartitionStats> stats = examples.mapPartitionsWithIndex((idx, it) -> {
-        long count = 0;
-        long fractional = 0;
-        long nonFinite = 0;
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        int width = 0;
-        while (it.hasNext()) {
-          LabeledExample e = it.next();
-          count++;
-          float y = e.label();
-          if (!Float.isFinite(y)) {
-            nonFinite++;
-            continue;
-          }
-          min = Math.min(min, y);
-          max = Math.max(max, y);
-          if (y != Math.rint(y)) {
-            fractional++;
-          }
-          width = Math.max(width, e.size());
-        }
-        return List.of(new PartitionStats(idx, count, min, max, fractional, nonFinite, width))
-            .iterator();
-      }, true).collect();
-      int numFeatures = checkData(stats);
+      List<PartitionStats> stats = examples.mapPartitionsWithIndex(
+          (idx, it) -> List.of(PartitionStats.of(idx, it)).iterator(), true).collect();
+      long skipped = checkInvalid(stats, repartitioned, workers);
+      int numFeatures = checkData(stats, skipped);
       TrainableModel model = trainer.modelFor(numClasses(stats));
       checkLabels(model, stats);
-      return train(conf, framework, topology, replication, optimizer, model, examples, stats,
-          numFeatures);
+      // Filtering the cached partitions is narrow: the training stage still reads no shuffle.
+      JavaRDD<LabeledExample> training = skipped == 0 ? examples
+          : examples.filter(InvalidRow::finite);
+      return train(conf, framework, topology, replication, optimizer, model, training, stats,
+          numFeatures, skipped);
     } finally {
       examples.unpersist(false);
     }
@@ -116,7 +103,8 @@ final class TrainingRun {
 
   private PSTrainerModel train(PsConf conf, String framework, ClusterConfig topology,
       int replication, OptimizerConfig optimizer, TrainableModel model,
-      JavaRDD<LabeledExample> examples, List<PartitionStats> stats, int numFeatures) {
+      JavaRDD<LabeledExample> examples, List<PartitionStats> stats, int numFeatures,
+      long skipped) {
     int batch = trainer.getBatchSize();
     long maxCount = 0;
     for (PartitionStats s : stats) {
@@ -155,6 +143,8 @@ final class TrainingRun {
     int failuresBefore = cluster == null ? 0 : cluster.failures().size();
     Throwable failure = null;
     Runnable stopWatching = () -> { };
+    TaskFailures taskFailures = TaskFailures.watch(sc, jobGroup);
+    boolean submitted = false;
     try {
       PsClient driver = null;
       if (cluster != null) {
@@ -171,6 +161,7 @@ final class TrainingRun {
         });
       }
       long start = System.nanoTime();
+      submitted = true;
       List<WorkerResult> done = runStage(plan, examples, topology, conf, jobGroup, description,
           lost, runs);
       TrainingTask task = new TrainingTask(plan, runs[0] - 1);
@@ -190,10 +181,12 @@ final class TrainingRun {
         divergence = first.copyDivergence();
         counters = first.serverCounters();
       }
+      Divergence.checkParams(values, optimizer.learningRate());
       List<ServerFailure> failures = cluster == null ? List.of()
           : cluster.failures().subList(failuresBefore, cluster.failures().size());
       TrainingSummary summary = summarize(framework, topology, done, seconds, divergence,
-          counters, failures, runs[0]);
+          counters, failures, runs[0], skipped);
+      Divergence.checkGrowth(summary, optimizer.learningRate());
       LOG.info("Trained {} in {} s: {} examples/s, final loss {}", description,
           String.format("%.2f", seconds), String.format("%.0f", summary.examplesPerSecond()),
           summary.finalLoss());
@@ -203,7 +196,9 @@ final class TrainingRun {
       return result.setParent(trainer);
     } catch (Exception e) {
       // Spark's job failure is a SparkException, which Scala throws unchecked.
-      RuntimeException explained = explain(e, lost.get(), plan, runs[0]);
+      InvalidConfigException fromTask = submitted
+          ? taskFailures.invalidConfig(Math.min(timeoutMs, 10_000)) : null;
+      RuntimeException explained = explain(e, lost.get(), plan, runs[0], fromTask);
       failure = explained != null ? explained : e;
       if (explained != null) {
         throw explained;
@@ -211,6 +206,7 @@ final class TrainingRun {
       throw e;
     } finally {
       stopWatching.run();
+      sc.removeSparkListener(taskFailures);
       if (cluster != null) {
         try {
           cluster.dropParams(firstParamId, numParams);
@@ -312,12 +308,22 @@ final class TrainingRun {
   }
 
   /**
-   * The error a failed fit reports instead of {@code e}: the loss of a slice's every copy when
-   * that is what happened (the Spark failure it caused is kept as the cause), or a lost
-   * executor of a co-located stage said plainly; null when {@code e} says it best.
+   * The error a failed fit reports instead of {@code e}: a setting a worker found wrong
+   * ({@code fromTask}, or one in the cause chain: a step size that made the training diverge),
+   * the loss of a slice's every copy when that is what happened, or a lost executor of a
+   * co-located stage said plainly, each with the Spark failure as its cause; null when {@code
+   * e} says it best.
    */
   private static RuntimeException explain(Exception e, String lost, TrainingPlan plan,
-      int runs) {
+      int runs, InvalidConfigException fromTask) {
+    InvalidConfigException bad = fromTask;
+    Throwable t = e.getCause();
+    for (int depth = 0; bad == null && t != null && depth < 32; depth++, t = t.getCause()) {
+      bad = t instanceof InvalidConfigException c ? c : null;
+    }
+    if (bad != null) {
+      return new InvalidConfigException(bad.setting(), bad.getMessage(), e);
+    }
     if (lost != null) {
       return new PsException("the training failed: " + lost, e);
     }
@@ -382,13 +388,10 @@ final class TrainingRun {
     return settings;
   }
 
-  private JavaRDD<LabeledExample> prepare(int workers) {
-    Dataset<Row> rows = dataset.select(
-        functions.col(trainer.getLabelCol()).cast("double"),
-        functions.col(trainer.getFeaturesCol()));
-    JavaRDD<LabeledExample> examples = rows.javaRDD()
-        .map(r -> LabeledExample.of(r.getDouble(0), (Vector) r.get(1)));
-    if (examples.getNumPartitions() != workers) {
+  private static JavaRDD<LabeledExample> prepare(JavaRDD<LabeledExample> input, int workers,
+      boolean repartition) {
+    JavaRDD<LabeledExample> examples = input;
+    if (repartition) {
       // A shuffle here, before training, keeps the training stage itself free of any.
       examples = inFixedOrder(examples, workers);
     }
@@ -474,7 +477,36 @@ final class TrainingRun {
     }
   }
 
-  private static int checkData(List<PartitionStats> stats) {
+  /**
+   * Applies handleInvalid to the rows with a NaN or infinite value: fails naming the first of
+   * them, or returns how many there are to skip.
+   */
+  private long checkInvalid(List<PartitionStats> stats, boolean repartitioned, int workers) {
+    long invalid = 0;
+    InvalidRow first = null;
+    for (PartitionStats s : stats) {
+      invalid += s.invalidRows();
+      first = first == null ? s.firstInvalid() : first;
+    }
+    if (invalid == 0) {
+      return 0;
+    }
+    String where = first.describe(repartitioned, workers);
+    if (trainer.skipInvalid()) {
+      LOG.warn("handleInvalid=skip: leaving out {} rows with a NaN or infinite label ({}) or "
+          + "feature value ({}); the first: {}", invalid, trainer.getLabelCol(),
+          trainer.getFeaturesCol(), where);
+      return invalid;
+    }
+    String setting = first.inLabel() ? "labelCol" : "featuresCol";
+    String column = first.inLabel() ? trainer.getLabelCol() : trainer.getFeaturesCol();
+    throw new InvalidConfigException(setting, setting + "=" + column + ": " + where + " ("
+        + invalid + (invalid == 1 ? " row has" : " rows have") + " a NaN or infinite label or "
+        + "feature value). Such values cannot be trained on: fix or drop those rows, or set "
+        + "handleInvalid=skip to leave them out");
+  }
+
+  private static int checkData(List<PartitionStats> stats, long skipped) {
     long count = 0;
     int width = 0;
     for (PartitionStats s : stats) {
@@ -482,7 +514,10 @@ final class TrainingRun {
       width = Math.max(width, s.numFeatures());
     }
     if (count == 0) {
-      throw new InvalidConfigException("dataset", "the training data set is empty");
+      throw new InvalidConfigException("dataset", skipped == 0
+          ? "the training data set is empty"
+          : "every one of the " + skipped + " rows of the training data set has a NaN or "
+              + "infinite label or feature value (handleInvalid=skip left them all out)");
     }
     return width;
   }
@@ -501,9 +536,7 @@ final class TrainingRun {
   private void checkLabels(TrainableModel model, List<PartitionStats> stats) {
     for (PartitionStats s : stats) {
       String problem = null;
-      if (s.nonFiniteLabels() > 0) {
-        problem = s.nonFiniteLabels() + " labels are NaN or infinite";
-      } else if (s.count() > 0) {
+      if (s.count() > 0) {
         problem = model.checkLabel(s.minLabel());
         if (problem == null) {
           problem = model.checkLabel(s.maxLabel());
@@ -526,7 +559,7 @@ final class TrainingRun {
 
   private TrainingSummary summarize(String framework, ClusterConfig topology,
       List<WorkerResult> done, double seconds, double divergence, long[] counters,
-      List<ServerFailure> failures, int stageRuns) {
+      List<ServerFailure> failures, int stageRuns, long skipped) {
     int epochs = trainer.getMaxEpochs();
     double[] loss = new double[epochs];
     long steps = 0;
@@ -565,6 +598,6 @@ final class TrainingRun {
         loss, meanByStep(done, WorkerResult::stepLoss),
         meanByStep(done, WorkerResult::stepSeconds), steps, examples, seconds, workers,
         divergence, counters[0], counters[1], counters[2], counters[3], failures.size(),
-        recovery, stageRuns);
+        recovery, stageRuns, skipped);
   }
 }

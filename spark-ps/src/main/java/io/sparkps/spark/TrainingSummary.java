@@ -37,12 +37,15 @@ import java.io.Serializable;
  * @param stageRuns runs of the training stage: 1, or more when spark-ps ran a stage that
  *     runs all its tasks at once again after it lost an executor (its workers resuming at
  *     their groups' last applied steps)
+ * @param skippedRows rows left out of the training for a NaN or infinite label or feature
+ *     value ({@code handleInvalid=skip}); 0 otherwise
  */
 public record TrainingSummary(String framework, int numWorkers, int numServers,
     double[] epochLoss, double[] stepLoss, double[] stepSeconds, long totalSteps,
     long examples, double trainSeconds, java.util.List<WorkerStats> workers,
     double copyDivergence, long serverUpdates, long serverShares, long serverUpdateBytes,
-    long serverSharesApplied, int serverFailures, double recoveryMillis, int stageRuns)
+    long serverSharesApplied, int serverFailures, double recoveryMillis, int stageRuns,
+    long skippedRows)
     implements Serializable {
 
   /**

@@ -282,6 +282,7 @@ final class TrainingTask
         begin();
         double loss = plan.model().gradient(batch, params.values(), gradients);
         scale(gradients, examples);
+        Divergence.check(loss, gradients, step, worker, plan.optimizer().learningRate());
         computed();
         params.pushAll(client, stub, localShares, Share.of(step, group, worker, examples),
             gradients);
@@ -325,6 +326,7 @@ final class TrainingTask
         }
         double loss = plan.model().gradient(compacted.batch(), values, gradients);
         scale(gradients, examples);
+        Divergence.check(loss, gradients, step, worker, plan.optimizer().learningRate());
         computed();
         params.push(client, Share.of(step, group, worker, examples), gradients);
         pushed();
