@@ -3,11 +3,16 @@ package io.sparkps.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkps.model.Batch;
 import io.sparkps.model.BinaryLogisticRegression;
+import io.sparkps.model.TrainableModel;
+import io.sparkps.param.ParamSpec;
 import io.sparkps.param.Slicer;
 import io.sparkps.testing.LocalClusterSpark;
 import io.sparkps.testing.SharedSpark;
 import io.sparkps.testing.TestData;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -35,6 +40,7 @@ class WorkerRetryTest {
   private static SparkSession spark;
   private static Dataset<Row> train;
   private static ExecutorService background;
+  private static Path marker;
 
   @BeforeAll
   static void start() {
@@ -43,11 +49,19 @@ class WorkerRetryTest {
     train = TestData.a9aTrain(spark).cache();
     train.count();
     background = Executors.newSingleThreadExecutor();
+    try {
+      marker = Files.createTempFile("spark-ps-worker-retry", ".marker");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     TrainingJobs.onStart(spark.sparkContext(), trainingJobs::incrementAndGet);
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws java.io.IOException {
+    if (marker != null) {
+      Files.deleteIfExists(marker);
+    }
     if (background != null) {
       background.shutdownNow();
     }
@@ -72,21 +86,66 @@ class WorkerRetryTest {
     }
   }
 
-  /** Fits in the background and SIGKILLs a random executor JVM 1 to 2 s into its training. */
+  /**
+   * Logistic regression that takes {@value #STEP_MS} ms longer per step, so that a fit lasts a
+   * few seconds, and creates {@code marker} once a task has computed {@code markAt} steps.
+   */
+  static final class PacedModel implements TrainableModel {
+    static final long STEP_MS = 1;
+    private final TrainableModel inner = new BinaryLogisticRegression();
+    private final String marker;
+    private final int markAt;
+    private transient int calls;
+
+    PacedModel(Path marker, int markAt) {
+      this.marker = marker.toString();
+      this.markAt = markAt;
+    }
+
+    @Override public List<ParamSpec> params(int d) { return inner.params(d); }
+    @Override public float[][] initialValues(int d, Random r) { return inner.initialValues(d, r); }
+    @Override public int numOutputs() { return 1; }
+    @Override public float[] predict(Batch b, float[][] p) { return inner.predict(b, p); }
+
+    @Override
+    public double gradient(Batch batch, float[][] params, float[][] gradients) {
+      try {
+        Thread.sleep(STEP_MS);
+        if (++calls == markAt) {
+          Files.writeString(Path.of(marker), "");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      return inner.gradient(batch, params, gradients);
+    }
+  }
+
+  /** The model of every fit here; its marker is created 300 steps into a task. */
+  private static PacedModel model() {
+    return new PacedModel(marker, 300);
+  }
+
+  /**
+   * Fits in the background and SIGKILLs a random executor JVM at a random moment after one of
+   * the fit's tasks computed 300 steps (of about 3000).
+   */
   private static PSTrainerModel fitKillingAnExecutor(PSTrainer trainer) throws Exception {
     awaitTwoExecutors();
-    int before = trainingJobs.get();
+    Files.deleteIfExists(marker);
     Future<PSTrainerModel> fit = background.submit(() -> trainer.fit(train));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (trainingJobs.get() == before) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!Files.exists(marker)) {
       if (fit.isDone()) {
         fit.get();
-        throw new AssertionError("the fit ended before its training stage was seen");
+        throw new AssertionError("the fit ended before its workers got going");
       }
-      assertTrue(System.nanoTime() < deadline, "no training stage within 60 s");
+      assertTrue(System.nanoTime() < deadline, "no worker ran 300 steps within 120 s");
       Thread.sleep(2);
     }
-    Thread.sleep(1000 + RANDOM.nextInt(1000));
+    Thread.sleep(RANDOM.nextInt(500));
     if (fit.isDone()) {
       throw new AssertionError("the fit ended before an executor could be killed");
     }
@@ -115,8 +174,8 @@ class WorkerRetryTest {
   @Test
   void sandblasterEndsWithTheUndisturbedWeightsWhenAnExecutorIsKilled() throws Exception {
     PSTrainer sandblaster = new PSTrainer().setFramework("sandblaster").setNumWorkers(2)
-        .setNumServers(2).setOptimizer("sgd").setStepSize(0.1).setBatchSize(16)
-        .setMaxEpochs(6).setSeed(7);
+        .setNumServers(2).setOptimizer("sgd").setStepSize(0.1).setBatchSize(32)
+        .setMaxEpochs(6).setSeed(7).setModel(model());
     awaitTwoExecutors();
     PSTrainerModel undisturbed = sandblaster.fit(train);
     assertEquals(1, undisturbed.summary().stageRuns());
@@ -125,6 +184,9 @@ class WorkerRetryTest {
 
     TrainingSummary s = disturbed.summary();
     assertTrue(s.stageRuns() >= 2, "the barrier stage ran again: " + s);
+    // The failed run's surviving task was interrupted, not left waiting for its group until
+    // spark.ps.rpc.timeout (120 s) with its task slot.
+    assertTrue(s.trainSeconds() < 60, "the training took " + s.trainSeconds() + " s");
     assertTrue(s.workers().stream().allMatch(w -> w.firstStep() > 0),
         "both workers resumed past step 0: " + s.workers());
     assertSameWeights(undisturbed, disturbed);
@@ -135,8 +197,8 @@ class WorkerRetryTest {
   @Test
   void downpourAppliesEveryWorkerStepOnceWhenAnExecutorIsKilled() throws Exception {
     PSTrainer downpour = new PSTrainer().setFramework("downpour").setNumWorkers(2)
-        .setNumServers(2).setOptimizer("sgd").setStepSize(0.1).setBatchSize(16)
-        .setMaxEpochs(6).setSeed(7);
+        .setNumServers(2).setOptimizer("sgd").setStepSize(0.1).setBatchSize(32)
+        .setMaxEpochs(6).setSeed(7).setModel(model());
     PSTrainerModel model = fitKillingAnExecutor(downpour);
 
     TrainingSummary s = model.summary();
@@ -152,7 +214,8 @@ class WorkerRetryTest {
   @Test
   void hogwildRunsItsCoLocatedStageAgainAndAppliesEveryStepOnce() throws Exception {
     PSTrainer hogwild = new PSTrainer().setFramework("hogwild").setNumWorkers(2)
-        .setOptimizer("sgd").setStepSize(0.1).setBatchSize(8).setMaxEpochs(6).setSeed(7);
+        .setOptimizer("sgd").setStepSize(0.1).setBatchSize(32).setMaxEpochs(6).setSeed(7)
+        .setModel(model());
     awaitTwoExecutors();
     PSTrainerModel undisturbed = hogwild.fit(train);
 
