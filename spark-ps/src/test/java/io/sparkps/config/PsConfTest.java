@@ -76,7 +76,7 @@ class PsConfTest {
       assertFalse(k.doc().isBlank(), k.key());
       assertTrue(k.toString().startsWith(k.key() + " (default: "), k.toString());
     }
-    assertEquals(21, seen.size());
+    assertEquals(23, seen.size());
   }
 
   @Test
@@ -95,6 +95,24 @@ class PsConfTest {
     assertTrue(c.isSet(PsConf.LEASE));
     assertEquals("10s", c.explicitSettings().get("spark.ps.lease"));
     assertFalse(c.explicitSettings().containsKey("spark.executor.memory"));
+  }
+
+  @Test
+  void checkpointIntervalIsStepsOrADuration() {
+    PsConf c = new PsConf(Map.of("spark.ps.checkpoint.dir", "file:/tmp/ckpt",
+        "spark.ps.checkpoint.interval", "500"));
+    assertEquals("file:/tmp/ckpt", c.get(PsConf.CHECKPOINT_DIR));
+    assertEquals(CheckpointInterval.ofSteps(500), c.get(PsConf.CHECKPOINT_INTERVAL));
+    assertEquals(CheckpointInterval.of(Duration.ofSeconds(30)),
+        new PsConf(Map.of("spark.ps.checkpoint.interval", "30s")).get(PsConf.CHECKPOINT_INTERVAL));
+    assertEquals("", PsConf.defaults().get(PsConf.CHECKPOINT_DIR));
+    assertEquals(CheckpointInterval.of(Duration.ofMinutes(5)),
+        PsConf.defaults().get(PsConf.CHECKPOINT_INTERVAL));
+    assertMessage(invalid(Map.of("spark.ps.checkpoint.interval", "0")),
+        "spark.ps.checkpoint.interval", "spark.ps.checkpoint.interval='0': must be a whole "
+            + "number of steps >= 1");
+    assertMessage(invalid(Map.of("spark.ps.checkpoint.interval", "5 parsecs")),
+        "spark.ps.checkpoint.interval", "'5 parsecs'");
   }
 
   @Test
