@@ -128,7 +128,7 @@ class PsConfTest {
     assertTrue(segment.getMessage().contains("spark.ps.server.memory"), segment.getMessage());
 
     InvalidConfigException far = invalid(Map.of("spark.ps.zzzzzzzzzzzzzzzzzzzzzz", "1"));
-    assertTrue(far.getMessage().contains("known keys are spark.ps.coordinator.port"),
+    assertTrue(far.getMessage().contains("known keys are spark.ps.checkpoint.dir"),
         far.getMessage());
   }
 
