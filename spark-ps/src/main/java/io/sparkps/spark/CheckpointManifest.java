@@ -58,7 +58,11 @@ record CheckpointManifest(long step, String fitId, Map<String, String> identity,
     id.put("worker groups", Integer.toString(topology.nWorkerGroups()));
     id.put("workers per group", Integer.toString(topology.nWorkersPerGroup()));
     id.put("batch size", Integer.toString(batchSize));
-    return new CheckpointManifest(-1, "", id, Map.of());
+    // One line per entry, split at its first '=': keys hold no '=', values no line break.
+    Map<String, String> oneLine = new LinkedHashMap<>();
+    id.forEach((k, v) -> oneLine.put(k.replace('=', ':').replace('\n', ' '),
+        v.replace('\n', ' ')));
+    return new CheckpointManifest(-1, "", oneLine, Map.of());
   }
 
   /** The file name of a slice within its checkpoint directory. */
@@ -119,15 +123,12 @@ record CheckpointManifest(long step, String fitId, Map<String, String> identity,
     b.append("format=").append(FORMAT).append('\n');
     b.append("step=").append(step).append('\n');
     b.append("fit=").append(fitId).append('\n');
-    identity.forEach((k, v) -> b.append("identity.").append(clean(k)).append('=')
-        .append(clean(v)).append('\n'));
+    identity.forEach((k, v) -> b.append("identity.").append(k).append('=').append(v)
+        .append('\n'));
     files.forEach((k, v) -> b.append("file.").append(k).append('=').append(v).append('\n'));
     return b.toString();
   }
 
-  private static String clean(String s) {
-    return s.replace('\n', ' ').replace('=', ':');
-  }
 
   /**
    * Parses {@link #toText()}'s output.
