@@ -22,16 +22,18 @@ import java.util.Map;
  * format=1
  * step=300
  * fit=5f0c...
+ * millis=412
  * identity.model=io.sparkps.model.BinaryLogisticRegression
  * identity.param 0 (weights) of shape=123x1
  * ...
  * file.0.0=p0-s0.slice
  * </pre>
  *
+ * @param millis from asking the slices for their copies to the last file written
  * @param identity what must be equal for a fit to resume from this checkpoint, in order
  * @param files per "param.offset" of a slice, its file name within the checkpoint directory
  */
-record CheckpointManifest(long step, String fitId, Map<String, String> identity,
+record CheckpointManifest(long step, String fitId, long millis, Map<String, String> identity,
     Map<String, String> files) implements Serializable {
   static final int FORMAT = 1;
   static final String FILE_NAME = "MANIFEST";
@@ -62,7 +64,7 @@ record CheckpointManifest(long step, String fitId, Map<String, String> identity,
     Map<String, String> oneLine = new LinkedHashMap<>();
     id.forEach((k, v) -> oneLine.put(k.replace('=', ':').replace('\n', ' '),
         v.replace('\n', ' ')));
-    return new CheckpointManifest(-1, "", oneLine, Map.of());
+    return new CheckpointManifest(-1, "", -1, oneLine, Map.of());
   }
 
   /** The file name of a slice within its checkpoint directory. */
@@ -74,13 +76,17 @@ record CheckpointManifest(long step, String fitId, Map<String, String> identity,
     return slice.param() + "." + slice.offset();
   }
 
-  /** This identity, committed at {@code step} with the files of {@code slices}. */
-  CheckpointManifest committed(long atStep, String fit, List<SliceInfo> slices) {
+  /**
+   * This identity, committed at {@code step} with the files of {@code slices}, written in
+   * {@code writeMillis}.
+   */
+  CheckpointManifest committed(long atStep, String fit, long writeMillis,
+      List<SliceInfo> slices) {
     Map<String, String> f = new LinkedHashMap<>();
     for (SliceInfo s : slices) {
       f.put(fileKey(s), fileName(s));
     }
-    return new CheckpointManifest(atStep, fit, identity, f);
+    return new CheckpointManifest(atStep, fit, writeMillis, identity, f);
   }
 
   /**
@@ -123,6 +129,7 @@ record CheckpointManifest(long step, String fitId, Map<String, String> identity,
     b.append("format=").append(FORMAT).append('\n');
     b.append("step=").append(step).append('\n');
     b.append("fit=").append(fitId).append('\n');
+    b.append("millis=").append(millis).append('\n');
     identity.forEach((k, v) -> b.append("identity.").append(k).append('=').append(v)
         .append('\n'));
     files.forEach((k, v) -> b.append("file.").append(k).append('=').append(v).append('\n'));
@@ -141,6 +148,7 @@ record CheckpointManifest(long step, String fitId, Map<String, String> identity,
     Map<String, String> f = new LinkedHashMap<>();
     long step = -1;
     String fit = "";
+    long millis = -1;
     int format = -1;
     for (String line : text.split("\n")) {
       int eq = line.indexOf('=');
@@ -155,6 +163,8 @@ record CheckpointManifest(long step, String fitId, Map<String, String> identity,
         step = Long.parseLong(v.trim());
       } else if (k.equals("fit")) {
         fit = v;
+      } else if (k.equals("millis")) {
+        millis = Long.parseLong(v.trim());
       } else if (k.startsWith("identity.")) {
         id.put(k.substring("identity.".length()), v);
       } else if (k.startsWith("file.")) {
@@ -165,6 +175,6 @@ record CheckpointManifest(long step, String fitId, Map<String, String> identity,
       throw new IllegalArgumentException(where + " is not a checkpoint manifest of format "
           + FORMAT + " (format " + format + ", step " + step + ")");
     }
-    return new CheckpointManifest(step, fit, id, f);
+    return new CheckpointManifest(step, fit, millis, id, f);
   }
 }

@@ -113,10 +113,11 @@ final class CheckpointTrigger {
     }
     return CompletableFuture.allOf(written.toArray(new CompletableFuture[0]))
         .thenRunAsync(() -> {
+          long millis = (System.nanoTime() - begun) / 1_000_000;
           try {
-            store.commit(dir, plan.identity().committed(step, plan.fitId(), slices));
-            LOG.info("Checkpoint of step {} committed in {} ({} slices, {} ms)", step, dir,
-                slices.size(), (System.nanoTime() - begun) / 1_000_000);
+            store.commit(dir, plan.identity().committed(step, plan.fitId(), millis, slices));
+            LOG.info("Checkpoint of step {} committed in {} ({} slices written in {} ms)",
+                step, dir, slices.size(), millis);
             store.cleanUp();
           } catch (java.io.IOException e) {
             throw new CompletionException(e);
