@@ -26,7 +26,7 @@ import org.apache.spark.sql.SparkSession;
  * What checkpoints cost a training: the same sandblaster fit (an MLP wide enough that a
  * checkpoint is tens of MB: values plus Adam's two moments) trained without checkpoints and
  * with one every {@code --interval} steps to a local directory, side by side in one run, after
- * a warm-up fit. For the fit with checkpoints a watcher records every committed checkpoint
+ * a warm-up fit: {@code --rounds} rounds, the order of the two fits alternating. For the fit with checkpoints a watcher records every committed checkpoint
  * (its bytes, and the time from worker 0's request to the last slice file written, from its
  * manifest) before older ones are deleted; the write throughput is their bytes over that time.
  * The pause a checkpoint causes the training is read from the step times: the longest and the
@@ -34,7 +34,8 @@ import org.apache.spark.sql.SparkSession;
  *
  * <pre>
  * bin/bench training.CheckpointBench [--rows 8000] [--features 200] [--hidden 2048,1024]
- *     [--epochs 2] [--batch 32] [--interval 20] [--dir TMP] [--out spark-ps-bench/target/bench]
+ *     [--epochs 2] [--batch 32] [--interval 20] [--rounds 2] [--dir TMP]
+ *     [--out spark-ps-bench/target/bench]
  * </pre>
  */
 public final class CheckpointBench {
@@ -50,6 +51,7 @@ public final class CheckpointBench {
     d.put("epochs", "2");
     d.put("batch", "32");
     d.put("interval", "20");
+    d.put("rounds", "2");
     d.put("dir", "");
     d.put("out", BenchOutput.dir().toString());
     return d;
@@ -73,7 +75,8 @@ public final class CheckpointBench {
     }
   }
 
-  record Result(String model, long floats, Fit without, Fit with, int interval) {}
+  /** Every round's fits, without and with checkpoints. */
+  record Result(String model, long floats, List<Fit> without, List<Fit> with, int interval) {}
 
   public static void main(String[] argv) throws Exception {
     BenchArgs args = new BenchArgs("training.CheckpointBench", argv, DEFAULTS);
@@ -86,7 +89,7 @@ public final class CheckpointBench {
       spark.sparkContext().setLogLevel("WARN");
       Result r = measure(spark, args.getInt("rows"), args.getInt("features"),
           args.getInts("hidden"), args.getInt("epochs"), args.getInt("batch"),
-          args.getInt("interval"), dir);
+          args.getInt("interval"), args.getInt("rounds"), dir);
       String table = table(r);
       System.out.println(table);
       BenchOutput.write(Path.of(args.get("out")), "CheckpointBench.md", table);
@@ -98,19 +101,33 @@ public final class CheckpointBench {
     }
   }
 
-  /** Trains without, then with checkpoints into {@code dir} (emptied first), after a warm-up. */
+  /**
+   * After a warm-up, trains {@code rounds} times without and with checkpoints into {@code dir}
+   * (emptied first), alternating which goes first.
+   */
   static Result measure(SparkSession spark, int rows, int features, int[] hidden, int epochs,
-      int batch, int interval, Path dir) throws Exception {
+      int batch, int interval, int rounds, Path dir) throws Exception {
     Dataset<Row> train = BenchData.cached(ExampleData.generated(spark, rows, features, 1, 2));
     PSTrainer trainer = new PSTrainer().setFramework("sandblaster").setNumWorkers(2)
         .setNumServers(2).setModelType("mlp").setHiddenLayers(hidden).setNumClasses(2)
         .setOptimizer("adam").setStepSize(0.001).setBatchSize(batch).setMaxEpochs(epochs)
         .setSeed(3);
     trainer.copy(new org.apache.spark.ml.param.ParamMap()).setMaxEpochs(1).fit(train);
-    Fit without = fit(trainer, train, null);
-    delete(dir);
-    Fit with = fit(trainer.copy(new org.apache.spark.ml.param.ParamMap())
-        .setCheckpointDir(dir.toUri().toString()).setCheckpointInterval(interval), train, dir);
+    PSTrainer checkpointing = trainer.copy(new org.apache.spark.ml.param.ParamMap())
+        .setCheckpointDir(dir.toUri().toString()).setCheckpointInterval(interval);
+    List<Fit> without = new ArrayList<>();
+    List<Fit> with = new ArrayList<>();
+    for (int round = 0; round < rounds; round++) {
+      for (int k = 0; k < 2; k++) {
+        if ((round + k) % 2 == 0) {
+          without.add(fit(trainer, train, null));
+        } else {
+          // Emptied, so that the fit starts afresh instead of resuming.
+          delete(dir);
+          with.add(fit(checkpointing, train, dir));
+        }
+      }
+    }
     long floats = trainer.modelFor(2).params(features).stream()
         .mapToLong(io.sparkps.param.ParamSpec::length).sum();
     return new Result("MLP " + features + "-" + String.join("-", Arrays.stream(hidden)
@@ -189,30 +206,41 @@ public final class CheckpointBench {
 
   static String table(Result r) {
     StringBuilder out = new StringBuilder();
-    List<Written> w = r.with().checkpoints();
-    double[] rates = w.stream().mapToDouble(Written::mbPerSecond).filter(x -> !Double.isNaN(x))
-        .toArray();
-    double mb = w.stream().mapToLong(Written::bytes).average().orElse(0) / 1e6;
     out.append(String.format(Locale.ROOT, "%s: %,d floats; sandblaster, 2 workers, 2 "
-        + "servers, local[2]; %d steps per fit; a checkpoint every %d steps to local disk.%n%n",
-        r.model(), r.floats(), r.without().stepSeconds().length + 1, r.interval()));
-    out.append("| fit | stage s | median step ms | longest step ms | checkpoints committed | "
-        + "MB per checkpoint | write MB/s (median, min) |\n");
-    out.append("| --- | ---: | ---: | ---: | ---: | ---: | --- |\n");
-    out.append(String.format(Locale.ROOT, "| without checkpoints | %.2f | %.1f | %.1f | - | - "
-        + "| - |%n", r.without().trainSeconds(), r.without().medianStep() * 1e3,
-        r.without().longestStep() * 1e3));
-    out.append(String.format(Locale.ROOT, "| with checkpoints | %.2f | %.1f | %.1f | %d | %.1f "
-        + "| %.0f, %.0f |%n", r.with().trainSeconds(), r.with().medianStep() * 1e3,
-        r.with().longestStep() * 1e3, w.size(), mb,
-        rates.length == 0 ? Double.NaN : io.sparkps.bench.Stats.median(rates),
-        Arrays.stream(rates).min().orElse(Double.NaN)));
-    out.append(String.format(Locale.ROOT, "%nLongest step with / without checkpoints: %.2f; "
-        + "median step: %.2f; stage time: %.2f.%n",
-        r.with().longestStep() / r.without().longestStep(),
-        r.with().medianStep() / r.without().medianStep(),
-        r.with().trainSeconds() / r.without().trainSeconds()));
+        + "servers, local[2]; %d steps per fit; a checkpoint every %d steps to local disk; %d "
+        + "rounds, the order alternating.%n%n", r.model(), r.floats(),
+        r.without().get(0).stepSeconds().length + 1, r.interval(), r.without().size()));
+    out.append("| round | fit | stage s | median step ms | longest step ms | checkpoints "
+        + "committed | MB per checkpoint | write MB/s (median, min) |\n");
+    out.append("| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |\n");
+    for (int i = 0; i < r.without().size(); i++) {
+      Fit a = r.without().get(i);
+      out.append(String.format(Locale.ROOT, "| %d | without checkpoints | %.2f | %.1f | %.1f | "
+          + "- | - | - |%n", i + 1, a.trainSeconds(), a.medianStep() * 1e3,
+          a.longestStep() * 1e3));
+      if (i < r.with().size()) {
+        Fit b = r.with().get(i);
+        List<Written> w = b.checkpoints();
+        double[] rates = w.stream().mapToDouble(Written::mbPerSecond)
+            .filter(x -> !Double.isNaN(x)).toArray();
+        out.append(String.format(Locale.ROOT, "| %d | with checkpoints | %.2f | %.1f | %.1f | "
+            + "%d | %.1f | %.0f, %.0f |%n", i + 1, b.trainSeconds(), b.medianStep() * 1e3,
+            b.longestStep() * 1e3, w.size(),
+            w.stream().mapToLong(Written::bytes).average().orElse(0) / 1e6,
+            rates.length == 0 ? Double.NaN : io.sparkps.bench.Stats.median(rates),
+            Arrays.stream(rates).min().orElse(Double.NaN)));
+      }
+    }
+    out.append(String.format(Locale.ROOT, "%nMedians over the rounds, with / without "
+        + "checkpoints: longest step %.2f, median step %.2f, stage time %.2f.%n",
+        median(r.with(), Fit::longestStep) / median(r.without(), Fit::longestStep),
+        median(r.with(), Fit::medianStep) / median(r.without(), Fit::medianStep),
+        median(r.with(), Fit::trainSeconds) / median(r.without(), Fit::trainSeconds)));
     return out.toString();
+  }
+
+  private static double median(List<Fit> fits, java.util.function.ToDoubleFunction<Fit> f) {
+    return io.sparkps.bench.Stats.median(fits.stream().mapToDouble(f).toArray());
   }
 
   static void delete(Path dir) throws IOException {

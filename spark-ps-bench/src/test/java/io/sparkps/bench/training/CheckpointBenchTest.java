@@ -31,18 +31,21 @@ class CheckpointBenchTest {
     Path dir = Files.createTempDirectory("ckpt-bench-test-");
     try {
       CheckpointBench.Result r = CheckpointBench.measure(spark, 1000, 20, new int[] {32}, 1,
-          16, 5, dir);
-      assertEquals(r.without().stepSeconds().length, r.with().stepSeconds().length);
-      assertFalse(r.with().checkpoints().isEmpty(), "no checkpoint seen");
-      for (CheckpointBench.Written w : r.with().checkpoints()) {
+          16, 5, 1, dir);
+      assertEquals(1, r.without().size());
+      assertEquals(1, r.with().size());
+      CheckpointBench.Fit with = r.with().get(0);
+      assertEquals(r.without().get(0).stepSeconds().length, with.stepSeconds().length);
+      assertFalse(with.checkpoints().isEmpty(), "no checkpoint seen");
+      for (CheckpointBench.Written w : with.checkpoints()) {
         assertTrue(w.step() > 0 && w.step() % 5 == 0, w.toString());
         assertTrue(w.bytes() > 4 * (20 * 32 + 32 * 2), w.toString());
         assertTrue(w.millis() >= 0, w.toString());
       }
-      assertTrue(r.without().longestStep() > 0 && r.with().longestStep() > 0);
+      assertTrue(r.without().get(0).longestStep() > 0 && with.longestStep() > 0);
       String table = CheckpointBench.table(r);
-      assertTrue(table.contains("| with checkpoints |"), table);
-      assertTrue(table.contains("Longest step with / without checkpoints"), table);
+      assertTrue(table.contains("| 1 | with checkpoints |"), table);
+      assertTrue(table.contains("with / without checkpoints: longest step"), table);
     } finally {
       CheckpointBench.delete(dir);
     }
