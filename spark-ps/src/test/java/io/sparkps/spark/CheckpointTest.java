@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
  * holding the weights of an undisturbed fit to 1e-4 lost and repeated no step.
  */
 class CheckpointTest {
-  static final String LEASE = "2s";
+  static final String LEASE = "5s";
   /** Steps per epoch: 600 rows per worker in batches of 10. */
   private static final int STEPS_PER_EPOCH = 60;
   private static final int EPOCHS = 4;
