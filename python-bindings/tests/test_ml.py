@@ -242,3 +242,26 @@ def test_jar_path(monkeypatch, tmp_path):
         assert "mvn -DskipTests package" in str(e)
     else:
         assert found.endswith("-all.jar") and os.path.isfile(found)
+
+
+def test_checkpoint_params_write_and_resume(a9a, tmp_path):
+    """checkpointDir and checkpointInterval reach the JVM: a fit writes checkpoints, the next
+    fit with the same directory resumes from the latest, and a bad interval is named."""
+    train, _ = a9a
+    small = train.limit(3000)
+    trainer = PSTrainer(numWorkers=2, maxEpochs=2, optimizer="sgd", seed=5,
+                        checkpointDir=str(tmp_path), checkpointInterval=8)
+    assert trainer.getCheckpointInterval() == "8"
+    first = trainer.fit(small)
+    assert first.summary.resumed_from_step is None
+    committed = sorted(p.parent.name for p in tmp_path.glob("step-*/MANIFEST"))
+    assert committed, list(tmp_path.iterdir())
+
+    second = trainer.fit(small)
+    assert type(second.summary.resumed_from_step) is int
+    assert second.summary.resumed_from_step > 0
+    assert f"step-{second.summary.resumed_from_step}-" in " ".join(committed)
+
+    with pytest.raises(InvalidConfigError) as raised:
+        trainer.copy().setCheckpointInterval("soon").fit(small)
+    assert raised.value.setting == "checkpointInterval"

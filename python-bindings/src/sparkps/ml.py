@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Type
+from typing import Any, Dict, List, Optional, Type, Union
 
 from pyspark import keyword_only
 from pyspark.ml.param import Param, Params, TypeConverters
@@ -98,6 +98,15 @@ class _PSModelParams(Params):
     def getRawPredictionCol(self) -> str:
         """Gets the value of rawPredictionCol or its default value."""
         return self.getOrDefault(self.rawPredictionCol)
+
+
+def _steps_or_duration(value: Any) -> str:
+    """A checkpoint interval as the JVM takes it: steps (an int, or digits) or a duration."""
+    if isinstance(value, bool):
+        raise TypeError(f"checkpointInterval must be steps or a duration, got {value!r}")
+    if isinstance(value, int):
+        return str(value)
+    return TypeConverters.toString(value)
 
 
 class _PSTrainerParams(_PSModelParams):
@@ -197,6 +206,17 @@ class _PSTrainerParams(_PSModelParams):
         "training, naming the column, the row and the value) or skip (such rows are left out "
         "and counted in the summary's skippedRows)",
         typeConverter=TypeConverters.toString)
+    checkpointDir: Param[str] = Param(
+        Params._dummy(), "checkpointDir",
+        "directory (Hadoop path or URI) where separate servers write checkpoints, and from "
+        "whose latest complete checkpoint of the same model a fit resumes; empty: "
+        "spark.ps.checkpoint.dir (none by default)",
+        typeConverter=TypeConverters.toString)
+    checkpointInterval: Param[str] = Param(
+        Params._dummy(), "checkpointInterval",
+        "steps between checkpoints (e.g. 500), or a duration (e.g. 30s, 5min); empty: "
+        "spark.ps.checkpoint.interval",
+        typeConverter=_steps_or_duration)
 
     def __init__(self, *args: Any):
         super().__init__(*args)
@@ -206,7 +226,7 @@ class _PSTrainerParams(_PSModelParams):
             elasticNetParam=0.0, seed=42, numWorkersPerGroup=0, numServerGroups=0,
             staleness=-1, syncFreq=1, shuffle=True, localAggregation=True,
             modelType="logistic", pullMode="auto", hiddenLayers=[64], numClasses=0,
-            handleInvalid="error")
+            handleInvalid="error", checkpointDir="", checkpointInterval="")
 
     def getLabelCol(self) -> str:
         """Gets the value of labelCol or its default value."""
@@ -296,6 +316,14 @@ class _PSTrainerParams(_PSModelParams):
         """Gets the value of handleInvalid or its default value."""
         return self.getOrDefault(self.handleInvalid)
 
+    def getCheckpointDir(self) -> str:
+        """Gets the value of checkpointDir or its default value."""
+        return self.getOrDefault(self.checkpointDir)
+
+    def getCheckpointInterval(self) -> str:
+        """Gets the value of checkpointInterval or its default value."""
+        return self.getOrDefault(self.checkpointInterval)
+
 
 class PSTrainer(JavaEstimator["PSTrainerModel"], _PSTrainerParams,
                 JavaMLWritable, JavaMLReadable["PSTrainer"]):
@@ -366,6 +394,8 @@ class PSTrainer(JavaEstimator["PSTrainerModel"], _PSTrainerParams,
         numClasses: int = 0,
         pullMode: str = "auto",
         handleInvalid: str = "error",
+        checkpointDir: str = "",
+        checkpointInterval: Union[int, str] = "",
     ):
         """
         __init__(self, \\*, featuresCol="features", labelCol="label", \
@@ -375,7 +405,8 @@ class PSTrainer(JavaEstimator["PSTrainerModel"], _PSTrainerParams,
                  regParam=0.0, elasticNetParam=0.0, seed=42, numWorkersPerGroup=0, \
                  numServerGroups=0, staleness=-1, syncFreq=1, shuffle=True, \
                  localAggregation=True, modelType="logistic", hiddenLayers=[64], \
-                 numClasses=0, pullMode="auto", handleInvalid="error")
+                 numClasses=0, pullMode="auto", handleInvalid="error", \
+                 checkpointDir="", checkpointInterval="")
 
         Only the arguments given are set; the others keep the JVM defaults (and for
         framework, numServers, staleness and syncFreq an unset param defers to the
@@ -416,6 +447,8 @@ class PSTrainer(JavaEstimator["PSTrainerModel"], _PSTrainerParams,
         numClasses: int = 0,
         pullMode: str = "auto",
         handleInvalid: str = "error",
+        checkpointDir: str = "",
+        checkpointInterval: Union[int, str] = "",
     ) -> "PSTrainer":
         """Sets the params given by keyword; see :class:`PSTrainer`."""
         kwargs = self._input_kwargs
@@ -544,6 +577,15 @@ class PSTrainer(JavaEstimator["PSTrainerModel"], _PSTrainerParams,
         """Sets the value of :py:attr:`handleInvalid`."""
         return self._set(handleInvalid=value)
 
+    def setCheckpointDir(self, value: str) -> "PSTrainer":
+        """Sets the value of :py:attr:`checkpointDir`."""
+        return self._set(checkpointDir=value)
+
+    def setCheckpointInterval(self, value: Union[int, str]) -> "PSTrainer":
+        """Sets the value of :py:attr:`checkpointInterval`: steps (``500``) or a duration
+        (``"30s"``)."""
+        return self._set(checkpointInterval=value)
+
 
 @dataclass(frozen=True)
 class TrainingSummary:
@@ -564,7 +606,8 @@ class TrainingSummary:
     ``stage_runs`` is 1, or more when spark-ps ran the training stage again after it lost an
     executor (its workers resuming at their groups' last applied steps).
     ``skipped_rows`` counts the rows left out for a NaN or infinite label or feature value
-    (``handleInvalid="skip"``; 0 otherwise).
+    (``handleInvalid="skip"``; 0 otherwise); ``resumed_from_step`` the step of the
+    checkpoint the fit resumed from (None when it started afresh).
     """
 
     framework: str
@@ -587,6 +630,7 @@ class TrainingSummary:
     recovery_millis: float
     stage_runs: int
     skipped_rows: int
+    resumed_from_step: Optional[int]
 
     @classmethod
     def _from_java(cls, java_summary: JavaObject) -> "TrainingSummary":
@@ -612,6 +656,7 @@ class TrainingSummary:
             recovery_millis=float(s.recoveryMillis()),
             stage_runs=int(s.stageRuns()),
             skipped_rows=int(s.skippedRows()),
+            resumed_from_step=None if s.resumedFromStep() is None else int(s.resumedFromStep()),
         )
 
 

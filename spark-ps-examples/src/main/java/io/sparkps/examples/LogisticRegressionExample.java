@@ -20,6 +20,7 @@ import org.apache.spark.sql.SparkSession;
  *     [--workers 2] [--servers 2] [--epochs 5] [--batch-size 64] [--step-size 0.1]
  *     [--optimizer adagrad] [--num-features 0] [--seed 0] [--replication N]
  *     [--kill-server-after MS] [--handle-invalid error|skip]
+ *     [--checkpoint-dir DIR --checkpoint-interval N]
  * </pre>
  *
  * Without {@code --train} it uses a9a from the project's shared data when present, else a
@@ -27,9 +28,12 @@ import org.apache.spark.sql.SparkSession;
  * --kill-server-after} kills one parameter server with SIGKILL that long into the training, to
  * see a failover. {@code --handle-invalid} says what a NaN or infinite value in the data does:
  * fail the run before training ({@code error}, the default; the exit status is not 0) or leave
- * its row out ({@code skip}). The last line printed is one JSON object with the results,
- * including the servers lost during the fit, the longest pause that caused a slice and the
- * rows skipped.
+ * its row out ({@code skip}). With {@code --checkpoint-dir} the servers write a checkpoint every
+ * {@code --checkpoint-interval} steps (or a duration, e.g. 30s); run again with the same
+ * directory, the fit resumes from the latest one. The last line printed is one JSON object
+ * with the results, including the servers lost during the fit, the longest pause that caused a
+ * slice, the rows skipped and the step the fit resumed from ({@code "resumed_from_step"}, null
+ * when it started afresh).
  */
 public final class LogisticRegressionExample {
   private static final String USAGE = "usage: LogisticRegressionExample [--train LIBSVM] "
@@ -37,14 +41,16 @@ public final class LogisticRegressionExample {
       + "[--workers N] [--servers N] [--staleness N] [--sync-freq N] "
       + "[--epochs N] [--batch-size N] [--step-size X] [--optimizer sgd|momentum|adagrad|adam|ftrl] "
       + "[--num-features N] [--seed N] [--replication N] [--kill-server-after MS] "
-      + "[--handle-invalid error|skip]";
+      + "[--handle-invalid error|skip] [--checkpoint-dir DIR] "
+      + "[--checkpoint-interval STEPS|DURATION]";
 
   private LogisticRegressionExample() {}
 
   public static void main(String[] argv) {
     ExampleArgs args = new ExampleArgs(argv, Set.of("train", "test", "framework", "workers",
         "servers", "epochs", "batch-size", "step-size", "optimizer", "num-features", "staleness",
-        "sync-freq", "seed", "replication", "kill-server-after", "handle-invalid"), USAGE);
+        "sync-freq", "seed", "replication", "kill-server-after", "handle-invalid",
+        "checkpoint-dir", "checkpoint-interval"), USAGE);
     SparkSession spark = SparkSession.builder()
         .appName("spark-ps LogisticRegressionExample")
         .master(System.getProperty("spark.master", "local[2]"))
@@ -75,6 +81,12 @@ public final class LogisticRegressionExample {
       if (args.has("staleness")) {
         trainer.setStaleness(args.getInt("staleness", -1));
       }
+      if (args.has("checkpoint-dir")) {
+        trainer.setCheckpointDir(args.get("checkpoint-dir", ""));
+      }
+      if (args.has("checkpoint-interval")) {
+        trainer.setCheckpointInterval(args.get("checkpoint-interval", ""));
+      }
       if (args.has("sync-freq")) {
         trainer.setSyncFreq(args.getInt("sync-freq", 1));
       }
@@ -85,11 +97,13 @@ public final class LogisticRegressionExample {
           "{\"example\": \"LogisticRegressionExample\", \"framework\": \"%s\", \"workers\": %d, "
               + "\"servers\": %d, \"epochs\": %d, \"train_seconds\": %.3f, "
               + "\"examples_per_second\": %.1f, \"final_loss\": %.5f, \"test_auc\": %.5f, "
-              + "\"server_failures\": %d, \"recovery_ms\": %s, \"skipped_rows\": %d}",
+              + "\"server_failures\": %d, \"recovery_ms\": %s, \"skipped_rows\": %d, "
+              + "\"resumed_from_step\": %s}",
           framework, s.numWorkers(), s.numServers(), trainer.getMaxEpochs(), s.trainSeconds(),
           s.examplesPerSecond(), s.finalLoss(), auc, s.serverFailures(),
           Double.isNaN(s.recoveryMillis()) ? "null"
-              : String.format(Locale.ROOT, "%.1f", s.recoveryMillis()), s.skippedRows()));
+              : String.format(Locale.ROOT, "%.1f", s.recoveryMillis()), s.skippedRows(),
+          s.resumedFromStep() == null ? "null" : s.resumedFromStep().toString()));
     } finally {
       spark.stop();
     }

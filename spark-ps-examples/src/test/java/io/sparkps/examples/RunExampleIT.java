@@ -89,4 +89,39 @@ class RunExampleIT {
     assertTrue(number(json, "weights_kept") < 1_000_000, json);
     assertTrue(number(json, "test_auc") >= 0.75, json);
   }
+
+  /**
+   * Run twice with one checkpoint directory: the first run starts afresh and leaves
+   * checkpoints, the second resumes from the latest of them.
+   */
+  @org.junit.jupiter.api.Test
+  void runAgainWithTheSameCheckpointDirResumes() throws Exception {
+    Path dir = Files.createTempDirectory("run-example-");
+    Path checkpoints = dir.resolve("checkpoints");
+    try {
+      String[] args = {"LogisticRegressionExample", "--workers", "2", "--epochs", "2",
+          "--optimizer", "sgd", "--checkpoint-dir", checkpoints.toString(),
+          "--checkpoint-interval", "100"};
+      String first = run(dir, args);
+      System.out.println(first);
+      assertTrue(first.contains("\"resumed_from_step\": null"), first);
+      List<Long> steps;
+      try (java.util.stream.Stream<Path> all = Files.list(checkpoints)) {
+        steps = all.filter(p -> Files.exists(p.resolve("MANIFEST")))
+            .map(p -> Long.parseLong(p.getFileName().toString().split("-")[1])).sorted()
+            .toList();
+      }
+      assertTrue(!steps.isEmpty(), "no committed checkpoint in " + checkpoints);
+
+      String second = run(dir, args);
+      System.out.println(second);
+      assertEquals(steps.get(steps.size() - 1), (long) number(second, "resumed_from_step"),
+          second);
+      assertTrue(number(second, "test_auc") >= 0.89, second);
+    } finally {
+      try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+        all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
 }

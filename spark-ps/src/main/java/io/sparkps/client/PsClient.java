@@ -248,6 +248,17 @@ public final class PsClient implements AutoCloseable {
     return create(slice, optimizer, SliceSetup.single(sharesPerStep), values);
   }
 
+  /**
+   * Asks the slice's primary for a checkpoint at the start of step {@code step} of worker
+   * group {@code group}, written to {@code path}; completes once the file is complete there,
+   * or fails if the slice is past that step or the write failed.
+   */
+  public CompletableFuture<Message> checkpoint(SliceInfo slice, int group, long step,
+      String path) {
+    return call(slice, id -> new io.sparkps.transport.Checkpoint(id, slice.paramId(),
+        slice.sliceId(), group, step, path));
+  }
+
   /** The counters of the slice on its server. */
   public CompletableFuture<io.sparkps.transport.Stats> stats(SliceInfo slice) {
     return call(slice, id -> new io.sparkps.transport.StatsRequest(id, slice.paramId(),

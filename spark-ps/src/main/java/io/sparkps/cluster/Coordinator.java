@@ -6,7 +6,6 @@ import io.sparkps.cluster.SliceDirectory.Copy;
 import io.sparkps.cluster.SliceDirectory.Placement;
 import io.sparkps.config.PsException;
 import io.sparkps.transport.Ack;
-import io.sparkps.transport.CreateSlice;
 import io.sparkps.transport.DropParam;
 import io.sparkps.transport.Failure;
 import io.sparkps.transport.Heartbeat;
@@ -267,8 +266,12 @@ final class Coordinator implements RequestHandler {
     }
   }
 
-  /** A new copy: its primary's CREATE_SLICE, and its size. */
-  record NewCopy(Copy copy, int primary, CreateSlice create, long floats) {}
+  /**
+   * A new copy: what creates it on its primary (CREATE_SLICE, or LOAD_SLICE from a checkpoint)
+   * given a request id, and its size.
+   */
+  record NewCopy(Copy copy, int primary, java.util.function.LongFunction<Message> create,
+      long floats) {}
 
   /**
    * Creates copies on their primaries, gives each its backups (least-loaded other servers,
@@ -278,9 +281,7 @@ final class Coordinator implements RequestHandler {
     onLoop(() -> {
       List<CompletableFuture<Message>> created = new ArrayList<>();
       for (NewCopy c : copies) {
-        created.add(link(c.primary()).thenCompose(l -> l.request(id -> new CreateSlice(id,
-            c.create().paramId(), c.create().sliceId(), c.create().optimizer(),
-            c.create().setup(), c.create().values()))));
+        created.add(link(c.primary()).thenCompose(l -> l.request(c.create())));
       }
       awaitAll(created, "creating slices");
       long epoch = directory.nextEpoch();

@@ -61,7 +61,7 @@ public final class PsCluster implements AutoCloseable {
 
   /** How to start one more server: the launcher and the arguments all servers share. */
   private record Launch(ServerLauncher launcher, List<String> args, String memory,
-      List<String> javaOptions, String secretHex, AtomicInteger nextId) {}
+      List<String> javaOptions, String secretHex, byte[] hadoopConf, AtomicInteger nextId) {}
 
   private PsCluster(Transport transport, Channel coordinatorChannel, Coordinator coordinator,
       List<Process> processes, Path workDir, ClusterInfo info, int numServers,
@@ -90,6 +90,16 @@ public final class PsCluster implements AutoCloseable {
 
   /** Like {@link #start(PsConf, int, String)}, with {@code replication} backups per slice. */
   public static PsCluster start(PsConf conf, int numServers, String host, int replication) {
+    return start(conf, numServers, host, replication, null);
+  }
+
+  /**
+   * Like {@link #start(PsConf, int, String, int)}; the servers write and read checkpoints with
+   * the Hadoop configuration {@code hadoopConf} ({@code Configuration.write}'s bytes, handed
+   * over on their standard input after the secret; null: Hadoop's defaults).
+   */
+  public static PsCluster start(PsConf conf, int numServers, String host, int replication,
+      byte[] hadoopConf) {
     Secret secret = Secret.generate(new SecureRandom());
     long timeoutMs = conf.get(PsConf.RPC_TIMEOUT).toMillis();
     int maxFrame = conf.get(PsConf.TRANSPORT_MAX_FRAME_BYTES);
@@ -116,7 +126,7 @@ public final class PsCluster implements AutoCloseable {
           "--max-frame-bytes", Integer.toString(maxFrame),
           "--io-threads", Integer.toString(conf.get(PsConf.TRANSPORT_IO_THREADS)));
       Launch launch = new Launch(launcher, shared, conf.get(PsConf.SERVER_MEMORY), javaOptions,
-          secret.toHex(), new AtomicInteger(numServers));
+          secret.toHex(), hadoopConf, new AtomicInteger(numServers));
       int firstPort = conf.get(PsConf.SERVER_PORT);
       for (int id = 0; id < numServers; id++) {
         Process p = launch(launch, id, firstPort == 0 ? 0 : firstPort + id);
@@ -155,7 +165,8 @@ public final class PsCluster implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of("--id", Integer.toString(id),
         "--port", Integer.toString(port)));
     args.addAll(l.args());
-    return l.launcher().launch(id, args, l.memory(), l.javaOptions(), l.secretHex());
+    return l.launcher().launch(id, args, l.memory(), l.javaOptions(), l.secretHex(),
+        l.hadoopConf());
   }
 
   /** Starts a server in place of a lost one; it joins when it registers. */
@@ -241,6 +252,25 @@ public final class PsCluster implements AutoCloseable {
   }
 
   /**
+   * Creates every copy of a model's params as {@link #createParams} does, with the state each
+   * slice had in a checkpoint: the servers read values, optimizer state, version and every
+   * worker group's next step from the file {@code fileOf} names. Blocks until all are in place.
+   *
+   * @throws PsException naming the slice and file that could not be loaded, and why
+   */
+  public void restoreParams(ParamLayout layout, java.util.function.Function<SliceInfo, String>
+      fileOf, OptimizerConfig optimizer) {
+    List<Integer> live = liveIds(layout.totalServers());
+    List<Coordinator.NewCopy> copies = new ArrayList<>();
+    layout.forEachCopy((slice, setup) -> copies.add(new Coordinator.NewCopy(
+        new SliceDirectory.Copy(slice.paramId(), slice.sliceId(), slice.server()),
+        live.get(slice.server()), id -> new io.sparkps.transport.LoadSlice(id, slice.paramId(),
+            slice.sliceId(), optimizer, setup, slice.length(), fileOf.apply(slice)),
+        slice.length())), slot -> coordinator.address(live.get(slot)));
+    coordinator.create(copies);
+  }
+
+  /**
    * Creates {@code slices}, each on the live server its index ({@link SliceInfo#server()})
    * names, all with {@code setup}, and their backups. Blocks until all are in place.
    */
@@ -266,10 +296,11 @@ public final class PsCluster implements AutoCloseable {
 
   private static Coordinator.NewCopy newCopy(List<Integer> live, SliceInfo slice,
       SliceSetup setup, OptimizerConfig optimizer, ParamLayout.InitialValues initial) {
+    float[] values = initial.of(slice);
     return new Coordinator.NewCopy(
         new SliceDirectory.Copy(slice.paramId(), slice.sliceId(), slice.server()),
-        live.get(slice.server()), new CreateSlice(0, slice.paramId(), slice.sliceId(),
-            optimizer, setup, initial.of(slice)), slice.length());
+        live.get(slice.server()), id -> new CreateSlice(id, slice.paramId(), slice.sliceId(),
+            optimizer, setup, values), slice.length());
   }
 
   /** Frees every copy of the params {@code first .. first + count - 1}. */

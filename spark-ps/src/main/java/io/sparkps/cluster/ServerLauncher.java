@@ -15,8 +15,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Starts server JVMs on this host with a small classpath — spark-ps, Netty, SLF4J and a logging
- * backend, no Spark — and hands each the secret on its standard input.
+ * Starts server JVMs on this host with a small classpath — spark-ps, Netty, SLF4J, a logging
+ * backend and Hadoop's client for checkpoints, no Spark — and hands each the secret and the
+ * application's Hadoop configuration (which may hold credentials) on its standard input, never
+ * on the command line.
  */
 final class ServerLauncher {
   /** Classes whose jars (or class folders) make up the server classpath; absent ones are skipped. */
@@ -32,6 +34,15 @@ final class ServerLauncher {
       "org.apache.logging.slf4j.SLF4JServiceProvider",
       "org.apache.logging.log4j.LogManager",
       "org.apache.logging.log4j.core.Logger",
+      // Checkpoints: Hadoop's client (API and shaded runtime), and the connectors the
+      // application has, so that servers write wherever the application can.
+      "org.apache.hadoop.fs.FileSystem",
+      "org.apache.hadoop.shaded.com.google.re2j.Pattern",
+      "org.apache.commons.logging.Log",
+      "org.apache.hadoop.fs.s3a.S3AFileSystem",
+      "software.amazon.awssdk.core.SdkBytes",
+      "com.google.cloud.hadoop.fs.gcs.GoogleHadoopFileSystem",
+      "org.apache.hadoop.fs.azurebfs.AzureBlobFileSystem",
   };
 
   private final Path workDir;
@@ -65,9 +76,12 @@ final class ServerLauncher {
     }
   }
 
-  /** Starts server {@code id}; its output goes to {@link #logFile(int)}. */
+  /**
+   * Starts server {@code id}; its output goes to {@link #logFile(int)}. Its standard input
+   * gets the secret, then {@code hadoopConf} in Base64 when not null.
+   */
   Process launch(int id, List<String> serverArgs, String memory, List<String> javaOptions,
-      String secretHex) throws IOException {
+      String secretHex, byte[] hadoopConf) throws IOException {
     Path log4j = workDir.resolve("log4j2-server.properties");
     if (!Files.exists(log4j)) {
       Files.writeString(log4j, String.join("\n",
@@ -96,6 +110,10 @@ final class ServerLauncher {
     Process p = pb.start();
     try (OutputStream in = p.getOutputStream()) {
       in.write((secretHex + "\n").getBytes(StandardCharsets.UTF_8));
+      if (hadoopConf != null) {
+        in.write(java.util.Base64.getEncoder().encode(hadoopConf));
+        in.write('\n');
+      }
     }
     return p;
   }

@@ -116,12 +116,27 @@ public final class PsConf implements Serializable {
   public static final ConfigKey<Integer> TRANSPORT_IO_THREADS = ConfigKey.intKey(
       "spark.ps.transport.ioThreads", 2, 1, Integer.MAX_VALUE,
       "Netty event-loop threads per client or server.");
+  public static final ConfigKey<String> CHECKPOINT_DIR = ConfigKey.stringKey(
+      "spark.ps.checkpoint.dir", "", s -> !s.matches(".*\\s.*"),
+      "a directory URI or path the application can write through Hadoop's FileSystem "
+          + "(file:, hdfs:, s3a:, ...), or empty",
+      "Where separate servers (sandblaster, downpour) write checkpoints of the params, their "
+          + "optimizer state and every worker group's step; a fit started with a directory "
+          + "that holds a complete checkpoint of the same model resumes from it. Empty: no "
+          + "checkpoints. PSTrainer.setCheckpointDir overrides it.");
+  public static final ConfigKey<CheckpointInterval> CHECKPOINT_INTERVAL = new ConfigKey<>(
+      "spark.ps.checkpoint.interval", CheckpointInterval.of(Duration.ofMinutes(5)),
+      CheckpointInterval::parse, v -> true, CheckpointInterval.FORMS,
+      "How often a checkpoint is written when spark.ps.checkpoint.dir is set: every N steps "
+          + "(a bare number), or at the first step after a duration. A checkpoint still "
+          + "being written when the next is due makes that one skipped. "
+          + "PSTrainer.setCheckpointInterval overrides it.");
 
   private static final List<ConfigKey<?>> ALL = List.of(FRAMEWORK, NUM_SERVERS,
       NUM_WORKER_GROUPS, NUM_WORKERS_PER_GROUP, NUM_SERVER_GROUPS, STALENESS, SYNC_FREQ,
       SERVER_MEMORY, SERVER_JAVA_OPTIONS, SERVER_HOST, COORDINATOR_PORT, SERVER_PORT, LEASE,
       HEARTBEAT_INTERVAL, REPLICATION, SERVER_FAILURE_TIMEOUT, MAX_STAGE_ATTEMPTS, RPC_TIMEOUT, SERVER_START_TIMEOUT, TRANSPORT_MAX_FRAME_BYTES,
-      TRANSPORT_IO_THREADS);
+      TRANSPORT_IO_THREADS, CHECKPOINT_DIR, CHECKPOINT_INTERVAL);
   private static final Map<String, ConfigKey<?>> BY_NAME = ALL.stream()
       .collect(Collectors.toUnmodifiableMap(ConfigKey::key, Function.identity()));
 

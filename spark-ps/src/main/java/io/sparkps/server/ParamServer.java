@@ -73,6 +73,7 @@ public final class ParamServer implements RequestHandler {
   private final Map<Long, io.sparkps.config.OptimizerConfig> optimizers =
       new ConcurrentHashMap<>();
   private final AtomicLong messages = new AtomicLong();
+  private final CheckpointIo checkpoints;
 
   /** A server that cannot reach other servers (single server group). */
   public ParamServer(long waitTimeoutMs) {
@@ -86,9 +87,17 @@ public final class ParamServer implements RequestHandler {
    */
   public ParamServer(long waitTimeoutMs, ScheduledExecutorService timer,
       Function<InetSocketAddress, CompletableFuture<Connection>> connector) {
+    this(waitTimeoutMs, timer, connector, CheckpointIo.unavailable());
+  }
+
+  /** @param checkpoints where CHECKPOINT writes and LOAD_SLICE reads slice files */
+  public ParamServer(long waitTimeoutMs, ScheduledExecutorService timer,
+      Function<InetSocketAddress, CompletableFuture<Connection>> connector,
+      CheckpointIo checkpoints) {
     this.waitTimeoutMs = waitTimeoutMs;
     this.timer = timer;
     this.connector = connector;
+    this.checkpoints = checkpoints;
   }
 
   private static long key(int paramId, int sliceId) {
@@ -184,6 +193,10 @@ public final class ParamServer implements RequestHandler {
       slices.put(key(i.paramId(), i.sliceId()), SliceState.backupOf(i, optimizer));
       optimizers.put(key(i.paramId(), i.sliceId()), i.optimizer());
       reply.send(new Ack(i.requestId()));
+    } else if (message instanceof io.sparkps.transport.Checkpoint c) {
+      checkpoint(c, reply);
+    } else if (message instanceof io.sparkps.transport.LoadSlice l) {
+      load(l, reply);
     } else {
       throw new IllegalArgumentException("a server does not take " + message.type());
     }
@@ -304,6 +317,51 @@ public final class ParamServer implements RequestHandler {
                 + r.sliceId() + ": " + e));
           }
         });
+  }
+
+  /**
+   * Copies the slice under its lock (the only time a checkpoint holds the slice) and answers
+   * once the copy is written, on the checkpoint thread.
+   */
+  private void checkpoint(io.sparkps.transport.Checkpoint c, Peer reply) {
+    InstallSlice copy;
+    try {
+      copy = slice(c.paramId(), c.sliceId()).checkpoint(c.group(), c.step(),
+          optimizers.get(key(c.paramId(), c.sliceId())));
+    } catch (IllegalStateException e) {
+      reply.send(new Failure(c.requestId(), Failure.Kind.FATAL, e.getMessage()));
+      return;
+    }
+    checkpoints.write(c.path(), copy).whenComplete((v, e) -> reply.send(e == null
+        ? new Ack(c.requestId())
+        : new Failure(c.requestId(), Failure.Kind.FATAL, "could not write the checkpoint of "
+            + "param " + c.paramId() + " slice " + c.sliceId() + " to " + c.path() + ": "
+            + unwrap(e))));
+  }
+
+  /** Creates a primary slice from its checkpoint file, read on the checkpoint thread. */
+  private void load(io.sparkps.transport.LoadSlice l, Peer reply) {
+    checkpoints.read(l).whenComplete((copy, e) -> {
+      String failed = null;
+      if (e == null) {
+        try {
+          slices.put(key(l.paramId(), l.sliceId()), SliceState.restored(copy,
+              Optimizers.create(l.optimizer(), l.length())));
+          optimizers.put(key(l.paramId(), l.sliceId()), l.optimizer());
+        } catch (IllegalArgumentException bad) {
+          failed = bad.getMessage();
+        }
+      } else {
+        failed = unwrap(e).toString();
+      }
+      reply.send(failed == null ? new Ack(l.requestId()) : new Failure(l.requestId(),
+          Failure.Kind.FATAL, "could not load param " + l.paramId() + " slice " + l.sliceId()
+              + " from " + l.path() + ": " + failed));
+    });
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
   }
 
   private void get(long requestId, int paramId, int sliceId, long minVersion, int[] rows,

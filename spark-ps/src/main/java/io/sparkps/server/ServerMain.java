@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The parameter server process. The driver's launcher starts it; on another host an operator
  * can start the same main to join a cluster. The application secret comes as the first line of
- * standard input, never on the command line.
+ * standard input, never on the command line; a second line may hold the Hadoop configuration
+ * for checkpoints (Base64 of {@code Configuration.write}; without it, Hadoop's defaults).
  *
  * <pre>
  * echo $SECRET | java -cp spark-ps.jar:netty.jar:slf4j-api.jar io.sparkps.server.ServerMain \
@@ -47,14 +48,19 @@ public final class ServerMain {
     int maxFrame = Integer.parseInt(opts.getOrDefault("max-frame-bytes", "268435456"));
     int ioThreads = Integer.parseInt(opts.getOrDefault("io-threads", "2"));
 
-    Secret secret = readSecret();
+    BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in,
+        StandardCharsets.UTF_8));
+    Secret secret = readSecret(stdin);
+    String hadoopConf = stdin.readLine();
     Transport transport = new Transport("ps-server-" + id, secret, ioThreads, maxFrame, timeoutMs);
     ParamServer server = new ParamServer(timeoutMs, java.util.concurrent.Executors
         .newSingleThreadScheduledExecutor(r -> {
           Thread t = new Thread(r, "ps-server-timer");
           t.setDaemon(true);
           return t;
-        }), address -> transport.connect(address, m -> { }).thenApply(c -> c));
+        }), address -> transport.connect(address, m -> { }).thenApply(c -> c),
+        CheckpointIo.hadoop(hadoopConf == null || hadoopConf.isBlank() ? null
+            : java.util.Base64.getDecoder().decode(hadoopConf.trim())));
     Channel listening = transport.listen(host, port, server);
     int boundPort = ((InetSocketAddress) listening.localAddress()).getPort();
     LOG.info("Server {} listening on {}:{} (pid {})", id, host, boundPort,
@@ -91,8 +97,7 @@ public final class ServerMain {
     System.exit(exitCode[0]);
   }
 
-  private static Secret readSecret() throws IOException {
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+  private static Secret readSecret(BufferedReader in) throws IOException {
     String line = in.readLine();
     if (line == null || line.isBlank()) {
       throw new IllegalArgumentException(

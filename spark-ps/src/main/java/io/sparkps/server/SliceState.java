@@ -183,6 +183,13 @@ final class SliceState {
 
   /** A backup copy made from its primary's copy. */
   static SliceState backupOf(InstallSlice copy, Optimizer optimizer) {
+    SliceState s = restored(copy, optimizer);
+    s.replica = Replica.backup(copy.epoch());
+    return s;
+  }
+
+  /** A primary copy with the state of {@code copy} (a checkpoint's, or a primary's). */
+  static SliceState restored(InstallSlice copy, Optimizer optimizer) {
     if (copy.groupSteps().length != copy.setup().numGroups()) {
       throw new IllegalArgumentException("INSTALL_SLICE of param " + copy.paramId() + " slice "
           + copy.sliceId() + " has steps of " + copy.groupSteps().length + " groups, its setup "
@@ -194,8 +201,27 @@ final class SliceState {
     System.arraycopy(copy.groupSteps(), 0, s.groupSteps, 0, s.groupSteps.length);
     s.version = copy.version();
     s.counters.installed(copy.sharesApplied());
-    s.replica = Replica.backup(copy.epoch());
     return s;
+  }
+
+  /**
+   * A copy of this primary for a checkpoint, taken at the start of step {@code step} of
+   * worker group {@code group}: only then do all slices of a synchronous group hold the same
+   * step, so a copy at another step is refused.
+   *
+   * @throws IllegalStateException if the group's next step here is not {@code step}
+   */
+  synchronized InstallSlice checkpoint(int group, long step,
+      io.sparkps.config.OptimizerConfig optimizerConfig) {
+    checkPrimary();
+    int g = groupIndex(group, "CHECKPOINT");
+    if (groupSteps[g] != step) {
+      throw new IllegalStateException(name() + " is at step " + groupSteps[g] + " of worker "
+          + "group " + group + ", not at the start of step " + step + " the checkpoint is for");
+    }
+    return new InstallSlice(0, paramId, sliceId, replica.epoch(), optimizerConfig, setup,
+        version, groupSteps.clone(), counters.sharesApplied(), optimizer.saveState(),
+        values.clone());
   }
 
   private String name() {

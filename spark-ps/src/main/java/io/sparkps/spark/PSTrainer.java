@@ -81,6 +81,8 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   private final IntParam numClasses;
   private final Param<String> pullMode;
   private final Param<String> handleInvalid;
+  private final Param<String> checkpointDir;
+  private final Param<String> checkpointInterval;
   private TrainableModel model;
 
   public PSTrainer() {
@@ -143,6 +145,13 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
     localAggregation = new org.apache.spark.ml.param.BooleanParam(this, "localAggregation",
         "sum the gradients of a group's workers in one executor JVM before sending them (the "
             + "stub)");
+    checkpointDir = new Param<>(this, "checkpointDir", "directory (Hadoop path or URI) where "
+        + "separate servers write checkpoints, and from whose latest complete checkpoint of "
+        + "the same model a fit resumes; empty: spark.ps.checkpoint.dir (none by default)");
+    checkpointInterval = new Param<>(this, "checkpointInterval", "steps between checkpoints "
+        + "(e.g. 500), or a duration (e.g. 30s, 5min); empty: spark.ps.checkpoint.interval");
+    setDefault(checkpointDir, "");
+    setDefault(checkpointInterval, "");
     setDefault(featuresCol, "features");
     setDefault(labelCol, "label");
     setDefault(predictionCol, "prediction");
@@ -199,6 +208,8 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   public Param<String> handleInvalid() { return handleInvalid; }
   public org.apache.spark.ml.param.IntArrayParam hiddenLayers() { return hiddenLayers; }
   public IntParam numClasses() { return numClasses; }
+  public Param<String> checkpointDir() { return checkpointDir; }
+  public Param<String> checkpointInterval() { return checkpointInterval; }
 
   public String getFeaturesCol() { return $(featuresCol); }
   public String getLabelCol() { return $(labelCol); }
@@ -226,6 +237,8 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   public String getHandleInvalid() { return $(handleInvalid); }
   public int[] getHiddenLayers() { return $(hiddenLayers); }
   public int getNumClasses() { return (Integer) $(numClasses); }
+  public String getCheckpointDir() { return $(checkpointDir); }
+  public String getCheckpointInterval() { return $(checkpointInterval); }
 
   /** Feature count from which {@code pullMode=auto} pulls rows instead of whole params. */
   public static final int SPARSE_FROM_FEATURES = 100_000;
@@ -333,6 +346,12 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   public PSTrainer setHandleInvalid(String v) { set(handleInvalid, v); return this; }
   public PSTrainer setHiddenLayers(int... v) { set(hiddenLayers, v); return this; }
   public PSTrainer setNumClasses(int v) { set(numClasses, v); return this; }
+  public PSTrainer setCheckpointDir(String v) { set(checkpointDir, v); return this; }
+  /** {@code "500"}: every 500 steps; {@code "30s"}, {@code "5min"}: at that interval. */
+  public PSTrainer setCheckpointInterval(String v) { set(checkpointInterval, v); return this; }
+  public PSTrainer setCheckpointInterval(int steps) {
+    return setCheckpointInterval(Integer.toString(steps));
+  }
 
   /** Trains {@code model}, a user-defined implementation of the model SPI. */
   public PSTrainer setModel(TrainableModel model) {

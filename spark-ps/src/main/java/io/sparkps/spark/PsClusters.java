@@ -44,7 +44,8 @@ public final class PsClusters {
       running.close();
       BY_APP.remove(app);
     }
-    PsCluster started = PsCluster.start(conf, numServers, serverHost(sc, conf), replication);
+    PsCluster started = PsCluster.start(conf, numServers, serverHost(sc, conf), replication,
+        CheckpointStore.serialize(sc.hadoopConfiguration()));
     BY_APP.put(app, started);
     if (running == null) {
       sc.addSparkListener(new SparkListener() {

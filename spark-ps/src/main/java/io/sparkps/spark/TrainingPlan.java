@@ -18,11 +18,13 @@ import java.io.Serializable;
  * @param localAggregation whether workers of a group in one JVM push through the stub
  * @param byFeature per param, whether its rows are indexed by feature
  * @param sparse whether workers pull and push only the feature rows their batches touch
+ * @param checkpoints the fit's checkpoints, or null when it writes none
  */
 record TrainingPlan(ClusterInfo cluster, ParamLayout layout, TrainableModel model,
     ClusterConfig topology, OptimizerConfig optimizer, int numFeatures, int batchSize,
     int epochs, int stepsPerEpoch, long seed, boolean shuffle, int ioThreads, long trainingId,
-    boolean localAggregation, boolean[] byFeature, boolean sparse) implements Serializable {
+    boolean localAggregation, boolean[] byFeature, boolean sparse,
+    CheckpointPlan checkpoints) implements Serializable {
 
   boolean colocated() {
     return !topology.serverWorkerSeparate();

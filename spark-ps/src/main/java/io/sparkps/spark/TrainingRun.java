@@ -60,6 +60,8 @@ final class TrainingRun {
     OptimizerConfig optimizer = trainer.optimizerConfig();
     checkSlots(topology);
     int replication = replication(conf, topology);
+    FitCheckpoints checkpoints = FitCheckpoints.resolve(trainer, settings, topology,
+        sc.hadoopConfiguration());
 
 
     int workers = topology.totalWorkers();
@@ -80,7 +82,7 @@ final class TrainingRun {
       JavaRDD<LabeledExample> training = skipped == 0 ? examples
           : examples.filter(InvalidRow::finite);
       return train(conf, framework, topology, replication, optimizer, model, training, stats,
-          numFeatures, skipped);
+          numFeatures, skipped, checkpoints);
     } finally {
       examples.unpersist(false);
     }
@@ -104,7 +106,7 @@ final class TrainingRun {
   private PSTrainerModel train(PsConf conf, String framework, ClusterConfig topology,
       int replication, OptimizerConfig optimizer, TrainableModel model,
       JavaRDD<LabeledExample> examples, List<PartitionStats> stats, int numFeatures,
-      long skipped) {
+      long skipped, FitCheckpoints checkpoints) {
     int batch = trainer.getBatchSize();
     long maxCount = 0;
     for (PartitionStats s : stats) {
@@ -114,6 +116,8 @@ final class TrainingRun {
     long timeoutMs = conf.get(PsConf.RPC_TIMEOUT).toMillis();
     int maxFrame = conf.get(PsConf.TRANSPORT_MAX_FRAME_BYTES);
     int numParams = model.params(numFeatures).size();
+    checkpoints.check(model, numFeatures, topology, optimizer, batch);
+    long trainingId = new SecureRandom().nextLong();
 
     PsCluster cluster = null;
     ClusterInfo info;
@@ -131,9 +135,10 @@ final class TrainingRun {
         topology.nServersPerGroup(), firstParamId));
     TrainingPlan plan = new TrainingPlan(info, layout, model, topology, optimizer, numFeatures,
         batch, trainer.getMaxEpochs(), stepsPerEpoch, trainer.getSeed(), trainer.getShuffle(),
-        conf.get(PsConf.TRANSPORT_IO_THREADS), new SecureRandom().nextLong(),
+        conf.get(PsConf.TRANSPORT_IO_THREADS), trainingId,
         trainer.getLocalAggregation(), byFeature(model, numFeatures),
-        trainer.sparsePulls(numFeatures, byFeature(model, numFeatures)));
+        trainer.sparsePulls(numFeatures, byFeature(model, numFeatures)),
+        checkpoints.plan(trainingId));
     String description = JOB_PREFIX + ": " + framework + ", " + topology.totalWorkers()
         + " workers, " + topology.totalServers() + " servers" + (plan.colocated()
         ? " (co-located)" : "") + ", " + trainer.getMaxEpochs() + " epochs";
@@ -149,7 +154,7 @@ final class TrainingRun {
       PsClient driver = null;
       if (cluster != null) {
         PsCluster c = cluster;
-        c.createParams(layout, TrainingTask.initialValues(model, numFeatures,
+        checkpoints.createParams(c, layout, TrainingTask.initialValues(model, numFeatures,
             trainer.getSeed()), optimizer);
         driver = c.client();
         // A slice without a copy left cannot be trained: stop the stage now, freeing its
@@ -185,7 +190,8 @@ final class TrainingRun {
       List<ServerFailure> failures = cluster == null ? List.of()
           : cluster.failures().subList(failuresBefore, cluster.failures().size());
       TrainingSummary summary = summarize(framework, topology, done, seconds, divergence,
-          counters, failures, runs[0], skipped);
+          counters, failures, runs[0], skipped,
+          checkpoints.resumedFromStep());
       Divergence.checkGrowth(summary, optimizer.learningRate());
       LOG.info("Trained {} in {} s: {} examples/s, final loss {}", description,
           String.format("%.2f", seconds), String.format("%.0f", summary.examplesPerSecond()),
@@ -559,7 +565,8 @@ final class TrainingRun {
 
   private TrainingSummary summarize(String framework, ClusterConfig topology,
       List<WorkerResult> done, double seconds, double divergence, long[] counters,
-      List<ServerFailure> failures, int stageRuns, long skipped) {
+      List<ServerFailure> failures, int stageRuns, long skipped,
+      Long resumedFromStep) {
     int epochs = trainer.getMaxEpochs();
     double[] loss = new double[epochs];
     long steps = 0;
@@ -598,6 +605,6 @@ final class TrainingRun {
         loss, meanByStep(done, WorkerResult::stepLoss),
         meanByStep(done, WorkerResult::stepSeconds), steps, examples, seconds, workers,
         divergence, counters[0], counters[1], counters[2], counters[3], failures.size(),
-        recovery, stageRuns, skipped);
+        recovery, stageRuns, skipped, resumedFromStep);
   }
 }

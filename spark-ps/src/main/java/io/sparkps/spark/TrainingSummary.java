@@ -39,14 +39,15 @@ import java.io.Serializable;
  *     their groups' last applied steps)
  * @param skippedRows rows left out of the training for a NaN or infinite label or feature
  *     value ({@code handleInvalid=skip}); 0 otherwise
+ * @param resumedFromStep the step of the checkpoint the fit resumed from, or null when it
+ *     started afresh
  */
 public record TrainingSummary(String framework, int numWorkers, int numServers,
     double[] epochLoss, double[] stepLoss, double[] stepSeconds, long totalSteps,
     long examples, double trainSeconds, java.util.List<WorkerStats> workers,
     double copyDivergence, long serverUpdates, long serverShares, long serverUpdateBytes,
     long serverSharesApplied, int serverFailures, double recoveryMillis, int stageRuns,
-    long skippedRows)
-    implements Serializable {
+    long skippedRows, Long resumedFromStep) implements Serializable {
 
   /**
    * One worker's share of a training.

@@ -199,6 +199,7 @@ final class TrainingTask
           + "applied already, resuming at step {}", worker, group, attempt + 1, first - 1,
           total, first);
     }
+    CheckpointTrigger checkpoints = CheckpointTrigger.of(plan, client, worker);
     double[] epochLoss = new double[plan.epochs()];
     double[] stepLoss = new double[plan.epochs() * steps];
     double[] stepSeconds = new double[plan.epochs() * steps];
@@ -226,6 +227,7 @@ final class TrainingTask
           Batch batch = BatchBuilder.build(data, order,
               (int) ((long) s * batchSize % order.length), size, plan.numFeatures());
           batchNanos += System.nanoTime() - t0;
+          checkpoints.beforeStep(step);
           double loss = stepper.step(batch, step, size);
           stepLoss[(int) step] = size == 0 ? Double.NaN : loss;
           stepSeconds[(int) step] = (System.nanoTime() - start) / 1e9;
@@ -244,6 +246,7 @@ final class TrainingTask
             group, epoch + 1, plan.epochs(), String.format("%.5f", epochLoss[epoch]),
             String.format("%.0f", examples / Math.max(elapsed, 1e-9)));
       }
+      checkpoints.finish();
     } finally {
       stepper.close();
     }

@@ -11,7 +11,8 @@ public sealed interface Message
     permits Challenge, AuthResponse, AuthOk, CreateSlice, DropParam, Get, Update, GetRows,
         UpdateRows, Values, Ack,
         Failure, Sync, Flush, StatsRequest, Stats, Register, Heartbeat, Shutdown, SetRole,
-        Replicate, InstallSlice, RoutesRequest, Routes, Resume, Resumed {
+        Replicate, InstallSlice, RoutesRequest, Routes, Resume, Resumed,
+        Checkpoint, LoadSlice {
 
   MessageType type();
 

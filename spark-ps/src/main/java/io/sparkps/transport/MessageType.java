@@ -29,7 +29,9 @@ public enum MessageType {
   ROUTES_REQUEST(33, (h, in) -> new RoutesRequest(h.requestId(), h.version())),
   ROUTES(34, Routes::read),
   RESUME(35, Resume::read),
-  RESUMED(36, Resumed::read);
+  RESUMED(36, Resumed::read),
+  CHECKPOINT(40, Checkpoint::read),
+  LOAD_SLICE(41, LoadSlice::read);
 
   /** Reads one message of a type from its header and its complete payload. */
   @FunctionalInterface

@@ -76,7 +76,7 @@ class PsConfTest {
       assertFalse(k.doc().isBlank(), k.key());
       assertTrue(k.toString().startsWith(k.key() + " (default: "), k.toString());
     }
-    assertEquals(21, seen.size());
+    assertEquals(23, seen.size());
   }
 
   @Test
@@ -98,6 +98,24 @@ class PsConfTest {
   }
 
   @Test
+  void checkpointIntervalIsStepsOrADuration() {
+    PsConf c = new PsConf(Map.of("spark.ps.checkpoint.dir", "file:/tmp/ckpt",
+        "spark.ps.checkpoint.interval", "500"));
+    assertEquals("file:/tmp/ckpt", c.get(PsConf.CHECKPOINT_DIR));
+    assertEquals(CheckpointInterval.ofSteps(500), c.get(PsConf.CHECKPOINT_INTERVAL));
+    assertEquals(CheckpointInterval.of(Duration.ofSeconds(30)),
+        new PsConf(Map.of("spark.ps.checkpoint.interval", "30s")).get(PsConf.CHECKPOINT_INTERVAL));
+    assertEquals("", PsConf.defaults().get(PsConf.CHECKPOINT_DIR));
+    assertEquals(CheckpointInterval.of(Duration.ofMinutes(5)),
+        PsConf.defaults().get(PsConf.CHECKPOINT_INTERVAL));
+    assertMessage(invalid(Map.of("spark.ps.checkpoint.interval", "0")),
+        "spark.ps.checkpoint.interval", "spark.ps.checkpoint.interval='0': must be a whole "
+            + "number of steps >= 1");
+    assertMessage(invalid(Map.of("spark.ps.checkpoint.interval", "5 parsecs")),
+        "spark.ps.checkpoint.interval", "'5 parsecs'");
+  }
+
+  @Test
   void unknownKeyIsRefusedWithNearMatches() {
     InvalidConfigException e = invalid(Map.of("spark.ps.numServer", "3"));
     assertMessage(e, "spark.ps.numServer", "unknown setting spark.ps.numServer='3'");
@@ -110,7 +128,7 @@ class PsConfTest {
     assertTrue(segment.getMessage().contains("spark.ps.server.memory"), segment.getMessage());
 
     InvalidConfigException far = invalid(Map.of("spark.ps.zzzzzzzzzzzzzzzzzzzzzz", "1"));
-    assertTrue(far.getMessage().contains("known keys are spark.ps.coordinator.port"),
+    assertTrue(far.getMessage().contains("known keys are spark.ps.checkpoint.dir"),
         far.getMessage());
   }
 
