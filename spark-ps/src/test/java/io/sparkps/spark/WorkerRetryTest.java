@@ -3,10 +3,7 @@ package io.sparkps.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkps.model.Batch;
 import io.sparkps.model.BinaryLogisticRegression;
-import io.sparkps.model.TrainableModel;
-import io.sparkps.param.ParamSpec;
 import io.sparkps.param.Slicer;
 import io.sparkps.testing.LocalClusterSpark;
 import io.sparkps.testing.SharedSpark;
@@ -19,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -36,7 +32,6 @@ import org.junit.jupiter.api.Test;
  */
 class WorkerRetryTest {
   private static final Random RANDOM = new Random();
-  private static final AtomicInteger trainingJobs = new AtomicInteger();
   private static SparkSession spark;
   private static Dataset<Row> train;
   private static ExecutorService background;
@@ -54,7 +49,6 @@ class WorkerRetryTest {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    TrainingJobs.onStart(spark.sparkContext(), trainingJobs::incrementAndGet);
   }
 
   @AfterAll
@@ -86,46 +80,9 @@ class WorkerRetryTest {
     }
   }
 
-  /**
-   * Logistic regression that takes {@value #STEP_MS} ms longer per step, so that a fit lasts a
-   * few seconds, and creates {@code marker} once a task has computed {@code markAt} steps.
-   */
-  static final class PacedModel implements TrainableModel {
-    static final long STEP_MS = 1;
-    private final TrainableModel inner = new BinaryLogisticRegression();
-    private final String marker;
-    private final int markAt;
-    private transient int calls;
-
-    PacedModel(Path marker, int markAt) {
-      this.marker = marker.toString();
-      this.markAt = markAt;
-    }
-
-    @Override public List<ParamSpec> params(int d) { return inner.params(d); }
-    @Override public float[][] initialValues(int d, Random r) { return inner.initialValues(d, r); }
-    @Override public int numOutputs() { return 1; }
-    @Override public float[] predict(Batch b, float[][] p) { return inner.predict(b, p); }
-
-    @Override
-    public double gradient(Batch batch, float[][] params, float[][] gradients) {
-      try {
-        Thread.sleep(STEP_MS);
-        if (++calls == markAt) {
-          Files.writeString(Path.of(marker), "");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-      return inner.gradient(batch, params, gradients);
-    }
-  }
-
   /** The model of every fit here; its marker is created 300 steps into a task. */
   private static PacedModel model() {
-    return new PacedModel(marker, 300);
+    return new PacedModel(1, marker, 300);
   }
 
   /**
