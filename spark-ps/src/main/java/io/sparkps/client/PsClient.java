@@ -250,13 +250,20 @@ public final class PsClient implements AutoCloseable {
 
   /**
    * Asks the slice's primary for a checkpoint at the start of step {@code step} of worker
-   * group {@code group}, written to {@code path}; completes once the file is complete there,
-   * or fails if the slice is past that step or the write failed.
+   * group {@code group}, written to {@code path}; completes once the slice is copied (the
+   * write goes on in the background: {@link #checkpointWritten}), or fails if the slice is not
+   * at the start of that step.
    */
   public CompletableFuture<Message> checkpoint(SliceInfo slice, int group, long step,
       String path) {
     return call(slice, id -> new io.sparkps.transport.Checkpoint(id, slice.paramId(),
         slice.sliceId(), group, step, path));
+  }
+
+  /** Completes once the copy {@link #checkpoint} took is written to {@code path}. */
+  public CompletableFuture<Message> checkpointWritten(SliceInfo slice, String path) {
+    return call(slice, id -> new io.sparkps.transport.CheckpointWritten(id, slice.paramId(),
+        slice.sliceId(), path));
   }
 
   /** The counters of the slice on its server. */

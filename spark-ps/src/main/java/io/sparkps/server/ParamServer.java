@@ -74,6 +74,9 @@ public final class ParamServer implements RequestHandler {
       new ConcurrentHashMap<>();
   private final AtomicLong messages = new AtomicLong();
   private final CheckpointIo checkpoints;
+  /** Checkpoint writes by path, until {@code CHECKPOINT_WRITTEN} asked for them. */
+  private final Map<String, CompletableFuture<Void>> writes = new ConcurrentHashMap<>();
+  private static final int MAX_WRITES_KEPT = 1024;
 
   /** A server that cannot reach other servers (single server group). */
   public ParamServer(long waitTimeoutMs) {
@@ -193,6 +196,8 @@ public final class ParamServer implements RequestHandler {
       slices.put(key(i.paramId(), i.sliceId()), SliceState.backupOf(i, optimizer));
       optimizers.put(key(i.paramId(), i.sliceId()), i.optimizer());
       reply.send(new Ack(i.requestId()));
+    } else if (message instanceof io.sparkps.transport.CheckpointWritten w) {
+      written(w, reply);
     } else if (message instanceof io.sparkps.transport.Checkpoint c) {
       checkpoint(c, reply);
     } else if (message instanceof io.sparkps.transport.LoadSlice l) {
@@ -320,8 +325,9 @@ public final class ParamServer implements RequestHandler {
   }
 
   /**
-   * Copies the slice under its lock (the only time a checkpoint holds the slice) and answers
-   * once the copy is written, on the checkpoint thread.
+   * Copies the slice under its lock (the only time a checkpoint holds the slice), answers at
+   * once, and writes the copy on the checkpoint thread; {@link #written} answers when that
+   * write ends.
    */
   private void checkpoint(io.sparkps.transport.Checkpoint c, Peer reply) {
     InstallSlice copy;
@@ -332,11 +338,29 @@ public final class ParamServer implements RequestHandler {
       reply.send(new Failure(c.requestId(), Failure.Kind.FATAL, e.getMessage()));
       return;
     }
-    checkpoints.write(c.path(), copy).whenComplete((v, e) -> reply.send(e == null
-        ? new Ack(c.requestId())
-        : new Failure(c.requestId(), Failure.Kind.FATAL, "could not write the checkpoint of "
-            + "param " + c.paramId() + " slice " + c.sliceId() + " to " + c.path() + ": "
-            + unwrap(e))));
+    if (writes.size() > MAX_WRITES_KEPT) {
+      // Writes nobody asked about (their worker died): forget the finished ones.
+      writes.values().removeIf(CompletableFuture::isDone);
+    }
+    writes.put(c.path(), checkpoints.write(c.path(), copy));
+    reply.send(new Ack(c.requestId()));
+  }
+
+  /** Answers once the checkpoint write to {@code w.path()} has ended. */
+  private void written(io.sparkps.transport.CheckpointWritten w, Peer reply) {
+    CompletableFuture<Void> write = writes.get(w.path());
+    if (write == null) {
+      reply.send(new Failure(w.requestId(), Failure.Kind.FATAL, "this server wrote no "
+          + "checkpoint of param " + w.paramId() + " slice " + w.sliceId() + " to " + w.path()));
+      return;
+    }
+    write.whenComplete((v, e) -> {
+      writes.remove(w.path(), write);
+      reply.send(e == null ? new Ack(w.requestId())
+          : new Failure(w.requestId(), Failure.Kind.FATAL, "could not write the checkpoint of "
+              + "param " + w.paramId() + " slice " + w.sliceId() + " to " + w.path() + ": "
+              + unwrap(e)));
+    });
   }
 
   /** Creates a primary slice from its checkpoint file, read on the checkpoint thread. */

@@ -16,16 +16,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Worker 0's side of checkpoints: at the start of a step that is due (every N steps, or the
- * first step once the interval has passed), before the step is pushed, asks every slice for a
- * copy at the start of that step (CHECKPOINT), and commits the checkpoint once every slice's
- * file is written. Nothing here waits for a write: the answers are collected in the background,
- * and a checkpoint due while the previous one is still being written is skipped, not queued.
+ * first step once the interval has passed), before the step is computed, asks every slice for
+ * a copy at the start of that step (CHECKPOINT) and waits until every slice has taken it (one
+ * round trip, the only time a checkpoint holds the training); then, in the background, waits
+ * for every slice's file to be written (CHECKPOINT_WRITTEN) and commits the checkpoint. A
+ * checkpoint due while the previous one is still being written is skipped, not queued.
  *
  * <p>In a synchronous group this makes a consistent cut: worker 0 has the answers of every
- * slice for the step before, and no slice can complete the step without worker 0's share. A
- * slice that has moved past the step (worker 0's request overtaken by its group's shares
- * through another connection) refuses, and the checkpoint is abandoned. Not thread safe: the
- * worker's training loop calls it.
+ * slice for the step before, and no slice can complete the step without worker 0's share,
+ * which it computes only once every copy is taken (another worker of its JVM cannot send the
+ * group's summed share of the step without it either). A slice that is not at the start of
+ * the step refuses, and the checkpoint is abandoned. Not thread safe: the worker's training
+ * loop calls it.
  */
 final class CheckpointTrigger {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointTrigger.class);
@@ -107,9 +109,24 @@ final class CheckpointTrigger {
   private CompletableFuture<Void> start(long step) {
     String dir = store.stepDir(step, plan.fitId());
     long begun = System.nanoTime();
+    List<CompletableFuture<?>> copied = new ArrayList<>();
+    for (SliceInfo s : slices) {
+      copied.add(client.checkpoint(s, group, step, dir + "/" + CheckpointManifest.fileName(s)));
+    }
+    try {
+      PsClient.await(CompletableFuture.allOf(copied.toArray(new CompletableFuture[0])),
+          client.timeoutMs());
+    } catch (RuntimeException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw e;
+      }
+      LOG.warn("Checkpoint of step {} abandoned (the previous one stays the latest): {}", step,
+          e.toString());
+      return CompletableFuture.completedFuture(null);
+    }
     List<CompletableFuture<?>> written = new ArrayList<>();
     for (SliceInfo s : slices) {
-      written.add(client.checkpoint(s, group, step, dir + "/" + CheckpointManifest.fileName(s)));
+      written.add(client.checkpointWritten(s, dir + "/" + CheckpointManifest.fileName(s)));
     }
     return CompletableFuture.allOf(written.toArray(new CompletableFuture[0]))
         .thenRunAsync(() -> {

@@ -7,8 +7,8 @@ import io.netty.buffer.ByteBuf;
  * group}: copy the slice now — values, optimizer state, version, every group's next step —
  * and write that copy to {@code path} through Hadoop's FileSystem, in the background. Refused
  * ({@link Failure.Kind#FATAL}) when the group's next step on this slice is not {@code step},
- * which would not make a consistent cut. Answered with {@link Ack} once the file is complete
- * under its name.
+ * which would not make a consistent cut. Answered with {@link Ack} as soon as the copy is
+ * taken; {@link CheckpointWritten} then asks for the end of the write.
  *
  * <pre>
  * header.version = step

@@ -31,7 +31,8 @@ public enum MessageType {
   RESUME(35, Resume::read),
   RESUMED(36, Resumed::read),
   CHECKPOINT(40, Checkpoint::read),
-  LOAD_SLICE(41, LoadSlice::read);
+  LOAD_SLICE(41, LoadSlice::read),
+  CHECKPOINT_WRITTEN(42, CheckpointWritten::read);
 
   /** Reads one message of a type from its header and its complete payload. */
   @FunctionalInterface

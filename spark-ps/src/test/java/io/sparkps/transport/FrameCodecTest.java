@@ -83,6 +83,7 @@ class FrameCodecTest {
         new RoutesRequest(32, -1L),
         new Checkpoint(35, 9, 1, 0, 300L, "hdfs://nn:8020/ckpt/step-300-7f/p0-s1.slice"),
         new Checkpoint(36, 9, 2, 3, 0L, "file:/tmp/\u00e4/p1-s2.slice"),
+        new CheckpointWritten(37, 9, 2, "file:/tmp/\u00e4/p1-s2.slice"),
         new LoadSlice(37, 9, 1, momentum, new SliceSetup(2, 0, 3, 4, 1, "", 2), 62,
             "s3a://bucket/ckpt/step-300-7f/p0-s1.slice"),
         new Routes(33, 7L, new int[] {0, 4}, new String[] {"10.0.0.1", "h\u00e4st"},
