@@ -22,12 +22,12 @@ import org.junit.jupiter.api.Test;
 class InvalidDataIT {
   private static final Path ROOT =
       Path.of(System.getProperty("sparkps.root", "..")).toAbsolutePath();
-  private static Path dir;
+  @org.junit.jupiter.api.io.TempDir
+  static Path dir;
 
   /** 60 rows of 4 features whose first two say the label; row 37 has feature 3 = NaN. */
   @BeforeAll
   static void writeData() throws IOException {
-    dir = Files.createTempDirectory("invalid-data-it-");
     List<String> train = new ArrayList<>();
     List<String> test = new ArrayList<>();
     for (int i = 0; i < 60; i++) {

@@ -16,6 +16,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Runs the example exactly as README says, through bin/run-example, and reads its JSON line. */
 class RunExampleIT {
+  /** Removed by JUnit after each test, with every run's output. */
+  @org.junit.jupiter.api.io.TempDir
+  Path tmp;
+
   private static final Path ROOT = Path.of(System.getProperty("sparkps.root", "..")).toAbsolutePath();
 
   static String lastLine(Path out) throws IOException {
@@ -57,7 +61,7 @@ class RunExampleIT {
   @ParameterizedTest
   @ValueSource(strings = {"sandblaster", "allreduce", "downpour", "hogwild", "inmemory-hogwild"})
   void logisticRegressionOnA9aReachesReferenceAuc(String framework) throws Exception {
-    Path dir = Files.createTempDirectory("run-example-");
+    Path dir = Files.createTempDirectory(tmp, "run-example-");
     String json = run(dir, "LogisticRegressionExample", "--framework", framework,
         "--workers", "2", "--epochs", "3");
     System.out.println(json);
@@ -70,7 +74,7 @@ class RunExampleIT {
 
   @org.junit.jupiter.api.Test
   void mlpOnTheMnistSplitReachesNinetyFourPercent() throws Exception {
-    Path dir = Files.createTempDirectory("run-example-");
+    Path dir = Files.createTempDirectory(tmp, "run-example-");
     String json = run(dir, "MnistMlpExample", "--epochs", "10");
     System.out.println(json);
     assertTrue(json.contains("\"example\": \"MnistMlpExample\""), json);
@@ -80,7 +84,7 @@ class RunExampleIT {
 
   @org.junit.jupiter.api.Test
   void sparseCtrWithAMillionFeaturesLearns() throws Exception {
-    Path dir = Files.createTempDirectory("run-example-");
+    Path dir = Files.createTempDirectory(tmp, "run-example-");
     String json = run(dir, "SparseCtrExample", "--features", "1000000", "--rows", "50000");
     System.out.println(json);
     assertEquals(1_000_000, (int) number(json, "features"), json);
@@ -96,7 +100,7 @@ class RunExampleIT {
    */
   @org.junit.jupiter.api.Test
   void runAgainWithTheSameCheckpointDirResumes() throws Exception {
-    Path dir = Files.createTempDirectory("run-example-");
+    Path dir = Files.createTempDirectory(tmp, "run-example-");
     Path checkpoints = dir.resolve("checkpoints");
     try {
       String[] args = {"LogisticRegressionExample", "--workers", "2", "--epochs", "2",

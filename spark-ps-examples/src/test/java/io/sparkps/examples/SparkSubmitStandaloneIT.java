@@ -54,6 +54,9 @@ class SparkSubmitStandaloneIT {
         d.destroyForcibly();
       }
     }
+    try (java.util.stream.Stream<Path> all = Files.walk(work)) {
+      all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
   }
 
   private static int freePort() throws IOException {

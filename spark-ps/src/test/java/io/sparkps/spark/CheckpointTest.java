@@ -14,6 +14,7 @@ import io.sparkps.transport.InstallSlice;
 import io.sparkps.server.SliceFiles;
 import io.sparkps.testing.SharedSpark;
 import io.sparkps.testing.TestData;
+import io.sparkps.testing.Trees;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -82,10 +83,8 @@ class CheckpointTest {
   }
 
   @AfterEach
-  void deleteDir() throws IOException {
-    try (Stream<Path> all = Files.walk(dir)) {
-      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+  void deleteDir() {
+    Trees.delete(dir);
   }
 
   private List<Path> committed() throws IOException {
@@ -293,10 +292,15 @@ class CheckpointTest {
     }
   }
 
-  private static Process driver(Path ckpt, Path weights) throws IOException {
+  /**
+   * Starts a driver JVM whose temporary files (Spark's, and its servers' work folder) go to a
+   * folder of this test's, removed with it even though the driver is killed.
+   */
+  private Process driver(Path ckpt, Path weights) throws IOException {
+    Path tmp = Files.createDirectories(dir.resolve("driver-tmp"));
     List<String> cmd = new ArrayList<>(List.of(
         ProcessHandle.current().info().command().orElse("java"),
-        "-Xmx1g", "-cp", System.getProperty("java.class.path")));
+        "-Xmx1g", "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path")));
     cmd.addAll(Arrays.asList(System.getProperty("sparkps.test.jvmOpens", "").split("\\s+")));
     cmd.removeIf(String::isEmpty);
     cmd.addAll(List.of(CheckpointingDriver.class.getName(), ckpt.toUri().toString(),

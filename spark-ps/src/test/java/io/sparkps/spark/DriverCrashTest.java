@@ -20,9 +20,12 @@ class DriverCrashTest {
 
   @Test
   void serversExitWithinTheLeaseAfterTheDriverIsKilled() throws Exception {
+    // The killed driver cannot remove its temporary files (Spark's, its servers' work folder):
+    // they go to a folder this test removes.
+    java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory("spark-ps-driver-crash-");
     List<String> cmd = new ArrayList<>(List.of(
         ProcessHandle.current().info().command().orElse("java"),
-        "-Xmx1g", "-cp", System.getProperty("java.class.path")));
+        "-Xmx1g", "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path")));
     cmd.addAll(Arrays.asList(System.getProperty("sparkps.test.jvmOpens", "").split("\\s+")));
     cmd.removeIf(String::isEmpty);
     cmd.addAll(List.of(KillableDriver.class.getName(), LEASE_MS + "ms"));
@@ -65,6 +68,10 @@ class DriverCrashTest {
     } finally {
       driver.destroyForcibly();
       servers.forEach(ProcessHandle::destroyForcibly);
+      for (ProcessHandle s : servers) {
+        s.onExit().get(10, TimeUnit.SECONDS);
+      }
+      io.sparkps.testing.Trees.delete(tmp);
     }
   }
 }

@@ -27,6 +27,10 @@ import org.junit.jupiter.api.Test;
  * same model as with whole params.
  */
 class SparsePushPullTest {
+  /** Saved models, removed by JUnit after the class. */
+  @org.junit.jupiter.api.io.TempDir
+  static java.nio.file.Path tmp;
+
   private static Dataset<Row> rcv1;
   private static int width;
 
@@ -71,8 +75,7 @@ class SparsePushPullTest {
   }
 
   private static String saved(PSTrainerModel m) throws java.io.IOException {
-    java.nio.file.Path dir = Files.createTempDirectory("sparse-model-");
-    dir.toFile().deleteOnExit();
+    java.nio.file.Path dir = Files.createTempDirectory(tmp, "sparse-model-");
     String path = dir.resolve("model").toString();
     m.write().save(path);
     return path;
