@@ -9,8 +9,8 @@ notebook produced no image/png output. Executed copies go to a temporary folder,
 the repository. Needs: pip install nbclient nbformat ipykernel matplotlib pandas.
 """
 
+import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -51,7 +51,11 @@ def run(path: Path, out_dir: Path) -> None:
 
 def main(argv) -> None:
     names = argv[1:] or sorted(p.name for p in HERE.glob("[0-9]*.ipynb"))
-    out_dir = Path(tempfile.mkdtemp(prefix="sparkps-notebooks-"))
+    # Inside the checkout's ignored build output, not /tmp: a failed run's executed copies
+    # stay there to be read, and the next run replaces them.
+    out_dir = HERE / "target" / "executed"
+    shutil.rmtree(out_dir, ignore_errors=True)
+    out_dir.mkdir(parents=True)
     print(f"executed copies -> {out_dir}", flush=True)
     started = time.monotonic()
     for name in names:
