@@ -264,6 +264,9 @@ class CheckpointTest {
       assertTrue(resumed.find(), output);
       assertTrue(output.contains("RESUMED_FROM " + resumed.group(1)), output);
       assertTrue(Long.parseLong(resumed.group(1)) > 0);
+      // The workers skipped the checkpoint's steps instead of sending them again.
+      assertTrue(output.contains("FIRST_STEPS " + resumed.group(1) + "," + resumed.group(1)),
+          output);
 
       float[][] expected = trainer().setMaxEpochs(KILLED_EPOCHS).fit(data(SharedSpark.get()))
           .paramValues();

@@ -35,6 +35,8 @@ public final class CheckpointingDriver {
         .fit(CheckpointTest.data(spark));
     Files.writeString(Path.of(args[1]), CheckpointTest.weightsText(model));
     System.out.println("RESUMED_FROM " + model.summary().resumedFromStep());
+    System.out.println("FIRST_STEPS " + model.summary().workers().stream()
+        .map(w -> String.valueOf(w.firstStep())).collect(Collectors.joining(",")));
     System.out.flush();
     spark.stop();
   }
