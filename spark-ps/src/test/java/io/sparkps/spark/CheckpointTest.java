@@ -103,14 +103,6 @@ class CheckpointTest {
         stepDir.toString());
   }
 
-  private static void assertSameWeights(float[][] expected, float[][] actual, String what) {
-    for (int p = 0; p < expected.length; p++) {
-      for (int i = 0; i < expected[p].length; i++) {
-        assertEquals(expected[p][i], actual[p][i], 1e-4, what + ": param " + p + " value " + i);
-      }
-    }
-  }
-
   @Test
   void aFitWritesConsistentCheckpointsAndKeepsTheLastTwo() throws Exception {
     SparkSession spark = SharedSpark.get();
@@ -139,7 +131,7 @@ class CheckpointTest {
       System.arraycopy(copy.values(), 0, saved[s.param()], (int) s.offset(), s.length());
       assertEquals(m.step(), copy.groupSteps()[0], "next step of the slice in the checkpoint");
     }
-    assertSameWeights(expected, saved, "checkpoint of step " + m.step());
+    Weights.assertSame(expected, saved, "checkpoint of step " + m.step());
   }
 
   @Test
@@ -279,7 +271,7 @@ class CheckpointTest {
           actual[p][i] = Float.parseFloat(v[i]);
         }
       }
-      assertSameWeights(expected, actual, "resumed from step " + resumed.group(1));
+      Weights.assertSame(expected, actual, "resumed from step " + resumed.group(1));
     } finally {
       first.destroyForcibly();
       servers.forEach(ProcessHandle::destroyForcibly);

@@ -128,16 +128,6 @@ class ServerFailureTest {
     return paused;
   }
 
-  private static void assertSameWeights(PSTrainerModel expected, PSTrainerModel actual) {
-    float[][] e = expected.paramValues();
-    float[][] a = actual.paramValues();
-    for (int p = 0; p < e.length; p++) {
-      for (int i = 0; i < e[p].length; i++) {
-        assertEquals(e[p][i], a[p][i], 1e-4, "param " + p + " value " + i);
-      }
-    }
-  }
-
   @Test
   void sandblasterLosesNothingWhenAReplicatedServerIsKilled() throws Exception {
     spark.conf().set("spark.ps.replication", "1");
@@ -151,7 +141,7 @@ class ServerFailureTest {
 
     assertEquals(1, disturbed.summary().serverFailures(), "killed pid " + victim);
     assertTrue(disturbed.summary().recoveryMillis() >= 0, disturbed.summary().toString());
-    assertSameWeights(undisturbed, disturbed);
+    Weights.assertSame(undisturbed, disturbed);
     assertEquals(undisturbed.summary().serverSharesApplied(),
         disturbed.summary().serverSharesApplied());
   }
@@ -207,7 +197,7 @@ class ServerFailureTest {
     Future<PSTrainerModel> fit = fitInBackground(sandblaster(3));
     long paused = pauseALiveServer();
     PSTrainerModel model = fit.get(120, TimeUnit.SECONDS);
-    assertSameWeights(undisturbed, model);
+    Weights.assertSame(undisturbed, model);
     Thread.sleep(2_000);
     assertTrue(ProcessHandle.of(paused).map(ProcessHandle::isAlive).orElse(false),
         "the paused server exited after it woke up");
@@ -221,7 +211,7 @@ class ServerFailureTest {
     long paused = pauseALiveServer();
     PSTrainerModel model = fit.get(120, TimeUnit.SECONDS);
     assertEquals(0, model.summary().serverFailures());
-    assertSameWeights(undisturbed, model);
+    Weights.assertSame(undisturbed, model);
     PsCluster cluster = PsClusters.running(spark.sparkContext());
     assertTrue(cluster.livePids().containsValue(paused), "the paused server is still serving");
     assertFalse(cluster.failures().stream().anyMatch(f -> f.what().contains("pid " + paused)));

@@ -112,16 +112,6 @@ class WorkerRetryTest {
     return fit.get(180, TimeUnit.SECONDS);
   }
 
-  private static void assertSameWeights(PSTrainerModel expected, PSTrainerModel actual) {
-    float[][] e = expected.paramValues();
-    float[][] a = actual.paramValues();
-    for (int p = 0; p < e.length; p++) {
-      for (int i = 0; i < e[p].length; i++) {
-        assertEquals(e[p][i], a[p][i], 1e-4, "param " + p + " value " + i);
-      }
-    }
-  }
-
   /** Slices of a9a's logistic regression over {@code servers} servers. */
   private static int slices(PSTrainerModel model, int servers) {
     return Slicer.slice(new BinaryLogisticRegression().params(model.numFeatures()), servers, 1)
@@ -146,7 +136,7 @@ class WorkerRetryTest {
     assertTrue(s.trainSeconds() < 60, "the training took " + s.trainSeconds() + " s");
     assertTrue(s.workers().stream().allMatch(w -> w.firstStep() > 0),
         "both workers resumed past step 0: " + s.workers());
-    assertSameWeights(undisturbed, disturbed);
+    Weights.assertSame(undisturbed, disturbed);
     assertEquals(undisturbed.summary().serverSharesApplied(), s.serverSharesApplied());
     assertEquals(undisturbed.summary().totalSteps(), s.totalSteps());
   }
