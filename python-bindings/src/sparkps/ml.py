@@ -607,7 +607,8 @@ class TrainingSummary:
     executor (its workers resuming at their groups' last applied steps).
     ``skipped_rows`` counts the rows left out for a NaN or infinite label or feature value
     (``handleInvalid="skip"``; 0 otherwise); ``resumed_from_step`` the step of the
-    checkpoint the fit resumed from (None when it started afresh).
+    checkpoint the fit resumed from (None when it started afresh). ``server_hosts`` lists the
+    distinct hosts separate servers ran on (empty for co-located servers).
     """
 
     framework: str
@@ -631,6 +632,7 @@ class TrainingSummary:
     stage_runs: int
     skipped_rows: int
     resumed_from_step: Optional[int]
+    server_hosts: List[str]
 
     @classmethod
     def _from_java(cls, java_summary: JavaObject) -> "TrainingSummary":
@@ -657,6 +659,7 @@ class TrainingSummary:
             stage_runs=int(s.stageRuns()),
             skipped_rows=int(s.skippedRows()),
             resumed_from_step=None if s.resumedFromStep() is None else int(s.resumedFromStep()),
+            server_hosts=[str(h) for h in s.serverHosts()],
         )
 
 

@@ -98,12 +98,14 @@ public final class LogisticRegressionExample {
               + "\"servers\": %d, \"epochs\": %d, \"train_seconds\": %.3f, "
               + "\"examples_per_second\": %.1f, \"final_loss\": %.5f, \"test_auc\": %.5f, "
               + "\"server_failures\": %d, \"recovery_ms\": %s, \"skipped_rows\": %d, "
-              + "\"resumed_from_step\": %s}",
+              + "\"resumed_from_step\": %s, \"server_hosts\": %s}",
           framework, s.numWorkers(), s.numServers(), trainer.getMaxEpochs(), s.trainSeconds(),
           s.examplesPerSecond(), s.finalLoss(), auc, s.serverFailures(),
           Double.isNaN(s.recoveryMillis()) ? "null"
               : String.format(Locale.ROOT, "%.1f", s.recoveryMillis()), s.skippedRows(),
-          s.resumedFromStep() == null ? "null" : s.resumedFromStep().toString()));
+          s.resumedFromStep() == null ? "null" : s.resumedFromStep().toString(),
+          s.serverHosts().stream().map(h -> "\"" + h + "\"").collect(
+              java.util.stream.Collectors.joining(", ", "[", "]"))));
     } finally {
       spark.stop();
     }

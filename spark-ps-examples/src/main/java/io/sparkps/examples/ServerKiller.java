@@ -32,7 +32,15 @@ final class ServerKiller {
           System.err.println("--kill-server-after: no separate servers to kill");
           return;
         }
+        // Servers on executors report their pids on their own hosts: only those that are
+        // server processes on this machine can be killed from here.
         List<Long> pids = new ArrayList<>(cluster.livePids().values());
+        pids.removeIf(pid -> ProcessHandle.of(pid).flatMap(h -> h.info().commandLine())
+            .filter(c -> c.contains("io.sparkps.server.ServerMain")).isEmpty());
+        if (pids.isEmpty()) {
+          System.err.println("--kill-server-after: no server process runs on this machine");
+          return;
+        }
         long pid = pids.get(new Random(seed).nextInt(pids.size()));
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         System.err.println("--kill-server-after: killed parameter server pid " + pid

@@ -60,7 +60,8 @@ final class Coordinator implements RequestHandler {
     volatile InetSocketAddress address;
     volatile Channel link;
     volatile long lastHeardNanos = System.nanoTime();
-    volatile Process process;
+    volatile CompletableFuture<Integer> exit;
+    volatile long pid;
     volatile boolean dead;
 
     Member(int id) {
@@ -70,7 +71,7 @@ final class Coordinator implements RequestHandler {
     String describe() {
       return "parameter server " + id + " (" + (address == null ? "not registered"
           : address.getHostString() + ":" + address.getPort())
-          + (process == null ? "" : ", pid " + process.pid()) + ")";
+          + (pid <= 0 ? "" : ", pid " + pid) + ")";
     }
   }
 
@@ -90,6 +91,8 @@ final class Coordinator implements RequestHandler {
   private final List<ServerFailure> failures = new CopyOnWriteArrayList<>();
   private final List<Consumer<String>> lossListeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch allRegistered;
+  private final Set<String> hosts = java.util.Collections.synchronizedSet(
+      new java.util.LinkedHashSet<>());
   private volatile Runnable replace = () -> { };
   private volatile boolean stopping;
 
@@ -125,11 +128,30 @@ final class Coordinator implements RequestHandler {
     return () -> lossListeners.remove(listener);
   }
 
-  /** A server this driver launched: its exit is noticed at once. */
-  void launched(int id, Process process) {
+  /**
+   * A server a {@link ServerStarter} started: its end ({@code exit} completes with its exit
+   * status, or exceptionally when it ended without one) is noticed at once.
+   */
+  void launched(int id, CompletableFuture<Integer> exit) {
     Member m = members.computeIfAbsent(id, Member::new);
-    m.process = process;
-    process.onExit().thenRun(() -> loop.execute(this::check));
+    m.exit = exit;
+    exit.whenComplete((status, e) -> {
+      if (!loop.isShutdown()) {
+        loop.execute(this::check);
+      }
+    });
+  }
+
+  /** How a server that ended did, from its exit future: its status and what it means. */
+  static String howEnded(CompletableFuture<Integer> exit) {
+    try {
+      int status = exit.getNow(null);
+      return "exited with status " + status + exitMeaning(status);
+    } catch (java.util.concurrent.CompletionException | java.util.concurrent
+        .CancellationException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      return "ended: " + cause.getMessage();
+    }
   }
 
   @Override
@@ -142,6 +164,10 @@ final class Coordinator implements RequestHandler {
       }
       boolean first = m.address == null;
       m.address = new InetSocketAddress(r.host(), r.port());
+      m.pid = r.pid();
+      if (first) {
+        hosts.add(r.host());
+      }
       m.link = peer;
       m.lastHeardNanos = System.nanoTime();
       peer.writeAndFlush(new Ack(r.requestId()));
@@ -216,6 +242,25 @@ final class Coordinator implements RequestHandler {
 
   int registered() {
     return (int) members.values().stream().filter(m -> m.address != null).count();
+  }
+
+  /** Process id of a registered server on its host; 0 if it has not registered. */
+  long pid(int serverId) {
+    Member m = members.get(serverId);
+    return m == null ? 0 : m.pid;
+  }
+
+  /** Process ids of every server that registered, live or not. */
+  List<Long> pids() {
+    return members.values().stream().filter(m -> m.pid > 0).sorted(
+        Comparator.comparingInt(m -> m.id)).map(m -> m.pid).toList();
+  }
+
+  /** The distinct hosts servers advertised, in the order they first registered. */
+  List<String> hosts() {
+    synchronized (hosts) {
+      return List.copyOf(hosts);
+    }
   }
 
   InetSocketAddress address(int serverId) {
@@ -381,9 +426,9 @@ final class Coordinator implements RequestHandler {
           continue;
         }
         long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - m.lastHeardNanos);
-        Process p = m.process;
-        if (p != null && !p.isAlive()) {
-          lost(m, "exited with status " + p.exitValue() + exitMeaning(p.exitValue()));
+        CompletableFuture<Integer> exit = m.exit;
+        if (exit != null && exit.isDone()) {
+          lost(m, howEnded(exit));
         } else if (m.address != null && m.link == null && silentMs > failureTimeoutMs) {
           lost(m, "lost its connection and sent no heartbeat for " + silentMs + " ms "
               + "(spark.ps.server.failureTimeout=" + failureTimeoutMs + "ms)");

@@ -14,19 +14,14 @@ import io.sparkps.transport.Secret;
 import io.sparkps.transport.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,33 +42,42 @@ public final class PsCluster implements AutoCloseable {
   private final Transport transport;
   private final Channel coordinatorChannel;
   private final Coordinator coordinator;
-  private final List<Process> processes;
-  private final Map<Integer, Process> byId = new ConcurrentHashMap<>();
-  private final Path workDir;
+  private final ServerStarter starter;
+  private final Map<Integer, ServerStarter.Started> started = new ConcurrentHashMap<>();
   private final ClusterInfo info;
   private final int numServers;
   private final int replication;
   private final AtomicInteger nextParamId = new AtomicInteger(1);
   private final Thread shutdownHook;
-  private Launch launch;
+  private final ServerStarter.Spec spec;
+  private final AtomicInteger nextId;
   private PsClient client;
   private boolean closed;
 
-  /** How to start one more server: the launcher and the arguments all servers share. */
-  private record Launch(ServerLauncher launcher, List<String> args, String memory,
-      List<String> javaOptions, String secretHex, byte[] hadoopConf, AtomicInteger nextId) {}
+  /**
+   * Where the coordinator listens ({@code coordinatorBind}) and the address servers and
+   * workers reach it by ({@code coordinatorHost}), and what starts the servers.
+   */
+  public record Placement(String coordinatorHost, String coordinatorBind,
+      ServerStarter servers) {
+    /** Coordinator and servers on this host, at {@code host}. */
+    public static Placement local(String host) {
+      return new Placement(host, host, new LocalServers(host, host));
+    }
+  }
 
   private PsCluster(Transport transport, Channel coordinatorChannel, Coordinator coordinator,
-      List<Process> processes, Path workDir, ClusterInfo info, int numServers,
-      int replication) {
+      ServerStarter starter, ClusterInfo info, int numServers, int replication,
+      ServerStarter.Spec spec) {
     this.replication = replication;
     this.transport = transport;
     this.coordinatorChannel = coordinatorChannel;
     this.coordinator = coordinator;
-    this.processes = processes;
-    this.workDir = workDir;
+    this.starter = starter;
     this.info = info;
     this.numServers = numServers;
+    this.spec = spec;
+    this.nextId = new AtomicInteger(numServers);
     this.shutdownHook = new Thread(this::close, "ps-cluster-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
@@ -90,16 +94,18 @@ public final class PsCluster implements AutoCloseable {
 
   /** Like {@link #start(PsConf, int, String)}, with {@code replication} backups per slice. */
   public static PsCluster start(PsConf conf, int numServers, String host, int replication) {
-    return start(conf, numServers, host, replication, null);
+    return start(conf, numServers, Placement.local(host), replication, null);
   }
 
   /**
-   * Like {@link #start(PsConf, int, String, int)}; the servers write and read checkpoints with
-   * the Hadoop configuration {@code hadoopConf} ({@code Configuration.write}'s bytes, handed
-   * over on their standard input after the secret; null: Hadoop's defaults).
+   * Starts {@code numServers} servers where {@code placement} says, with {@code replication}
+   * backups per slice copy, and waits until all have registered (up to
+   * spark.ps.server.startTimeout). The servers write and read checkpoints with the Hadoop
+   * configuration {@code hadoopConf} ({@code Configuration.write}'s bytes; null: Hadoop's
+   * defaults). The cluster owns {@code placement.servers()} and closes it.
    */
-  public static PsCluster start(PsConf conf, int numServers, String host, int replication,
-      byte[] hadoopConf) {
+  public static PsCluster start(PsConf conf, int numServers, Placement placement,
+      int replication, byte[] hadoopConf) {
     Secret secret = Secret.generate(new SecureRandom());
     long timeoutMs = conf.get(PsConf.RPC_TIMEOUT).toMillis();
     int maxFrame = conf.get(PsConf.TRANSPORT_MAX_FRAME_BYTES);
@@ -108,47 +114,43 @@ public final class PsCluster implements AutoCloseable {
     Coordinator coordinator = new Coordinator(transport, numServers,
         replication, conf.get(PsConf.SERVER_FAILURE_TIMEOUT).toMillis(),
         timeoutMs);
-    List<Process> processes = new CopyOnWriteArrayList<>();
-    Path workDir = null;
+    ServerStarter starter = placement.servers();
+    List<ServerStarter.Started> first = new ArrayList<>();
     try {
-      Channel channel = transport.listen(host, conf.get(PsConf.COORDINATOR_PORT), coordinator);
+      Channel channel = transport.listen(placement.coordinatorBind(),
+          conf.get(PsConf.COORDINATOR_PORT), coordinator);
       int coordPort = ((InetSocketAddress) channel.localAddress()).getPort();
-      workDir = Files.createTempDirectory("spark-ps-");
-      ServerLauncher launcher = new ServerLauncher(workDir);
       List<String> javaOptions = Arrays.stream(conf.get(PsConf.SERVER_JAVA_OPTIONS).trim()
           .split("\\s+")).filter(s -> !s.isEmpty()).toList();
       List<String> shared = List.of(
-          "--coordinator", host + ":" + coordPort,
-          "--host", host,
+          "--coordinator", placement.coordinatorHost() + ":" + coordPort,
           "--lease-ms", Long.toString(conf.get(PsConf.LEASE).toMillis()),
           "--heartbeat-ms", Long.toString(conf.get(PsConf.HEARTBEAT_INTERVAL).toMillis()),
           "--timeout-ms", Long.toString(timeoutMs),
           "--max-frame-bytes", Integer.toString(maxFrame),
           "--io-threads", Integer.toString(conf.get(PsConf.TRANSPORT_IO_THREADS)));
-      Launch launch = new Launch(launcher, shared, conf.get(PsConf.SERVER_MEMORY), javaOptions,
-          secret.toHex(), hadoopConf, new AtomicInteger(numServers));
+      ServerStarter.Spec spec = new ServerStarter.Spec(shared, conf.get(PsConf.SERVER_MEMORY),
+          javaOptions, secret.toHex(), hadoopConf);
       int firstPort = conf.get(PsConf.SERVER_PORT);
       for (int id = 0; id < numServers; id++) {
-        Process p = launch(launch, id, firstPort == 0 ? 0 : firstPort + id);
-        processes.add(p);
-        coordinator.launched(id, p);
+        ServerStarter.Started s = starter.start(id, firstPort == 0 ? 0 : firstPort + id, spec);
+        first.add(s);
+        coordinator.launched(id, s.exit());
       }
-      awaitRegistrations(coordinator, processes, launcher,
+      awaitRegistrations(coordinator, first, starter,
           conf.get(PsConf.SERVER_START_TIMEOUT).toMillis());
       ClusterInfo info = new ClusterInfo(List.of(), secret.toHex(), timeoutMs, maxFrame,
-          new InetSocketAddress(host, coordPort));
+          new InetSocketAddress(placement.coordinatorHost(), coordPort));
       LOG.info("Started {} parameter servers: {} (logs in {})", numServers, coordinator.live(),
-          workDir);
-      PsCluster cluster = new PsCluster(transport, channel, coordinator, processes, workDir,
-          info, numServers, replication);
-      cluster.launch = launch;
-      for (int id = 0; id < numServers; id++) {
-        cluster.byId.put(id, processes.get(id));
-      }
+          starter.logs());
+      PsCluster cluster = new PsCluster(transport, channel, coordinator, starter, info,
+          numServers, replication, spec);
+      first.forEach(s -> cluster.started.put(s.id(), s));
       coordinator.onLoss(cluster::startReplacement);
       return cluster;
     } catch (IOException | RuntimeException | InterruptedException e) {
-      processes.forEach(Process::destroyForcibly);
+      coordinator.shutdownAll();
+      starter.close();
       coordinator.close();
       transport.close();
       if (e instanceof InterruptedException) {
@@ -161,47 +163,42 @@ public final class PsCluster implements AutoCloseable {
     }
   }
 
-  private static Process launch(Launch l, int id, int port) throws IOException {
-    List<String> args = new ArrayList<>(List.of("--id", Integer.toString(id),
-        "--port", Integer.toString(port)));
-    args.addAll(l.args());
-    return l.launcher().launch(id, args, l.memory(), l.javaOptions(), l.secretHex(),
-        l.hadoopConf());
-  }
-
   /** Starts a server in place of a lost one; it joins when it registers. */
   private synchronized void startReplacement() {
     if (closed) {
       return;
     }
-    int id = launch.nextId().getAndIncrement();
+    int id = nextId.getAndIncrement();
     try {
-      Process p = launch(launch, id, 0);
-      processes.add(p);
-      byId.put(id, p);
-      coordinator.launched(id, p);
-      LOG.info("Started parameter server {} to replace a lost one (pid {})", id, p.pid());
-    } catch (IOException e) {
+      ServerStarter.Started s = starter.start(id, 0, spec);
+      started.put(id, s);
+      coordinator.launched(id, s.exit());
+      LOG.info("Started parameter server {} to replace a lost one ({})", id, s.where());
+    } catch (IOException | RuntimeException e) {
       LOG.error("Could not start a replacement parameter server", e);
     }
   }
 
-  private static void awaitRegistrations(Coordinator coordinator, List<Process> processes,
-      ServerLauncher launcher, long timeoutMs) throws InterruptedException {
+  private static void awaitRegistrations(Coordinator coordinator,
+      List<ServerStarter.Started> servers, ServerStarter starter, long timeoutMs)
+      throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeoutMs;
     while (!coordinator.awaitRegistrations(100)) {
-      for (int id = 0; id < processes.size(); id++) {
-        if (!processes.get(id).isAlive()) {
-          throw new PsException("parameter server " + id + " exited with status "
-              + processes.get(id).exitValue() + " before registering; its log ends with:\n"
-              + launcher.tail(id, 20));
+      for (ServerStarter.Started s : servers) {
+        if (s.exit().isDone() && coordinator.address(s.id()) == null) {
+          throw new PsException("parameter server " + s.id() + " (" + s.where() + ") "
+              + Coordinator.howEnded(s.exit()) + " before registering; its log ends with:\n"
+              + starter.tail(s.id(), 20));
         }
       }
       if (System.currentTimeMillis() > deadline) {
-        throw new PsException("only " + coordinator.registered() + " of " + processes.size()
+        int missing = servers.stream().filter(s -> coordinator.address(s.id()) == null)
+            .findFirst().map(ServerStarter.Started::id).orElse(0);
+        throw new PsException("only " + coordinator.registered() + " of " + servers.size()
             + " parameter servers registered within " + timeoutMs
-            + " ms (spark.ps.server.startTimeout); server 0's log ends with:\n"
-            + launcher.tail(0, 20));
+            + " ms (spark.ps.server.startTimeout); server " + missing + " ("
+            + servers.get(missing).where() + ") did not; its log ends with:\n"
+            + starter.tail(missing, 20));
       }
     }
   }
@@ -334,21 +331,27 @@ public final class PsCluster implements AutoCloseable {
     return coordinator.failures();
   }
 
-  /** Process ids of the live server JVMs, by server id. */
+  /** Process ids of the live server JVMs (each on its own host), by server id. */
   public Map<Integer, Long> livePids() {
     Map<Integer, Long> out = new java.util.TreeMap<>();
     for (int id : coordinator.live().keySet()) {
-      Process p = byId.get(id);
-      if (p != null && p.isAlive()) {
-        out.put(id, p.pid());
+      ServerStarter.Started s = started.get(id);
+      long pid = coordinator.pid(id);
+      if (s != null && !s.exit().isDone() && pid > 0) {
+        out.put(id, pid);
       }
     }
     return out;
   }
 
-  /** Process ids of the server JVMs this cluster started, live or not. */
+  /** Process ids of the server JVMs that registered since the cluster started, live or not. */
   public List<Long> serverPids() {
-    return processes.stream().map(Process::pid).toList();
+    return coordinator.pids();
+  }
+
+  /** The distinct hosts the servers advertised, in the order they first registered. */
+  public List<String> serverHosts() {
+    return coordinator.hosts();
   }
 
   /** True while the cluster runs with all its servers live. */
@@ -376,10 +379,10 @@ public final class PsCluster implements AutoCloseable {
     return true;
   }
 
-  /** Started replacement processes that have not registered yet. */
+  /** Started replacement servers that have not registered yet. */
   private long replacementsRunning() {
-    return byId.entrySet().stream().filter(e -> e.getValue().isAlive()
-        && coordinator.address(e.getKey()) == null).count();
+    return started.values().stream().filter(s -> !s.exit().isDone()
+        && coordinator.address(s.id()) == null).count();
   }
 
   /** Stops every server (asking first, then forcibly after a grace period) and the coordinator. */
@@ -398,29 +401,10 @@ public final class PsCluster implements AutoCloseable {
       client.close();
     }
     coordinator.shutdownAll();
-    for (Process p : processes) {
-      try {
-        if (!p.waitFor(5, TimeUnit.SECONDS)) {
-          LOG.warn("Server process {} did not stop when asked; killing it", p.pid());
-          p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        p.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
-    }
+    starter.close();
     coordinator.close();
     coordinatorChannel.close();
     transport.close();
-    deleteWorkDir();
-    LOG.info("Stopped {} parameter servers", processes.size());
-  }
-
-  private void deleteWorkDir() {
-    try (Stream<Path> files = Files.walk(workDir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      LOG.debug("Could not delete {}: {}", workDir, e.toString());
-    }
+    LOG.info("Stopped {} parameter servers", started.size());
   }
 }

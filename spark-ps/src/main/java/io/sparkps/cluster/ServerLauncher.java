@@ -15,12 +15,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Starts server JVMs on this host with a small classpath — spark-ps, Netty, SLF4J, a logging
+ * Starts server JVMs on this host (the driver's, or an executor's) with a small classpath — spark-ps, Netty, SLF4J, a logging
  * backend and Hadoop's client for checkpoints, no Spark — and hands each the secret and the
  * application's Hadoop configuration (which may hold credentials) on its standard input, never
  * on the command line.
  */
-final class ServerLauncher {
+public final class ServerLauncher {
   /** Classes whose jars (or class folders) make up the server classpath; absent ones are skipped. */
   private static final String[] CLASSPATH_MARKERS = {
       "io.netty.buffer.ByteBuf",
@@ -48,7 +48,8 @@ final class ServerLauncher {
   private final Path workDir;
   private final String javaHome;
 
-  ServerLauncher(Path workDir) {
+  /** A launcher whose servers write their logs into {@code workDir}. */
+  public ServerLauncher(Path workDir) {
     this.workDir = workDir;
     this.javaHome = System.getProperty("java.home");
   }
@@ -80,7 +81,7 @@ final class ServerLauncher {
    * Starts server {@code id}; its output goes to {@link #logFile(int)}. Its standard input
    * gets the secret, then {@code hadoopConf} in Base64 when not null.
    */
-  Process launch(int id, List<String> serverArgs, String memory, List<String> javaOptions,
+  public Process launch(int id, List<String> serverArgs, String memory, List<String> javaOptions,
       String secretHex, byte[] hadoopConf) throws IOException {
     Path log4j = workDir.resolve("log4j2-server.properties");
     if (!Files.exists(log4j)) {
@@ -118,17 +119,26 @@ final class ServerLauncher {
     return p;
   }
 
-  Path logFile(int id) {
+  public Path logFile(int id) {
     return workDir.resolve("server-" + id + ".log");
   }
 
   /** The last lines of a server's log, for error messages. */
-  String tail(int id, int lines) {
+  public String tail(int id, int lines) {
     try {
       List<String> all = Files.readAllLines(logFile(id), StandardCharsets.UTF_8);
       return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     } catch (IOException e) {
       return "(no log: " + e + ")";
+    }
+  }
+
+  /** Deletes {@code dir} and everything in it, as far as it can. */
+  public static void deleteTree(Path dir) {
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // Already gone, or not ours to delete: nothing more to do.
     }
   }
 }

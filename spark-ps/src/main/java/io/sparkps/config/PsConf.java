@@ -69,9 +69,39 @@ public final class PsConf implements Serializable {
   public static final ConfigKey<String> SERVER_JAVA_OPTIONS = ConfigKey.stringKey(
       "spark.ps.server.javaOptions", "", s -> true, "any JVM options",
       "Extra JVM options for separate server processes, e.g. GC settings.");
+  public static final ConfigKey<String> SERVER_PLACEMENT = ConfigKey.stringKey(
+      "spark.ps.server.placement", "auto", s -> s.equals("auto") || s.equals("driver")
+          || s.equals("executors"), "auto, driver or executors",
+      "Where separate servers run. driver: processes on the driver's host. executors: one"
+          + " long-running Spark task per server launches it on an executor's host, spread"
+          + " over distinct hosts, each holding one task slot (with dynamic allocation, on"
+          + " executors of their own with spark.ps.server.cores and spark.ps.server.memory)."
+          + " auto: driver under local masters; executors under cluster masters when the"
+          + " cluster has task slots for the workers and the servers (or dynamic allocation),"
+          + " else driver, and says why in the driver's log.");
+  public static final ConfigKey<Integer> SERVER_CORES = ConfigKey.intKey(
+      "spark.ps.server.cores", 1, 1, 1024,
+      "Cores of each server's executor when servers run on executors of their own"
+          + " (placement executors with dynamic allocation).");
   public static final ConfigKey<String> SERVER_HOST = ConfigKey.stringKey(
       "spark.ps.server.host", "", s -> !s.matches(".*\\s.*"), "a host name or address",
-      "Address servers bind to and advertise; empty means the driver's bind address.");
+      "Address servers on the driver's host advertise: the one workers connect to, so never"
+          + " a wildcard (nor loopback under a cluster master). Empty: the coordinator's."
+          + " Servers on executors advertise their executor's host.");
+  public static final ConfigKey<String> SERVER_BIND_ADDRESS = ConfigKey.stringKey(
+      "spark.ps.server.bindAddress", "", s -> !s.matches(".*\\s.*"),
+      "a host name or address, or 0.0.0.0",
+      "Address servers listen on, e.g. 0.0.0.0 behind NAT or in containers. Empty: the"
+          + " address they advertise.");
+  public static final ConfigKey<String> COORDINATOR_HOST = ConfigKey.stringKey(
+      "spark.ps.coordinator.host", "", s -> !s.matches(".*\\s.*"), "a host name or address",
+      "Address the coordinator (on the driver) advertises to servers and workers; never a"
+          + " wildcard. Empty: spark.driver.host (127.0.0.1 under local masters).");
+  public static final ConfigKey<String> COORDINATOR_BIND_ADDRESS = ConfigKey.stringKey(
+      "spark.ps.coordinator.bindAddress", "", s -> !s.matches(".*\\s.*"),
+      "a host name or address, or 0.0.0.0",
+      "Address the coordinator listens on. Empty: spark.driver.bindAddress when set, else"
+          + " the coordinator's advertised address.");
   public static final ConfigKey<Integer> COORDINATOR_PORT = ConfigKey.intKey(
       "spark.ps.coordinator.port", 0, 0, 65535,
       "Port of the coordinator on the driver; 0 picks a free one.");
@@ -134,7 +164,8 @@ public final class PsConf implements Serializable {
 
   private static final List<ConfigKey<?>> ALL = List.of(FRAMEWORK, NUM_SERVERS,
       NUM_WORKER_GROUPS, NUM_WORKERS_PER_GROUP, NUM_SERVER_GROUPS, STALENESS, SYNC_FREQ,
-      SERVER_MEMORY, SERVER_JAVA_OPTIONS, SERVER_HOST, COORDINATOR_PORT, SERVER_PORT, LEASE,
+      SERVER_MEMORY, SERVER_JAVA_OPTIONS, SERVER_PLACEMENT, SERVER_CORES, SERVER_HOST,
+      SERVER_BIND_ADDRESS, COORDINATOR_HOST, COORDINATOR_BIND_ADDRESS, COORDINATOR_PORT, SERVER_PORT, LEASE,
       HEARTBEAT_INTERVAL, REPLICATION, SERVER_FAILURE_TIMEOUT, MAX_STAGE_ATTEMPTS, RPC_TIMEOUT, SERVER_START_TIMEOUT, TRANSPORT_MAX_FRAME_BYTES,
       TRANSPORT_IO_THREADS, CHECKPOINT_DIR, CHECKPOINT_INTERVAL);
   private static final Map<String, ConfigKey<?>> BY_NAME = ALL.stream()

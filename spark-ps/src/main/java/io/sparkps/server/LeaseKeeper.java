@@ -152,7 +152,7 @@ final class LeaseKeeper implements AutoCloseable {
     }).thenCompose(c -> {
       link = c;
       return c.request(id -> new Register(id, registration.serverId(), registration.host(),
-          registration.port()));
+          registration.port(), registration.pid()));
     }).whenComplete((m, e) -> {
       connecting = false;
       if (!answered(e)) {

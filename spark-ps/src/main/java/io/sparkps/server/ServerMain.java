@@ -1,6 +1,7 @@
 package io.sparkps.server;
 
 import io.netty.channel.Channel;
+import io.sparkps.config.Addresses;
 import io.sparkps.transport.Register;
 import io.sparkps.transport.Secret;
 import io.sparkps.transport.Transport;
@@ -23,16 +24,23 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * echo $SECRET | java -cp spark-ps.jar:netty.jar:slf4j-api.jar io.sparkps.server.ServerMain \
- *     --id 0 --coordinator driver-host:port [--host 0.0.0.0] [--port 0] [--lease-ms 5000] \
- *     [--heartbeat-ms 1000] [--timeout-ms 120000] [--max-frame-bytes N] [--io-threads 2]
+ *     --id 0 --coordinator driver-host:port --host this-host [--bind 0.0.0.0] [--port 0] \
+ *     [--lease-ms 5000] [--heartbeat-ms 1000] [--timeout-ms 120000] [--max-frame-bytes N] \
+ *     [--io-threads 2] [--parent-pid PID]
  * </pre>
  *
- * It exits with status 0 when the coordinator tells it to stop, and 3 when the coordinator has
- * been unreachable for longer than the lease.
+ * {@code --host} is the address it advertises: the one workers and other servers connect to,
+ * so never a wildcard. {@code --bind} is the address it listens on (default: {@code --host}),
+ * e.g. 0.0.0.0 behind NAT or in a container whose routable address is not its own. With
+ * {@code --parent-pid} it exits as soon as that process (the JVM that launched it) is gone.
+ *
+ * It exits with status 0 when the coordinator tells it to stop, 3 when the coordinator has
+ * been unreachable for longer than the lease, and 4 when its parent process is gone.
  */
 public final class ServerMain {
   private static final Logger LOG = LoggerFactory.getLogger(ServerMain.class);
   static final int EXIT_LEASE_EXPIRED = 3;
+  static final int EXIT_PARENT_GONE = 4;
 
   private ServerMain() {}
 
@@ -41,6 +49,12 @@ public final class ServerMain {
     int id = Integer.parseInt(required(opts, "id"));
     String[] coord = required(opts, "coordinator").split(":");
     String host = opts.getOrDefault("host", "127.0.0.1");
+    if (Addresses.isWildcard(host)) {
+      throw new IllegalArgumentException("--host " + host + " is the address clients connect "
+          + "to and cannot be a wildcard: give this host's routable address, and --bind "
+          + host + " to listen on every interface");
+    }
+    String bind = opts.getOrDefault("bind", host);
     int port = Integer.parseInt(opts.getOrDefault("port", "0"));
     long leaseMs = Long.parseLong(opts.getOrDefault("lease-ms", "5000"));
     long heartbeatMs = Long.parseLong(opts.getOrDefault("heartbeat-ms", "1000"));
@@ -61,16 +75,20 @@ public final class ServerMain {
         }), address -> transport.connect(address, m -> { }).thenApply(c -> c),
         CheckpointIo.hadoop(hadoopConf == null || hadoopConf.isBlank() ? null
             : java.util.Base64.getDecoder().decode(hadoopConf.trim())));
-    Channel listening = transport.listen(host, port, server);
+    Channel listening = transport.listen(bind, port, server);
     int boundPort = ((InetSocketAddress) listening.localAddress()).getPort();
-    LOG.info("Server {} listening on {}:{} (pid {})", id, host, boundPort,
-        ProcessHandle.current().pid());
+    long pid = ProcessHandle.current().pid();
+    LOG.info("Server {} listening on {}:{}, advertised as {}:{} (pid {})", id, bind, boundPort,
+        host, boundPort, pid);
+    if (opts.containsKey("parent-pid")) {
+      exitWithParent(id, Long.parseLong(opts.get("parent-pid")));
+    }
 
     CountDownLatch stop = new CountDownLatch(1);
     int[] exitCode = {0};
     LeaseKeeper lease = new LeaseKeeper(transport,
         new InetSocketAddress(coord[0], Integer.parseInt(coord[1])),
-        new Register(0, id, host, boundPort), leaseMs, heartbeatMs, System::currentTimeMillis,
+        new Register(0, id, host, boundPort, pid), leaseMs, heartbeatMs, System::currentTimeMillis,
         () -> {
           exitCode[0] = EXIT_LEASE_EXPIRED;
           stop.countDown();
@@ -95,6 +113,19 @@ public final class ServerMain {
     transport.close();
     LOG.info("Server {} stopped", id);
     System.exit(exitCode[0]);
+  }
+
+  /** Exits at once when the JVM that launched this server is gone (killed with its executor). */
+  private static void exitWithParent(int id, long parentPid) {
+    java.util.Optional<ProcessHandle> parent = ProcessHandle.of(parentPid);
+    if (parent.isEmpty()) {
+      LOG.error("Server {}: parent process {} is already gone; exiting", id, parentPid);
+      System.exit(EXIT_PARENT_GONE);
+    }
+    parent.get().onExit().thenRun(() -> {
+      LOG.warn("Server {}: parent process {} is gone; exiting", id, parentPid);
+      Runtime.getRuntime().halt(EXIT_PARENT_GONE);
+    });
   }
 
   private static Secret readSecret(BufferedReader in) throws IOException {

@@ -17,36 +17,40 @@ import org.slf4j.LoggerFactory;
 public final class PsClusters {
   private static final Logger LOG = LoggerFactory.getLogger(PsClusters.class);
   private static final Map<String, PsCluster> BY_APP = new HashMap<>();
+  private static final Map<String, ServerPlacement> PLACED = new HashMap<>();
 
   private PsClusters() {}
 
   /**
    * The application's cluster with {@code numServers} servers keeping {@code replication}
-   * backups of every slice, started if needed.
+   * backups of every slice, placed as {@code placement} says, started if needed.
    */
   static synchronized PsCluster getOrStart(SparkContext sc, PsConf conf, int numServers,
-      int replication) {
+      int replication, ServerPlacement placement) {
     String app = sc.applicationId();
     PsCluster running = BY_APP.get(app);
-    if (running != null && running.numServers() == numServers
-        && running.replication() == replication
-        && running.awaitHealthy(conf.get(PsConf.SERVER_START_TIMEOUT).toMillis())) {
+    boolean same = running != null && running.numServers() == numServers
+        && running.replication() == replication && placement.sameAs(PLACED.get(app));
+    if (same && running.awaitHealthy(conf.get(PsConf.SERVER_START_TIMEOUT).toMillis())) {
       return running;
     }
-    if (running != null && running.isHealthy() && running.numServers() == numServers
-        && running.replication() == replication) {
+    if (same && running.isHealthy()) {
       return running;
     }
     if (running != null) {
-      LOG.info("Restarting the parameter servers: {} with replication {} wanted, {} with {} "
-          + "running (healthy: {})", numServers, replication, running.numServers(),
-          running.replication(), running.isHealthy());
+      LOG.info("Restarting the parameter servers: {} with replication {} {} wanted, {} with {} "
+          + "{} running (healthy: {})", numServers, replication, placement.describe(),
+          running.numServers(), running.replication(), PLACED.get(app).describe(),
+          running.isHealthy());
       running.close();
       BY_APP.remove(app);
+      PLACED.remove(app);
     }
-    PsCluster started = PsCluster.start(conf, numServers, serverHost(sc, conf), replication,
-        CheckpointStore.serialize(sc.hadoopConfiguration()));
+    LOG.info("Starting {} parameter servers {}", numServers, placement.describe());
+    PsCluster started = PsCluster.start(conf, numServers, placement.start(sc, conf),
+        replication, CheckpointStore.serialize(sc.hadoopConfiguration()));
     BY_APP.put(app, started);
+    PLACED.put(app, placement);
     if (running == null) {
       sc.addSparkListener(new SparkListener() {
         @Override
@@ -66,19 +70,9 @@ public final class PsClusters {
   /** Stops the application's cluster now; the next training starts a new one. */
   public static synchronized void stop(String applicationId) {
     PsCluster c = BY_APP.remove(applicationId);
+    PLACED.remove(applicationId);
     if (c != null) {
       c.close();
     }
-  }
-
-  private static String serverHost(SparkContext sc, PsConf conf) {
-    String host = conf.get(PsConf.SERVER_HOST);
-    if (!host.isEmpty()) {
-      return host;
-    }
-    if (sc.isLocal() || sc.master().startsWith("local-cluster")) {
-      return "127.0.0.1";
-    }
-    return sc.getConf().get("spark.driver.host", "127.0.0.1");
   }
 }

@@ -45,6 +45,8 @@ final class TrainingRun {
   private final PSTrainer trainer;
   private final Dataset<?> dataset;
   private final SparkContext sc;
+  /** Where separate servers run; null for co-located ones. */
+  private ServerPlacement placement;
 
   TrainingRun(PSTrainer trainer, Dataset<?> dataset) {
     this.trainer = trainer;
@@ -58,6 +60,8 @@ final class TrainingRun {
     ClusterConfig topology = trainer.clusterConfig(settings, sc.defaultParallelism());
     String framework = trainer.framework(settings).cliName();
     OptimizerConfig optimizer = trainer.optimizerConfig();
+    placement = topology.serverWorkerSeparate() ? ServerPlacement.resolve(sc, conf,
+        topology.totalWorkers(), topology.totalServers()) : null;
     checkSlots(topology);
     int replication = replication(conf, topology);
     FitCheckpoints checkpoints = FitCheckpoints.resolve(trainer, settings, topology,
@@ -123,7 +127,8 @@ final class TrainingRun {
     ClusterInfo info;
     int firstParamId;
     if (topology.serverWorkerSeparate()) {
-      cluster = PsClusters.getOrStart(sc, conf, topology.totalServers(), replication);
+      cluster = PsClusters.getOrStart(sc, conf, topology.totalServers(), replication,
+          placement);
       info = cluster.info().withTimeoutMs(timeoutMs);
       firstParamId = cluster.reserveParamIds(numParams);
     } else {
@@ -191,7 +196,7 @@ final class TrainingRun {
           : cluster.failures().subList(failuresBefore, cluster.failures().size());
       TrainingSummary summary = summarize(framework, topology, done, seconds, divergence,
           counters, failures, runs[0], skipped,
-          checkpoints.resumedFromStep());
+          checkpoints.resumedFromStep(), cluster == null ? List.of() : cluster.serverHosts());
       Divergence.checkGrowth(summary, optimizer.learningRate());
       LOG.info("Trained {} in {} s: {} examples/s, final loss {}", description,
           String.format("%.2f", seconds), String.format("%.0f", summary.examplesPerSecond()),
@@ -466,8 +471,20 @@ final class TrainingRun {
   }
 
   private void checkSlots(ClusterConfig topology) {
-    int taskCpus = sc.getConf().getInt("spark.task.cpus", 1);
-    int slots = sc.defaultParallelism() / taskCpus;
+    int slots = ServerPlacement.slots(sc);
+    // Servers on the application's executors hold a slot each for their whole life.
+    int serverSlots = placement != null && placement.onExecutors()
+        && !ServerPlacement.dynamicAllocation(sc.getConf()) ? topology.totalServers() : 0;
+    if (serverSlots > 0 && slots - serverSlots < (allAtOnce(topology)
+        ? topology.totalWorkers() : 1)) {
+      throw new InvalidConfigException(PsConf.SERVER_PLACEMENT.key(), topology.totalServers()
+          + " servers on executors (" + placement.why() + ") hold " + serverSlots + " of the "
+          + "cluster's " + slots + " task slots, leaving " + (slots - serverSlots) + " for "
+          + topology.totalWorkers() + " workers" + (allAtOnce(topology) ? " that must all run"
+          + " at once" : "") + ": raise spark.executor.cores or spark.executor.instances, "
+          + "enable dynamic allocation (servers then get executors of their own), or set "
+          + PsConf.SERVER_PLACEMENT.key() + "=driver");
+    }
     if (allAtOnce(topology) && topology.totalWorkers() > slots) {
       String why = topology.synchronousGroups()
           ? topology.nWorkersPerGroup() + " workers per synchronous group x "
@@ -566,7 +583,7 @@ final class TrainingRun {
   private TrainingSummary summarize(String framework, ClusterConfig topology,
       List<WorkerResult> done, double seconds, double divergence, long[] counters,
       List<ServerFailure> failures, int stageRuns, long skipped,
-      Long resumedFromStep) {
+      Long resumedFromStep, List<String> serverHosts) {
     int epochs = trainer.getMaxEpochs();
     double[] loss = new double[epochs];
     long steps = 0;
@@ -605,6 +622,6 @@ final class TrainingRun {
         loss, meanByStep(done, WorkerResult::stepLoss),
         meanByStep(done, WorkerResult::stepSeconds), steps, examples, seconds, workers,
         divergence, counters[0], counters[1], counters[2], counters[3], failures.size(),
-        recovery, stageRuns, skipped, resumedFromStep);
+        recovery, stageRuns, skipped, resumedFromStep, serverHosts);
   }
 }

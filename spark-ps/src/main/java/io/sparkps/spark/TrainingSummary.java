@@ -41,13 +41,17 @@ import java.io.Serializable;
  *     value ({@code handleInvalid=skip}); 0 otherwise
  * @param resumedFromStep the step of the checkpoint the fit resumed from, or null when it
  *     started afresh
+ * @param serverHosts the distinct hosts separate servers ran on (the addresses they
+ *     advertised), replacements included, in the order they joined; empty for co-located
+ *     servers, which run in the workers' executors
  */
 public record TrainingSummary(String framework, int numWorkers, int numServers,
     double[] epochLoss, double[] stepLoss, double[] stepSeconds, long totalSteps,
     long examples, double trainSeconds, java.util.List<WorkerStats> workers,
     double copyDivergence, long serverUpdates, long serverShares, long serverUpdateBytes,
     long serverSharesApplied, int serverFailures, double recoveryMillis, int stageRuns,
-    long skippedRows, Long resumedFromStep) implements Serializable {
+    long skippedRows, Long resumedFromStep, java.util.List<String> serverHosts)
+    implements Serializable {
 
   /**
    * One worker's share of a training.

@@ -44,7 +44,7 @@ class LeaseKeeperTest {
     server = new LocalServer(coordinator, TIMEOUT_MS, 1 << 20);
     client = new Transport("lease-test", LocalServer.SECRET, 1, 1 << 20, TIMEOUT_MS);
     keeper = LeaseKeeper.drivenByHand(client, server.address(),
-        new Register(0, 7, "127.0.0.1", 4321), LEASE_MS, INTERVAL_MS, clock::get,
+        new Register(0, 7, "127.0.0.1", 4321, 99), LEASE_MS, INTERVAL_MS, clock::get,
         expired::incrementAndGet, shutdowns::incrementAndGet);
   }
 
@@ -130,7 +130,7 @@ class LeaseKeeperTest {
   void anIntervalNotShorterThanTheLeaseIsRefused() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> LeaseKeeper.drivenByHand(client, server.address(),
-            new Register(0, 7, "127.0.0.1", 4321), 500, 500, clock::get, () -> { }, () -> { }));
+            new Register(0, 7, "127.0.0.1", 4321, 99), 500, 500, clock::get, () -> { }, () -> { }));
     assertTrue(e.getMessage().contains("leaseMs=500") && e.getMessage().contains(
         "intervalMs=500"), e.getMessage());
   }

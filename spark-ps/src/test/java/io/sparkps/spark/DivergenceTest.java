@@ -47,7 +47,8 @@ class DivergenceTest {
   private static TrainingSummary summary(double firstStepLoss, double lastEpochLoss) {
     return new TrainingSummary("sandblaster", 1, 1, new double[] {lastEpochLoss},
         new double[] {firstStepLoss, lastEpochLoss}, new double[] {0.1, 0.2}, 2, 2, 0.2,
-        java.util.List.of(), 0, 0, 0, 0, 0, 0, Double.NaN, 1, 0, null);
+        java.util.List.of(), 0, 0, 0, 0, 0, 0, Double.NaN, 1, 0, null,
+        java.util.List.of());
   }
 
   @Test

@@ -57,11 +57,17 @@ public final class LocalClusterSpark {
 
   /** The same, with {@code extra} Spark settings (read when the SparkContext starts). */
   public static SparkSession start(String appName, java.util.Map<String, String> extra) {
+    return start(appName, "local-cluster[2,1,2048]", extra);
+  }
+
+  /** The same on {@code master}, a {@code local-cluster[workers,cores,memory]} URL. */
+  public static SparkSession start(String appName, String master,
+      java.util.Map<String, String> extra) {
     String folders = executorClassPath();
     SparkSession.Builder builder = SparkSession.builder();
     extra.forEach(builder::config);
     return builder
-        .master("local-cluster[2,1,2048]")
+        .master(master)
         .appName(appName)
         .config("spark.ui.enabled", "false")
         .config("spark.driver.host", "127.0.0.1")

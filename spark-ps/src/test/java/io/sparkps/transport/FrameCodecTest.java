@@ -99,7 +99,7 @@ class FrameCodecTest {
         new Ack(12),
         new Failure(13, true, "slice 2 did not reach version 41 \u2014 \u00fcn\u00efc\u00f6de"),
         new Failure(14, false, ""),
-        new Register(15, 4, "host-\u00e4.example", 7077),
+        new Register(15, 4, "host-\u00e4.example", 7077, 31337),
         new Heartbeat(16, 4),
         new Shutdown());
   }
