@@ -287,6 +287,18 @@ final class Coordinator implements RequestHandler {
     return p.primary();
   }
 
+  /** The servers holding a copy: its primary first, then its backups; empty if unknown. */
+  List<Integer> holders(Copy copy) {
+    Placement p = directory.get(copy);
+    if (p == null) {
+      return List.of();
+    }
+    List<Integer> out = new ArrayList<>();
+    out.add(p.primary());
+    out.addAll(p.backups());
+    return out;
+  }
+
   List<ServerFailure> failures() {
     return List.copyOf(failures);
   }

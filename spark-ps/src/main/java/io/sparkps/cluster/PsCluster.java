@@ -326,6 +326,20 @@ public final class PsCluster implements AutoCloseable {
         slice.server()));
   }
 
+  /**
+   * The servers holding {@code slice} (by the server index the slicer gave it) now: its
+   * primary first, then its backups; empty if the slice map does not have it.
+   */
+  public List<Integer> holdersOf(SliceInfo slice) {
+    return coordinator.holders(new SliceDirectory.Copy(slice.paramId(), slice.sliceId(),
+        slice.server()));
+  }
+
+  /** The address server {@code serverId} advertised; null if it never registered. */
+  public InetSocketAddress addressOf(int serverId) {
+    return coordinator.address(serverId);
+  }
+
   /** Servers lost since the cluster started, in order. */
   public List<ServerFailure> failures() {
     return coordinator.failures();
