@@ -87,29 +87,33 @@ final class ExecutorServers implements ServerStarter {
         .build();
   }
 
+  /** Returns at once (it may be called on the coordinator's thread); the job's thread waits. */
   @Override
   public synchronized Started start(int id, int port, Spec spec) {
-    String host = leastUsedHost();
-    if (host != null) {
-      hostOf.put(id, host);
-    }
     CompletableFuture<Integer> exit = new CompletableFuture<>();
     running.put(id, exit);
     exit.whenComplete((s, e) -> {
       hostOf.remove(id);
       running.remove(id);
     });
-    Thread job = new Thread(() -> run(id, port, spec, host, exit), "ps-server-job-" + id);
+    Thread job = new Thread(() -> run(id, port, spec, exit), "ps-server-job-" + id);
     job.setDaemon(true);
     jobs.add(job);
     job.start();
-    return new Started(id, exit, "a Spark task" + (host == null ? "" : " preferring " + host));
+    return new Started(id, exit, "a Spark task of job group " + jobGroup);
   }
 
-  private void run(int id, int port, Spec spec, String host, CompletableFuture<Integer> exit) {
+  private void run(int id, int port, Spec spec, CompletableFuture<Integer> exit) {
     // Job groups are per thread: this one's, so that close() cancels every server's task.
     sc.setJobGroup(jobGroup, "spark-ps parameter server " + id, true);
     try {
+      String host;
+      synchronized (hostOf) {
+        host = leastUsedHost();
+        if (host != null) {
+          hostOf.put(id, host);
+        }
+      }
       List<Tuple2<Integer, scala.collection.immutable.Seq<String>>> one = List.of(
           new Tuple2<>(id, scala.jdk.javaapi.CollectionConverters.asScala(
               host == null ? List.<String>of() : List.of(host)).toList()));
@@ -132,8 +136,15 @@ final class ExecutorServers implements ServerStarter {
     return first.lines().findFirst().orElse(first);
   }
 
-  /** The executor host with the fewest of this cluster's running servers; null if none. */
+  /**
+   * The executor host with the fewest of this cluster's running servers, waiting for a first
+   * executor up to spark.ps.server.startTimeout; null if none (or the driver is the only
+   * executor, under a local master).
+   */
   private String leastUsedHost() {
+    if (sc.isLocal()) {
+      return null;
+    }
     List<String> hosts = executorHosts();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(startTimeoutMs);
     while (hosts.isEmpty() && System.nanoTime() - deadline < 0) {
