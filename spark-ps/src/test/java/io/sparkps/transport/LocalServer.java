@@ -63,6 +63,13 @@ public final class LocalServer implements AutoCloseable {
     return clientTransport.connect(address(), oneWay).get(10, TimeUnit.SECONDS);
   }
 
+  /** The AUTH_RESPONSE of an unencrypted client holding {@code secret}, for raw sockets. */
+  static AuthResponse answer(Secret secret, Challenge c) {
+    byte[] none = new byte[0];
+    return new AuthResponse(false, none,
+        Handshake.clientProof(secret, Handshake.transcript(c, false, none)));
+  }
+
   @Override
   public void close() {
     try {
