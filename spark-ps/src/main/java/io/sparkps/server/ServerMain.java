@@ -24,8 +24,12 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * echo $SECRET | java -cp spark-ps.jar:netty.jar:slf4j-api.jar io.sparkps.server.ServerMain \
  *     --id 0 --coordinator driver-host:port [--host 0.0.0.0] [--port 0] [--lease-ms 5000] \
- *     [--heartbeat-ms 1000] [--timeout-ms 120000] [--max-frame-bytes N] [--io-threads 2]
+ *     [--heartbeat-ms 1000] [--timeout-ms 120000] [--max-frame-bytes N] [--io-threads 2] \
+ *     [--crypto-enabled false]
  * </pre>
+ *
+ * {@code --crypto-enabled true} encrypts every connection (spark.ps.crypto.enabled); it must
+ * match the driver's setting, or the coordinator and the clients are refused.
  *
  * It exits with status 0 when the coordinator tells it to stop, and 3 when the coordinator has
  * been unreachable for longer than the lease.
@@ -47,12 +51,18 @@ public final class ServerMain {
     long timeoutMs = Long.parseLong(opts.getOrDefault("timeout-ms", "120000"));
     int maxFrame = Integer.parseInt(opts.getOrDefault("max-frame-bytes", "268435456"));
     int ioThreads = Integer.parseInt(opts.getOrDefault("io-threads", "2"));
+    String crypto = opts.getOrDefault("crypto-enabled", "false");
+    if (!crypto.equals("true") && !crypto.equals("false")) {
+      throw new IllegalArgumentException("--crypto-enabled must be true or false, got " + crypto);
+    }
+    boolean encrypt = crypto.equals("true");
 
     BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in,
         StandardCharsets.UTF_8));
     Secret secret = readSecret(stdin);
     String hadoopConf = stdin.readLine();
-    Transport transport = new Transport("ps-server-" + id, secret, ioThreads, maxFrame, timeoutMs);
+    Transport transport = new Transport("ps-server-" + id, secret, ioThreads, maxFrame, timeoutMs,
+        encrypt);
     ParamServer server = new ParamServer(timeoutMs, java.util.concurrent.Executors
         .newSingleThreadScheduledExecutor(r -> {
           Thread t = new Thread(r, "ps-server-timer");

@@ -30,17 +30,19 @@ public final class PsClusters {
     PsCluster running = BY_APP.get(app);
     if (running != null && running.numServers() == numServers
         && running.replication() == replication
+        && running.info().encrypted() == conf.cryptoEnabled()
         && running.awaitHealthy(conf.get(PsConf.SERVER_START_TIMEOUT).toMillis())) {
       return running;
     }
     if (running != null && running.isHealthy() && running.numServers() == numServers
-        && running.replication() == replication) {
+        && running.replication() == replication
+        && running.info().encrypted() == conf.cryptoEnabled()) {
       return running;
     }
     if (running != null) {
       LOG.info("Restarting the parameter servers: {} with replication {} wanted, {} with {} "
-          + "running (healthy: {})", numServers, replication, running.numServers(),
-          running.replication(), running.isHealthy());
+          + "running (healthy: {}, encrypted: {})", numServers, replication, running.numServers(),
+          running.replication(), running.isHealthy(), running.info().encrypted());
       running.close();
       BY_APP.remove(app);
     }
