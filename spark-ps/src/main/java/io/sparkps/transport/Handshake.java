@@ -8,6 +8,7 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.SecureRandom;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import javax.crypto.KeyAgreement;
@@ -123,6 +124,27 @@ final class Handshake {
         Arrays.copyOfRange(okm, ivs + IV_BYTES, ivs + 2 * IV_BYTES));
     Arrays.fill(okm, (byte) 0);
     return keys;
+  }
+
+  /**
+   * Runs the handshake's cryptography once on throwaway keys, so that the JDK loads and
+   * initialises X25519, HMAC and AES-GCM now (hundreds of milliseconds the first time in a JVM
+   * on a busy machine) instead of during the first handshake: a server's first registration
+   * must be answered within its lease.
+   */
+  static void warmUp() {
+    try {
+      KeyPair a = newKeyPair();
+      KeyPair b = newKeyPair();
+      Challenge c = new Challenge(true, new byte[NONCE_BYTES], publicKey(a));
+      byte[] t = transcript(c, true, publicKey(b));
+      Secret throwaway = Secret.generate(new SecureRandom());
+      Keys keys = keys(throwaway, t, b.getPrivate(), c.publicKey());
+      keys.sending(false).seal(new ByteBuffer[] {ByteBuffer.allocate(1)},
+          ByteBuffer.allocate(1 + RecordCipher.TAG_BYTES), 1 + RecordCipher.TAG_BYTES);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK's X25519 or AES-GCM does not work here", e);
+    }
   }
 
   /** Lengths of a CHALLENGE's nonce or an AUTH_RESPONSE's proof, and of the public key. */

@@ -69,6 +69,9 @@ public final class Transport implements AutoCloseable {
     this.maxFrameBytes = maxFrameBytes;
     this.timeoutMs = timeoutMs;
     this.encrypt = encrypt;
+    if (encrypt) {
+      Handshake.warmUp();
+    }
     this.group = new MultiThreadIoEventLoopGroup(ioThreads,
         new DefaultThreadFactory(name, true), NioIoHandler.newFactory());
   }
