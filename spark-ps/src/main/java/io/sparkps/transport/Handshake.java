@@ -1,6 +1,7 @@
 package io.sparkps.transport;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -140,8 +141,8 @@ final class Handshake {
       byte[] t = transcript(c, true, publicKey(b));
       Secret throwaway = Secret.generate(new SecureRandom());
       Keys keys = keys(throwaway, t, b.getPrivate(), c.publicKey());
-      keys.sending(false).seal(new ByteBuffer[] {ByteBuffer.allocate(1)},
-          ByteBuffer.allocate(1 + RecordCipher.TAG_BYTES), 1 + RecordCipher.TAG_BYTES);
+      keys.sending(false).seal(Unpooled.wrappedBuffer(new byte[1]), 0, 1,
+          Unpooled.buffer(1 + RecordCipher.TAG_BYTES));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JDK's X25519 or AES-GCM does not work here", e);
     }

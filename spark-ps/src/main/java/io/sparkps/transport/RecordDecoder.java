@@ -64,8 +64,7 @@ final class RecordDecoder extends ByteToMessageDecoder {
     int plainBytes = length - RecordCipher.TAG_BYTES;
     ByteBuf plain = ctx.alloc().directBuffer(plainBytes);
     try {
-      int n = cipher.open(in.nioBuffers(at, length), plain.nioBuffer(0, plainBytes), length);
-      plain.writerIndex(n);
+      cipher.open(in, at, length, plain);
       in.skipBytes(Integer.BYTES + length);
       return plain;
     } catch (AEADBadTagException e) {

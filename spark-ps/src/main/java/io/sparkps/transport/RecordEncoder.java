@@ -7,7 +7,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 
 /**
@@ -86,12 +85,8 @@ final class RecordEncoder extends ChannelOutboundHandlerAdapter {
     ByteBuf out = alloc.directBuffer(Integer.BYTES + length);
     try {
       out.writeInt(length);
-      int written = cipher.seal(plain.nioBuffers(at, len), out.nioBuffer(Integer.BYTES, length),
-          length);
-      if (written != length) {
-        throw new IllegalStateException("sealed " + written + " bytes, expected " + length);
-      }
-      return out.writerIndex(Integer.BYTES + length);
+      cipher.seal(plain, at, len, out);
+      return out;
     } catch (GeneralSecurityException | RuntimeException e) {
       out.release();
       throw e;
