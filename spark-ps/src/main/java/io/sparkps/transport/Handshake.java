@@ -25,13 +25,15 @@ import javax.crypto.spec.SecretKeySpec;
  * <pre>
  * server -> client  CHALLENGE      e_s, nonce, pub_s (pub_s only when e_s = 1)
  * client -> server  AUTH_RESPONSE  e_c, pub_c, HMAC(secret, "client" | T)
- * server -> client  AUTH_OK        HMAC(secret, "server" | T)      (the first record when encrypted)
+ * server -> client  AUTH_OK        HMAC(secret, "server" | T)   (the first record if encrypted)
  *
  * T    = e_s | nonce | pub_s | e_c | pub_c          (the transcript)
  * prk  = HMAC(HMAC(secret, "keys" | T), X25519(priv, pub_peer))   (HKDF-Extract, RFC 5869)
  * okm  = HKDF-Expand(prk, "spark-ps records", 56)
  *      = client-to-server key (16) | server-to-client key (16) | client IV (12) | server IV (12)
  * </pre>
+ *
+ * ("client", "server" and "keys" stand for the ASCII labels "spark-ps/2 client" and so on.)
  *
  * A man in the middle without the secret can neither forge a proof nor swap a public key (both
  * are in T), and the keys depend on the secret as well as on the key agreement. Records are
@@ -46,7 +48,7 @@ final class Handshake {
   private static final int IV_BYTES = 12;
   private static final String HMAC = "HmacSHA256";
   private static final String CURVE = "X25519";
-  /** DER prefix of an X.509 SubjectPublicKeyInfo of an X25519 key (RFC 8410); the raw key follows. */
+  /** DER prefix of an X.509 SubjectPublicKeyInfo of an X25519 key (RFC 8410): raw key after it. */
   private static final byte[] X509_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65,
       0x6e, 0x03, 0x21, 0x00};
   private static final byte[] CLIENT = label("spark-ps/2 client");

@@ -204,7 +204,8 @@ public final class CryptoBench {
         "rows x epochs", "fits", "median examples/s (stage)", "encrypted/plain", "final loss");
     double[] median = {Stats.median(rate[0]), Stats.median(rate[1])};
     for (int c = 0; c < 2; c++) {
-      table.row(c == 1 ? "on" : "off", "sandblaster (2 workers, 1 server JVM)", rows + " x " + epochs, fits,
+      table.row(c == 1 ? "on" : "off", "sandblaster (2 workers, 1 server JVM)",
+          rows + " x " + epochs, fits,
           String.format(Locale.ROOT, "%.0f", median[c]), f2(median[c] / median[0]),
           String.format(Locale.ROOT, "%.4f", loss[c]));
     }
