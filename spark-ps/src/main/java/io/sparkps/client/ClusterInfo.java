@@ -17,29 +17,36 @@ import java.util.List;
  * @param timeoutMs timeout for connecting and for every request (spark.ps.rpc.timeout)
  * @param maxFrameBytes largest frame (spark.ps.transport.maxFrameBytes)
  * @param coordinator where the slice map is served, or null for a fixed list of servers
+ * @param encrypted whether connections are encrypted (spark.ps.crypto.enabled); the servers
+ *     refuse a client that differs
  */
 public record ClusterInfo(
     List<InetSocketAddress> servers, String secretHex, long timeoutMs, int maxFrameBytes,
-    InetSocketAddress coordinator) implements Serializable {
+    InetSocketAddress coordinator, boolean encrypted) implements Serializable {
 
   public ClusterInfo {
     servers = List.copyOf(servers);
   }
 
-  /** A fixed list of servers, without a coordinator. */
+  /** A fixed list of servers, without a coordinator, reached without encryption. */
   public ClusterInfo(List<InetSocketAddress> servers, String secretHex, long timeoutMs,
       int maxFrameBytes) {
-    this(servers, secretHex, timeoutMs, maxFrameBytes, null);
+    this(servers, secretHex, timeoutMs, maxFrameBytes, null, false);
   }
 
   /** The same servers with another request timeout. */
   public ClusterInfo withTimeoutMs(long timeout) {
-    return new ClusterInfo(servers, secretHex, timeout, maxFrameBytes, coordinator);
+    return new ClusterInfo(servers, secretHex, timeout, maxFrameBytes, coordinator, encrypted);
+  }
+
+  /** A fixed list of servers, without a coordinator, with this secret, limits and encryption. */
+  public ClusterInfo withServers(List<InetSocketAddress> fixed) {
+    return new ClusterInfo(fixed, secretHex, timeoutMs, maxFrameBytes, null, encrypted);
   }
 
   @Override
   public String toString() {
     return "ClusterInfo" + (coordinator == null ? servers : "[coordinator " + coordinator + "]")
-        + " timeoutMs=" + timeoutMs;
+        + " timeoutMs=" + timeoutMs + (encrypted ? " encrypted" : "");
   }
 }

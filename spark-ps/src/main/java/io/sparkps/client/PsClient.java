@@ -69,7 +69,7 @@ public final class PsClient implements AutoCloseable {
    */
   public static PsClient connect(ClusterInfo info) {
     Transport transport = new Transport("ps-client", Secret.fromHex(info.secretHex()), 1,
-        info.maxFrameBytes(), info.timeoutMs());
+        info.maxFrameBytes(), info.timeoutMs(), info.encrypted());
     PsClient client = new PsClient(transport, info.timeoutMs());
     try {
       if (info.coordinator() != null) {

@@ -27,11 +27,22 @@ public final class HostedServer implements AutoCloseable {
     this.address = address;
   }
 
-  /** Starts a server listening on {@code host} at any free port. */
+  /** Starts a server listening on {@code host} at any free port, without encryption. */
   public static HostedServer start(int id, String host, Secret secret, int ioThreads,
       int maxFrameBytes, long timeoutMs) {
+    return start(id, host, secret, ioThreads, maxFrameBytes, timeoutMs, false);
+  }
+
+  /**
+   * Starts a server listening on {@code host} at any free port.
+   *
+   * @param encrypt whether its connections, and those it opens to other servers, are
+   *     encrypted (spark.ps.crypto.enabled)
+   */
+  public static HostedServer start(int id, String host, Secret secret, int ioThreads,
+      int maxFrameBytes, long timeoutMs, boolean encrypt) {
     Transport transport = new Transport("ps-hosted-" + id, secret, ioThreads, maxFrameBytes,
-        timeoutMs);
+        timeoutMs, encrypt);
     try {
       ParamServer server = new ParamServer(timeoutMs, transport.timer(),
           a -> LocalEndpoints.connect(a)

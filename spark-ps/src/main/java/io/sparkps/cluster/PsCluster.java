@@ -110,7 +110,7 @@ public final class PsCluster implements AutoCloseable {
     long timeoutMs = conf.get(PsConf.RPC_TIMEOUT).toMillis();
     int maxFrame = conf.get(PsConf.TRANSPORT_MAX_FRAME_BYTES);
     Transport transport = new Transport("ps-coordinator", secret,
-        conf.get(PsConf.TRANSPORT_IO_THREADS), maxFrame, timeoutMs);
+        conf.get(PsConf.TRANSPORT_IO_THREADS), maxFrame, timeoutMs, conf.cryptoEnabled());
     Coordinator coordinator = new Coordinator(transport, numServers,
         replication, conf.get(PsConf.SERVER_FAILURE_TIMEOUT).toMillis(),
         timeoutMs);
@@ -128,7 +128,8 @@ public final class PsCluster implements AutoCloseable {
           "--heartbeat-ms", Long.toString(conf.get(PsConf.HEARTBEAT_INTERVAL).toMillis()),
           "--timeout-ms", Long.toString(timeoutMs),
           "--max-frame-bytes", Integer.toString(maxFrame),
-          "--io-threads", Integer.toString(conf.get(PsConf.TRANSPORT_IO_THREADS)));
+          "--io-threads", Integer.toString(conf.get(PsConf.TRANSPORT_IO_THREADS)),
+          "--crypto-enabled", Boolean.toString(conf.cryptoEnabled()));
       ServerStarter.Spec spec = new ServerStarter.Spec(shared, conf.get(PsConf.SERVER_MEMORY),
           javaOptions, secret.toHex(), hadoopConf);
       int firstPort = conf.get(PsConf.SERVER_PORT);
@@ -140,7 +141,7 @@ public final class PsCluster implements AutoCloseable {
       awaitRegistrations(coordinator, first, starter,
           conf.get(PsConf.SERVER_START_TIMEOUT).toMillis());
       ClusterInfo info = new ClusterInfo(List.of(), secret.toHex(), timeoutMs, maxFrame,
-          new InetSocketAddress(placement.coordinatorHost(), coordPort));
+          new InetSocketAddress(placement.coordinatorHost(), coordPort), conf.cryptoEnabled());
       LOG.info("Started {} parameter servers: {} (logs in {})", numServers, coordinator.live(),
           starter.logs());
       PsCluster cluster = new PsCluster(transport, channel, coordinator, starter, info,

@@ -30,7 +30,7 @@ public final class ConfigDocs {
     b.append("| key | default | allowed | meaning |\n| --- | --- | --- | --- |\n");
     for (ConfigKey<?> k : PsConf.all()) {
       b.append("| `").append(k.key()).append("` | ")
-          .append(k.hasDefault() ? "`" + show(k.defaultValue()) + "`" : "preset's")
+          .append(k.hasDefault() ? "`" + show(k.defaultValue()) + "`" : "unset")
           .append(" | ").append(k.allowed().replace("|", "\\|"))
           .append(" | ").append(k.doc().replace("|", "\\|")).append(" |\n");
     }

@@ -70,6 +70,17 @@ public final class ConfigKey<T> {
         + ConfUnits.SIZE_FORMS, doc);
   }
 
+  /** A boolean setting: {@code true} or {@code false}, in any case. */
+  public static ConfigKey<Boolean> booleanKey(String key, Boolean defaultValue, String doc) {
+    return new ConfigKey<>(key, defaultValue, s -> {
+      String t = s.trim();
+      if (!t.equalsIgnoreCase("true") && !t.equalsIgnoreCase("false")) {
+        throw new IllegalArgumentException("not a boolean: " + s);
+      }
+      return Boolean.valueOf(t);
+    }, v -> true, "true or false", doc);
+  }
+
   /** A free-form string setting accepted by {@code check}. */
   public static ConfigKey<String> stringKey(String key, String defaultValue,
       Predicate<String> check, String allowed, String doc) {

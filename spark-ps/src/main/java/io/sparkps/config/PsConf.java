@@ -162,22 +162,39 @@ public final class PsConf implements Serializable {
           + "being written when the next is due makes that one skipped. "
           + "PSTrainer.setCheckpointInterval overrides it.");
 
+  public static final ConfigKey<Boolean> CRYPTO_ENABLED = ConfigKey.booleanKey(
+      "spark.ps.crypto.enabled", null,
+      "Encrypt every connection to a parameter server or the coordinator (separate and"
+          + " co-located servers, the coordinator, replication between servers) after the"
+          + " handshake that authenticates it: AES-GCM with keys agreed per connection (X25519)"
+          + " and bound to the application secret, as Spark's spark.network.crypto does; see"
+          + " docs/security.md. Unset: on when the Spark conf encrypts Spark's own connections"
+          + " (spark.network.crypto.enabled=true or spark.ssl.enabled=true), else off; PsConf"
+          + " resolves this from the Spark settings it is built from.");
+
   private static final List<ConfigKey<?>> ALL = List.of(FRAMEWORK, NUM_SERVERS,
       NUM_WORKER_GROUPS, NUM_WORKERS_PER_GROUP, NUM_SERVER_GROUPS, STALENESS, SYNC_FREQ,
       SERVER_MEMORY, SERVER_JAVA_OPTIONS, SERVER_PLACEMENT, SERVER_CORES, SERVER_HOST,
       SERVER_BIND_ADDRESS, COORDINATOR_HOST, COORDINATOR_BIND_ADDRESS, COORDINATOR_PORT, SERVER_PORT, LEASE,
       HEARTBEAT_INTERVAL, REPLICATION, SERVER_FAILURE_TIMEOUT, MAX_STAGE_ATTEMPTS, RPC_TIMEOUT, SERVER_START_TIMEOUT, TRANSPORT_MAX_FRAME_BYTES,
-      TRANSPORT_IO_THREADS, CHECKPOINT_DIR, CHECKPOINT_INTERVAL);
+      TRANSPORT_IO_THREADS, CRYPTO_ENABLED, CHECKPOINT_DIR, CHECKPOINT_INTERVAL);
   private static final Map<String, ConfigKey<?>> BY_NAME = ALL.stream()
       .collect(Collectors.toUnmodifiableMap(ConfigKey::key, Function.identity()));
+
+  /** Spark's settings that turn {@link #CRYPTO_ENABLED} on when it is not set. */
+  static final List<String> SPARK_CRYPTO_KEYS = List.of("spark.network.crypto.enabled",
+      "spark.ssl.enabled");
 
   /** Explicitly set keys and their parsed values (Integer, Duration, String, Framework). */
   private final Map<String, Object> values;
   private final Map<String, String> raw;
+  /** Whether the Spark settings encrypt Spark's own connections: the default of encryption. */
+  private final boolean sparkEncrypts;
 
   /**
    * Parses and checks the {@code spark.ps.*} entries of {@code settings} (other keys are
-   * ignored, so {@code SparkConf.getAll()} can be passed as is).
+   * ignored, so {@code SparkConf.getAll()} can be passed as is, except Spark's own encryption
+   * settings, which give {@link #cryptoEnabled()} its default).
    *
    * @throws InvalidConfigException for an unknown {@code spark.ps.} key (listing near
    *     matches), a bad value (naming key and value), or heartbeat interval >= lease
@@ -205,6 +222,8 @@ public final class PsConf implements Serializable {
     }
     this.values = Collections.unmodifiableMap(parsed);
     this.raw = Collections.unmodifiableMap(texts);
+    this.sparkEncrypts = SPARK_CRYPTO_KEYS.stream()
+        .anyMatch(k -> "true".equalsIgnoreCase(String.valueOf(settings.get(k)).trim()));
     checkHeartbeatWithinLease();
     checkFailureTimeout();
   }
@@ -303,6 +322,15 @@ public final class PsConf implements Serializable {
           + NUM_SERVER_GROUPS.key() + "=1 or " + REPLICATION.key() + "=0");
     }
     return r;
+  }
+
+  /**
+   * Whether spark-ps connections are encrypted: {@link #CRYPTO_ENABLED} when set, else whether
+   * the Spark settings this was built from encrypt Spark's own connections
+   * ({@code spark.network.crypto.enabled=true} or {@code spark.ssl.enabled=true}).
+   */
+  public boolean cryptoEnabled() {
+    return find(CRYPTO_ENABLED).orElse(sparkEncrypts);
   }
 
   private static void requireKnown(ConfigKey<?> key) {

@@ -26,13 +26,16 @@ import org.slf4j.LoggerFactory;
  * echo $SECRET | java -cp spark-ps.jar:netty.jar:slf4j-api.jar io.sparkps.server.ServerMain \
  *     --id 0 --coordinator driver-host:port --host this-host [--bind 0.0.0.0] [--port 0] \
  *     [--lease-ms 5000] [--heartbeat-ms 1000] [--timeout-ms 120000] [--max-frame-bytes N] \
- *     [--io-threads 2] [--parent-pid PID]
+ *     [--io-threads 2] [--parent-pid PID] [--crypto-enabled false]
  * </pre>
  *
  * {@code --host} is the address it advertises: the one workers and other servers connect to,
  * so never a wildcard. {@code --bind} is the address it listens on (default: {@code --host}),
  * e.g. 0.0.0.0 behind NAT or in a container whose routable address is not its own. With
  * {@code --parent-pid} it exits as soon as that process (the JVM that launched it) is gone.
+ *
+ * {@code --crypto-enabled true} encrypts every connection (spark.ps.crypto.enabled); it must
+ * match the driver's setting, or the coordinator and the clients are refused.
  *
  * It exits with status 0 when the coordinator tells it to stop, 3 when the coordinator has
  * been unreachable for longer than the lease, and 4 when its parent process is gone.
@@ -61,12 +64,18 @@ public final class ServerMain {
     long timeoutMs = Long.parseLong(opts.getOrDefault("timeout-ms", "120000"));
     int maxFrame = Integer.parseInt(opts.getOrDefault("max-frame-bytes", "268435456"));
     int ioThreads = Integer.parseInt(opts.getOrDefault("io-threads", "2"));
+    String crypto = opts.getOrDefault("crypto-enabled", "false");
+    if (!crypto.equals("true") && !crypto.equals("false")) {
+      throw new IllegalArgumentException("--crypto-enabled must be true or false, got " + crypto);
+    }
+    boolean encrypt = crypto.equals("true");
 
     BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in,
         StandardCharsets.UTF_8));
     Secret secret = readSecret(stdin);
     String hadoopConf = stdin.readLine();
-    Transport transport = new Transport("ps-server-" + id, secret, ioThreads, maxFrame, timeoutMs);
+    Transport transport = new Transport("ps-server-" + id, secret, ioThreads, maxFrame, timeoutMs,
+        encrypt);
     ParamServer server = new ParamServer(timeoutMs, java.util.concurrent.Executors
         .newSingleThreadScheduledExecutor(r -> {
           Thread t = new Thread(r, "ps-server-timer");

@@ -30,7 +30,8 @@ public final class PsClusters {
     String app = sc.applicationId();
     PsCluster running = BY_APP.get(app);
     boolean same = running != null && running.numServers() == numServers
-        && running.replication() == replication && placement.sameAs(PLACED.get(app));
+        && running.replication() == replication && placement.sameAs(PLACED.get(app))
+        && running.info().encrypted() == conf.cryptoEnabled();
     if (same && running.awaitHealthy(conf.get(PsConf.SERVER_START_TIMEOUT).toMillis())) {
       return running;
     }
@@ -39,9 +40,9 @@ public final class PsClusters {
     }
     if (running != null) {
       LOG.info("Restarting the parameter servers: {} with replication {} {} wanted, {} with {} "
-          + "{} running (healthy: {})", numServers, replication, placement.describe(),
-          running.numServers(), running.replication(), PLACED.get(app).describe(),
-          running.isHealthy());
+          + "{} running (healthy: {}, encrypted: {})", numServers, replication,
+          placement.describe(), running.numServers(), running.replication(),
+          PLACED.get(app).describe(), running.isHealthy(), running.info().encrypted());
       running.close();
       BY_APP.remove(app);
       PLACED.remove(app);

@@ -133,7 +133,7 @@ final class TrainingRun {
       firstParamId = cluster.reserveParamIds(numParams);
     } else {
       info = new ClusterInfo(List.of(), Secret.generate(new SecureRandom()).toHex(), timeoutMs,
-          maxFrame);
+          maxFrame, null, conf.cryptoEnabled());
       firstParamId = 1;
     }
     ParamLayout layout = new ParamLayout(topology, Slicer.slice(model.params(numFeatures),

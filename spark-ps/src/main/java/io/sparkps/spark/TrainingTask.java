@@ -99,15 +99,14 @@ final class TrainingTask
     int serverId = plan.hostedServer(worker);
     HostedServer hosted = serverId < 0 ? null : HostedServer.start(serverId, host,
         Secret.fromHex(base.secretHex()), plan.ioThreads(), base.maxFrameBytes(),
-        base.timeoutMs());
+        base.timeoutMs(), base.encrypted());
     try {
       if (serverId == 0) {
         createRendezvous(hosted, base.timeoutMs());
       }
       String mine = hosted == null ? "" : serverId + "@" + host + ":" + hosted.address().getPort();
       List<InetSocketAddress> servers = parseServers(ctx.allGather(mine));
-      ClusterInfo info = new ClusterInfo(servers, base.secretHex(), base.timeoutMs(),
-          base.maxFrameBytes());
+      ClusterInfo info = base.withServers(servers);
       try (PsClient client = PsClient.connect(info)) {
         if (worker == 0) {
           plan.layout().createAll(client,

@@ -49,6 +49,14 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     limit = maxFrameBytes;
   }
 
+  /**
+   * Bytes received and not decoded yet. Called by a handshake handler while this decoder hands
+   * it a message: what the peer sent behind that message.
+   */
+  int buffered() {
+    return actualReadableBytes();
+  }
+
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     try {

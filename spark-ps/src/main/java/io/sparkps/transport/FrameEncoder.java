@@ -27,12 +27,15 @@ import io.netty.handler.codec.MessageToByteEncoder;
  * </pre>
  *
  * The header is big-endian (network order); only float payloads are little-endian, so that
- * they copy straight to and from native buffers on x86 and ARM.
+ * they copy straight to and from native buffers on x86 and ARM. Version 2 changed the
+ * handshake (both sides prove the secret; keys for encrypted connections, see {@link
+ * Handshake}). On an encrypted connection these frames travel inside records ({@link
+ * RecordEncoder}).
  */
 @ChannelHandler.Sharable
 public final class FrameEncoder extends MessageToByteEncoder<Message> {
   public static final int MAGIC = 0x50535331;
-  public static final byte PROTOCOL_VERSION = 1;
+  public static final byte PROTOCOL_VERSION = 2;
   public static final int HEADER_BYTES = 44;
   public static final FrameEncoder INSTANCE = new FrameEncoder();
 

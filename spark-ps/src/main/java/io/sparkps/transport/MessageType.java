@@ -6,7 +6,7 @@ import io.netty.buffer.ByteBuf;
 public enum MessageType {
   CHALLENGE(1, Challenge::read),
   AUTH_RESPONSE(2, AuthResponse::read),
-  AUTH_OK(3, (h, in) -> new AuthOk()),
+  AUTH_OK(3, AuthOk::read),
   CREATE_SLICE(10, CreateSlice::read),
   DROP_PARAM(11, (h, in) -> new DropParam(h.requestId(), h.paramId())),
   GET(12, (h, in) -> new Get(h.requestId(), h.paramId(), h.sliceId(), h.version())),

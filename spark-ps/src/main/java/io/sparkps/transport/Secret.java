@@ -1,13 +1,15 @@
 package io.sparkps.transport;
 
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** The per-application secret that every peer proves it holds before it may send requests. */
+/**
+ * The per-application secret that every peer proves it holds before it may send requests, and
+ * that the keys of encrypted connections derive from (see {@link Handshake}).
+ */
 public final class Secret {
   private static final String HMAC = "HmacSHA256";
   private final byte[] key;
@@ -34,19 +36,15 @@ public final class Secret {
     return HexFormat.of().formatHex(key);
   }
 
-  byte[] sign(byte[] nonce) {
+  /** HMAC-SHA256 of {@code data} under the secret. */
+  byte[] sign(byte[] data) {
     try {
       Mac mac = Mac.getInstance(HMAC);
       mac.init(new SecretKeySpec(key, HMAC));
-      return mac.doFinal(nonce);
+      return mac.doFinal(data);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(HMAC + " is not available in this JVM", e);
     }
-  }
-
-  /** Constant-time check that {@code mac} signs {@code nonce}. */
-  boolean verify(byte[] nonce, byte[] mac) {
-    return MessageDigest.isEqual(sign(nonce), mac);
   }
 
   @Override

@@ -28,11 +28,18 @@ import java.util.function.Consumer;
  *                 -> RequestDispatcher
  * connecting: FlushConsolidation -> FrameDecoder -> FrameEncoder -> ClientAuthHandler
  *                 -> ResponseHandler
+ * encrypted, once the handshake has agreed on keys:
+ *             FlushConsolidation -> RecordDecoder -> RecordEncoder -> FrameDecoder -> ...
  * </pre>
  *
  * Flushes are consolidated: answers written while a read is being handled go out in one
  * system call once the read is done, and requests written by several threads at once are
  * flushed together.
+ *
+ * <p>Every connection authenticates both sides with the {@link Secret}; when this transport
+ * encrypts ({@code spark.ps.crypto.enabled}), every byte after the handshake travels in AES-GCM
+ * records keyed by it (see {@link Handshake}). Both ends of a connection must agree: a peer that
+ * encrypts when this side does not, or the other way round, is refused.
  */
 public final class Transport implements AutoCloseable {
   /** Most flushes held back while answers to one read's requests are being written. */
@@ -40,18 +47,31 @@ public final class Transport implements AutoCloseable {
   private final Secret secret;
   private final int maxFrameBytes;
   private final long timeoutMs;
+  private final boolean encrypt;
   private final EventLoopGroup group;
+
+  /** A transport whose connections are authenticated but not encrypted. */
+  public Transport(String name, Secret secret, int ioThreads, int maxFrameBytes, long timeoutMs) {
+    this(name, secret, ioThreads, maxFrameBytes, timeoutMs, false);
+  }
 
   /**
    * @param name prefix of the event loop thread names
    * @param ioThreads event loop threads
    * @param maxFrameBytes largest frame accepted
    * @param timeoutMs timeout for connecting, the handshake and every request
+   * @param encrypt whether connections are encrypted after the handshake
+   *     (spark.ps.crypto.enabled); peers must have the same setting
    */
-  public Transport(String name, Secret secret, int ioThreads, int maxFrameBytes, long timeoutMs) {
+  public Transport(String name, Secret secret, int ioThreads, int maxFrameBytes, long timeoutMs,
+      boolean encrypt) {
     this.secret = secret;
     this.maxFrameBytes = maxFrameBytes;
     this.timeoutMs = timeoutMs;
+    this.encrypt = encrypt;
+    if (encrypt) {
+      Handshake.warmUp();
+    }
     this.group = new MultiThreadIoEventLoopGroup(ioThreads,
         new DefaultThreadFactory(name, true), NioIoHandler.newFactory());
   }
@@ -70,7 +90,7 @@ public final class Transport implements AutoCloseable {
                 FLUSHES_PER_BATCH, true));
             p.addLast("frameDecoder", new FrameDecoder(maxFrameBytes));
             p.addLast("frameEncoder", FrameEncoder.INSTANCE);
-            p.addLast("auth", new ServerAuthHandler(secret, timeoutMs));
+            p.addLast("auth", new ServerAuthHandler(secret, timeoutMs, encrypt));
             p.addLast("dispatcher", new RequestDispatcher(handler));
           }
         });
@@ -104,7 +124,7 @@ public final class Transport implements AutoCloseable {
                 FLUSHES_PER_BATCH, true));
             p.addLast("frameDecoder", new FrameDecoder(maxFrameBytes));
             p.addLast("frameEncoder", FrameEncoder.INSTANCE);
-            p.addLast("auth", new ClientAuthHandler(secret, authenticated));
+            p.addLast("auth", new ClientAuthHandler(secret, encrypt, authenticated));
             p.addLast("responses", responses);
           }
         });
@@ -129,6 +149,24 @@ public final class Transport implements AutoCloseable {
       });
     });
     return result;
+  }
+
+  /** Whether this transport's connections are encrypted. */
+  public boolean encrypts() {
+    return encrypt;
+  }
+
+  /**
+   * Puts the record layer of an encrypted connection under the frame codec; called by the
+   * handshake handlers once the keys are agreed, before anything is sent with them.
+   *
+   * @param accepted whether this side accepted the connection (it then sends with the server
+   *     key)
+   */
+  static void encrypt(ChannelPipeline p, Handshake.Keys keys, boolean accepted) {
+    p.addAfter("flushConsolidation", "recordDecoder",
+        new RecordDecoder(keys.receiving(accepted)));
+    p.addAfter("recordDecoder", "recordEncoder", new RecordEncoder(keys.sending(accepted)));
   }
 
   /** The event loops, for timeouts of the endpoints they serve. */

@@ -76,7 +76,25 @@ class PsConfTest {
       assertFalse(k.doc().isBlank(), k.key());
       assertTrue(k.toString().startsWith(k.key() + " (default: "), k.toString());
     }
-    assertEquals(28, seen.size());
+    assertEquals(29, seen.size());
+  }
+
+  @Test
+  void encryptionFollowsSparksOwnUnlessSet() {
+    assertFalse(PsConf.defaults().cryptoEnabled());
+    assertFalse(PsConf.defaults().find(PsConf.CRYPTO_ENABLED).isPresent());
+    for (String spark : new String[] {"spark.network.crypto.enabled", "spark.ssl.enabled"}) {
+      assertTrue(new PsConf(Map.of(spark, "true")).cryptoEnabled(), spark);
+      assertTrue(new PsConf(Map.of(spark, " TRUE ")).cryptoEnabled(), spark);
+      assertFalse(new PsConf(Map.of(spark, "false")).cryptoEnabled(), spark);
+      assertFalse(new PsConf(Map.of(spark, "true", "spark.ps.crypto.enabled", "false"))
+          .cryptoEnabled(), spark + " overridden");
+    }
+    assertTrue(new PsConf(Map.of("spark.ps.crypto.enabled", "True")).cryptoEnabled());
+    InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        () -> new PsConf(Map.of("spark.ps.crypto.enabled", "yes")));
+    assertTrue(e.getMessage().contains("spark.ps.crypto.enabled='yes': must be true or false"),
+        e.getMessage());
   }
 
   @Test

@@ -30,6 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FrameCodecTest {
   private static final int MAX_FRAME = 1 << 20;
   private static final int MAGIC = 0x50535331;
+  private static final int V = FrameEncoder.PROTOCOL_VERSION;
 
   /** At least one message of every {@link MessageType}; {@link #coversEveryType} checks it. */
   static List<Message> samples() {
@@ -38,6 +39,8 @@ class FrameCodecTest {
     rnd.nextBytes(nonce);
     byte[] mac = new byte[32];
     rnd.nextBytes(mac);
+    byte[] publicKey = new byte[32];
+    rnd.nextBytes(publicKey);
     float[] special = {0f, -0f, 1.5f, -2.25e-3f, Float.MIN_VALUE, Float.MAX_VALUE,
         Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 123456.78f};
     float[] many = new float[1000];
@@ -47,9 +50,11 @@ class FrameCodecTest {
     OptimizerConfig momentum = OptimizerConfig.builder(OptimizerType.MOMENTUM)
         .learningRate(0.05f).momentum(0.9f).l2(1e-4f).build();
     return List.of(
-        new Challenge(nonce),
-        new AuthResponse(mac),
-        new AuthOk(),
+        new Challenge(false, nonce, new byte[0]),
+        new Challenge(true, nonce, publicKey),
+        new AuthResponse(false, new byte[0], mac),
+        new AuthResponse(true, publicKey, mac),
+        new AuthOk(mac),
         new CreateSlice(5, 7, 2, momentum, 3, special),
         new CreateSlice(6, 8, 0, OptimizerConfig.adam(1e-3f).withL2(0.5f), 1, new float[0]),
         new CreateSlice(7, 8, 1, OptimizerConfig.ftrl(0.05f).withL1(0.25f).withL2(0.5f)
@@ -233,7 +238,7 @@ class FrameCodecTest {
     FrameEncoder.write(msg, b);
     assertEquals(0x50535331, b.getInt(0));
     assertEquals('P', b.getByte(0)); // big-endian magic: "PSS1"
-    assertEquals(1, b.getByte(4));
+    assertEquals(2, b.getByte(4));
     assertEquals(13, b.getByte(5));
     assertEquals(0, b.getShort(6));
     assertEquals(17, b.getInt(8));
@@ -255,7 +260,7 @@ class FrameCodecTest {
   @Test
   void decodesAHandBuiltFrame() {
     ByteBuf b = Unpooled.buffer();
-    b.writeInt(0x50535331).writeByte(1).writeByte(14).writeShort(0);
+    b.writeInt(0x50535331).writeByte(2).writeByte(14).writeShort(0);
     b.writeInt(0).writeInt(0).writeInt(77).writeInt(5).writeLong(12L).writeLong(99L);
     b.writeInt(16).writeLong(6L).writeFloatLE(0.25f).writeFloatLE(-8f);
     String handBuilt = ByteBufUtil.hexDump(b);
@@ -277,7 +282,7 @@ class FrameCodecTest {
   @Test
   void rejectsUnknownTypeIds() {
     for (int id : new int[] {0, 4, 99, 127, -16}) {
-      var e = assertThrows(CorruptedFrameException.class, () -> decode(header(MAGIC, 1, id, 0)));
+      var e = assertThrows(CorruptedFrameException.class, () -> decode(header(MAGIC, V, id, 0)));
       assertTrue(e.getMessage().contains("type " + id), e.getMessage());
     }
   }
@@ -285,23 +290,24 @@ class FrameCodecTest {
   @Test
   void rejectsOtherProtocolVersions() {
     var e = assertThrows(CorruptedFrameException.class,
-        () -> decode(header(MAGIC, 2, 12, 0)));
-    assertTrue(e.getMessage().contains("protocol version 2"), e.getMessage());
+        () -> decode(header(MAGIC, 1, 12, 0)));
+    assertTrue(e.getMessage().contains("protocol version 1 "), e.getMessage());
+    assertTrue(e.getMessage().contains("speaks 2"), e.getMessage());
   }
 
   @Test
   void rejectsOversizedFrameAsSoonAsItsHeaderArrives() {
     EmbeddedChannel decoder = new EmbeddedChannel(authenticated(1024));
     var e = assertThrows(TooLongFrameException.class,
-        () -> decoder.writeInbound(header(MAGIC, 1, 13, 2000)));
+        () -> decoder.writeInbound(header(MAGIC, V, 13, 2000)));
     assertTrue(e.getMessage().contains("2044"), e.getMessage());
     assertTrue(e.getMessage().contains("1024"), e.getMessage());
     assertTrue(e.getMessage().contains("spark.ps.transport.maxFrameBytes"), e.getMessage());
     discard(decoder);
     assertThrows(TooLongFrameException.class,
-        () -> decode(1024, header(MAGIC, 1, 13, -1)));
+        () -> decode(1024, header(MAGIC, V, 13, -1)));
     assertThrows(TooLongFrameException.class,
-        () -> decode(1024, header(MAGIC, 1, 13, Integer.MAX_VALUE)));
+        () -> decode(1024, header(MAGIC, V, 13, Integer.MAX_VALUE)));
   }
 
   @Test
@@ -313,18 +319,18 @@ class FrameCodecTest {
 
   @Test
   void rejectsPayloadsThatDoNotParse() {
-    ByteBuf failure = header(MAGIC, 1, 16, 9).writeBoolean(true).writeInt(1000)
+    ByteBuf failure = header(MAGIC, V, 16, 9).writeBoolean(true).writeInt(1000)
         .writeBytes(new byte[4]);
     var e = assertThrows(CorruptedFrameException.class, () -> decode(failure));
     assertTrue(e.getMessage().contains("1000"), e.getMessage());
-    ByteBuf register = header(MAGIC, 1, 20, 2).writeShort(0);
+    ByteBuf register = header(MAGIC, V, 20, 2).writeShort(0);
     assertThrows(CorruptedFrameException.class, () -> decode(register));
-    ByteBuf ack = header(MAGIC, 1, 15, 4).writeInt(7);
+    ByteBuf ack = header(MAGIC, V, 15, 4).writeInt(7);
     e = assertThrows(CorruptedFrameException.class, () -> decode(ack));
     assertTrue(e.getMessage().contains("left over"), e.getMessage());
-    ByteBuf update = header(MAGIC, 1, 13, 14).writeZero(14);
+    ByteBuf update = header(MAGIC, V, 13, 14).writeZero(14);
     assertThrows(CorruptedFrameException.class, () -> decode(update));
-    ByteBuf create = header(MAGIC, 1, 10, 29).writeByte(9).writeZero(28);
+    ByteBuf create = header(MAGIC, V, 10, 29).writeByte(9).writeZero(28);
     e = assertThrows(CorruptedFrameException.class, () -> decode(create));
     assertTrue(e.getMessage().contains("optimizer id 9"), e.getMessage());
   }

@@ -86,7 +86,7 @@ class HostileClientTest {
       assertValuesFor(5, readFrame(s));
     }
     try (Socket s = raw()) { // a request right behind the response, in the same segment
-      send(s, new AuthResponse(LocalServer.SECRET.sign(readChallenge(s))),
+      send(s, LocalServer.answer(LocalServer.SECRET, readChallenge(s)),
           new Get(6, SLICE.paramId(), SLICE.sliceId(), 0));
       assertEquals(MessageType.AUTH_OK.id(), readFrame(s).getByte(5));
       assertValuesFor(6, readFrame(s));
@@ -153,8 +153,7 @@ class HostileClientTest {
       assertTrue(e.getCause().getMessage().contains("secret"), e.getCause().getMessage());
     }
     try (Socket s = raw()) {
-      byte[] nonce = readChallenge(s);
-      send(s, new AuthResponse(wrong.sign(nonce)));
+      send(s, LocalServer.answer(wrong, readChallenge(s)));
       assertEquals(List.of(), readUntilClosed(s), "no AUTH_OK for a wrong MAC");
     }
     assertHonestClientServed();
@@ -162,13 +161,13 @@ class HostileClientTest {
 
   @Test
   void replayedResponseToAnotherChallengeIsRefused() throws Exception {
-    byte[] oldMac;
+    AuthResponse old;
     try (Socket s = raw()) {
-      oldMac = LocalServer.SECRET.sign(readChallenge(s));
+      old = LocalServer.answer(LocalServer.SECRET, readChallenge(s));
     }
     try (Socket s = raw()) {
       readChallenge(s);
-      send(s, new AuthResponse(oldMac));
+      send(s, old);
       assertEquals(List.of(), readUntilClosed(s));
     }
     assertHonestClientServed();
@@ -205,7 +204,8 @@ class HostileClientTest {
     try (Socket s = raw()) {
       readChallenge(s);
       ByteBuf b = Unpooled.buffer();
-      FrameEncoder.write(new AuthResponse(LocalServer.SECRET.sign(new byte[32])), b);
+      FrameEncoder.write(LocalServer.answer(LocalServer.SECRET,
+          new Challenge(false, new byte[32], new byte[0])), b);
       s.getOutputStream().write(ByteBufUtil.getBytes(b, 0, 30));
       assertHonestClientServed(); // served while the stalled peer is still connected
       assertEquals(List.of(), readUntilClosed(s));
@@ -248,14 +248,14 @@ class HostileClientTest {
   }
 
   private static void authenticate(Socket s) throws IOException {
-    send(s, new AuthResponse(LocalServer.SECRET.sign(readChallenge(s))));
+    send(s, LocalServer.answer(LocalServer.SECRET, readChallenge(s)));
     assertEquals(MessageType.AUTH_OK.id(), readFrame(s).getByte(5));
   }
 
-  private static byte[] readChallenge(Socket s) throws IOException {
+  private static Challenge readChallenge(Socket s) throws IOException {
     ByteBuf frame = readFrame(s);
     assertEquals(MessageType.CHALLENGE.id(), frame.getByte(5));
-    return ByteBufUtil.getBytes(frame, FrameEncoder.HEADER_BYTES, frame.getInt(40));
+    return Challenge.read(Header.EMPTY, frame.skipBytes(FrameEncoder.HEADER_BYTES));
   }
 
   private static ByteBuf readFrame(Socket s) throws IOException {

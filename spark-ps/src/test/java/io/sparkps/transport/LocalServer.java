@@ -20,6 +20,7 @@ public final class LocalServer implements AutoCloseable {
   private final Transport transport;
   private final Channel listening;
   private final int maxFrameBytes;
+  private final boolean encrypt;
 
   /**
    * @param handler answers authenticated peers
@@ -27,8 +28,15 @@ public final class LocalServer implements AutoCloseable {
    * @param maxFrameBytes largest frame the server accepts
    */
   public LocalServer(RequestHandler handler, long timeoutMs, int maxFrameBytes) {
+    this(handler, timeoutMs, maxFrameBytes, false);
+  }
+
+  /** @param encrypt whether connections are encrypted (spark.ps.crypto.enabled) */
+  public LocalServer(RequestHandler handler, long timeoutMs, int maxFrameBytes,
+      boolean encrypt) {
     this.maxFrameBytes = maxFrameBytes;
-    this.transport = new Transport("test-server", SECRET, 1, maxFrameBytes, timeoutMs);
+    this.encrypt = encrypt;
+    this.transport = new Transport("test-server", SECRET, 1, maxFrameBytes, timeoutMs, encrypt);
     try {
       this.listening = transport.listen("127.0.0.1", 0, handler);
     } catch (RuntimeException e) {
@@ -46,7 +54,13 @@ public final class LocalServer implements AutoCloseable {
   }
 
   public ClusterInfo clusterInfo(long clientTimeoutMs) {
-    return new ClusterInfo(List.of(address()), SECRET_HEX, clientTimeoutMs, maxFrameBytes);
+    return clusterInfo(clientTimeoutMs, address());
+  }
+
+  /** Server 0 at {@code address} (this server, or a proxy in front of it). */
+  public ClusterInfo clusterInfo(long clientTimeoutMs, InetSocketAddress address) {
+    return new ClusterInfo(List.of(address), SECRET_HEX, clientTimeoutMs, maxFrameBytes, null,
+        encrypt);
   }
 
   /** A {@link PsClient} with this server as server 0. */
@@ -61,6 +75,13 @@ public final class LocalServer implements AutoCloseable {
   public TransportClient connect(Transport clientTransport, Consumer<Message> oneWay)
       throws Exception {
     return clientTransport.connect(address(), oneWay).get(10, TimeUnit.SECONDS);
+  }
+
+  /** The AUTH_RESPONSE of an unencrypted client holding {@code secret}, for raw sockets. */
+  static AuthResponse answer(Secret secret, Challenge c) {
+    byte[] none = new byte[0];
+    return new AuthResponse(false, none,
+        Handshake.clientProof(secret, Handshake.transcript(c, false, none)));
   }
 
   @Override

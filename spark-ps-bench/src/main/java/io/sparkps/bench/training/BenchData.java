@@ -14,7 +14,7 @@ import org.apache.spark.sql.SparkSession;
  * The data sets of the training benchmarks, from the shared data folder: a9a with its test
  * set, and MNIST's 10k test images split 8k train / 2k test. Frames hold (label, features).
  */
-final class BenchData {
+public final class BenchData {
   private BenchData() {}
 
   private static Path shared(String folder) {
@@ -23,7 +23,7 @@ final class BenchData {
   }
 
   /** The first {@code rows} rows of a9a's training set. */
-  static Dataset<Row> a9aTrain(SparkSession spark, int rows) {
+  public static Dataset<Row> a9aTrain(SparkSession spark, int rows) {
     return ExampleData.libsvm(spark, shared("a9a").resolve("a9a").toString(), 123).limit(rows)
         .select("label", "features");
   }
@@ -57,7 +57,7 @@ final class BenchData {
   }
 
   /** The frame in 2 partitions, cached and counted, so that a fit reads it from memory. */
-  static Dataset<Row> cached(Dataset<Row> df) {
+  public static Dataset<Row> cached(Dataset<Row> df) {
     Dataset<Row> out = df.repartition(2).cache();
     out.count();
     return out;
