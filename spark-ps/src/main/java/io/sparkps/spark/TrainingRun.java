@@ -248,7 +248,7 @@ final class TrainingRun {
     for (int attempt = 0; ; attempt++) {
       runs[0] = attempt + 1;
       TrainingTask task = new TrainingTask(plan, attempt);
-      RDD<LabeledExample> rdd = examples.rdd();
+      RDD<LabeledExample> rdd = AnySlotRDD.of(examples);
       RDD<WorkerResult> results = barrier
           ? rdd.barrier().mapPartitions(task, false, ClassTag$.MODULE$.apply(WorkerResult.class))
           : rdd.mapPartitions(task, false, ClassTag$.MODULE$.apply(WorkerResult.class));
