@@ -125,8 +125,11 @@ record ServerPlacement(boolean onExecutors, String coordinatorHost, String coord
     return sc.isLocal() || sc.master().startsWith("local-cluster");
   }
 
+  /** Whether dynamic allocation is on: set, and not a local master (where Spark ignores it). */
   static boolean dynamicAllocation(SparkConf spark) {
-    return spark.getBoolean("spark.dynamicAllocation.enabled", false);
+    String master = spark.get("spark.master", "");
+    boolean local = master.equals("local") || master.startsWith("local[");
+    return !local && spark.getBoolean("spark.dynamicAllocation.enabled", false);
   }
 
   /** Task slots of the executors there are now. */

@@ -471,6 +471,16 @@ final class TrainingRun {
   }
 
   private void checkSlots(ClusterConfig topology) {
+    if (allAtOnce(topology) && ServerPlacement.dynamicAllocation(sc.getConf())) {
+      throw new InvalidConfigException("spark.dynamicAllocation.enabled",
+          "spark.dynamicAllocation.enabled=true, but this framework runs its "
+          + topology.totalWorkers() + " workers as one barrier stage (" + (topology
+              .synchronousGroups() ? "a synchronous group" : !topology.serverWorkerSeparate()
+              ? "co-located servers" : "a staleness bound") + "), which Spark does not run"
+          + " under dynamic allocation (SPARK-24942): set spark.dynamicAllocation.enabled="
+          + "false, or train with downpour (unbounded staleness), whose workers are ordinary"
+          + " tasks");
+    }
     int slots = ServerPlacement.slots(sc);
     // Servers on the application's executors hold a slot each for their whole life.
     int serverSlots = placement != null && placement.onExecutors()
