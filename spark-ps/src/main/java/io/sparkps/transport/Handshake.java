@@ -13,8 +13,6 @@ import java.security.SecureRandom;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import javax.crypto.KeyAgreement;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The cryptography of the handshake, after Spark's {@code spark.network.crypto} (its {@code
@@ -46,7 +44,6 @@ final class Handshake {
   static final int KEY_BYTES = 32;
   private static final int AES_KEY_BYTES = 16;
   private static final int IV_BYTES = 12;
-  private static final String HMAC = "HmacSHA256";
   private static final String CURVE = "X25519";
   /** DER prefix of an X.509 SubjectPublicKeyInfo of an X25519 key (RFC 8410): raw key after it. */
   private static final byte[] X509_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65,
@@ -169,13 +166,7 @@ final class Handshake {
   }
 
   private static byte[] hmac(byte[] key, byte[] data) {
-    try {
-      Mac mac = Mac.getInstance(HMAC);
-      mac.init(new SecretKeySpec(key, HMAC));
-      return mac.doFinal(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(HMAC + " is not available in this JVM", e);
-    }
+    return Secret.hmac(key, data);
   }
 
   private static byte[] concat(byte[] a, byte[] b) {

@@ -38,6 +38,11 @@ public final class Secret {
 
   /** HMAC-SHA256 of {@code data} under the secret. */
   byte[] sign(byte[] data) {
+    return hmac(key, data);
+  }
+
+  /** HMAC-SHA256 of {@code data} under {@code key}. */
+  static byte[] hmac(byte[] key, byte[] data) {
     try {
       Mac mac = Mac.getInstance(HMAC);
       mac.init(new SecretKeySpec(key, HMAC));
