@@ -240,6 +240,7 @@ final class NetnsCluster implements AutoCloseable {
       if (l.split(Pattern.quote(text), -1).length - 1 >= times) {
         return;
       }
+      requireDaemonsAlive();
       try {
         Thread.sleep(200);
       } catch (InterruptedException e) {
