@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -135,6 +136,7 @@ class MultiHostIT {
             + fit.run.describe());
     assertTrue(fit.seen.values().stream().noneMatch(p -> p.contains(SERVER_MAIN)),
         "no parameter server was started: " + fit.seen.values());
+    assertEquals(List.of(), fit.run.leftovers(), "nothing of the application outlived it");
   }
 
   @Test
@@ -189,13 +191,14 @@ class MultiHostIT {
     Map<String, Long> bytes = new LinkedHashMap<>();
     cluster.bytes().forEach((role, after) -> bytes.put(role, after - before.get(role)));
     System.out.printf("%s %s: exit %d in %.1f s, bytes through each host's interface %s%n%s%n",
-        args.get(args.indexOf("--framework") + 1), conf, run.exitCode(), run.elapsed().toMillis() / 1000.0, bytes,
+        args.get(args.indexOf("--framework") + 1), conf, run.exitCode(),
+        run.elapsed().toMillis() / 1000.0, bytes,
         run.stdout().isBlank() ? "(no stdout)" : SparkSubmitRun.tail(run.stdout(), 1).trim());
     return new Fit(run, bytes, seen);
   }
 
   private static List<String> args(String framework, String... extra) {
-    List<String> args = new java.util.ArrayList<>(List.of("--train",
+    List<String> args = new ArrayList<>(List.of("--train",
         data.resolve("a9a").toString(), "--test", data.resolve("a9a.t").toString(),
         "--num-features", "123", "--framework", framework, "--workers", "2", "--servers", "2",
         "--epochs", "2", "--batch-size", "32"));
