@@ -104,8 +104,10 @@ final class NetnsCluster implements AutoCloseable {
     all.put("spark.ui.enabled", "false");
     all.put("spark.executor.memory", "1g");
     all.put("spark.executor.cores", "2");
-    // Both executors must be there before the first job, or one host may get all the tasks.
+    // Both executors must be there before the first job, or one host may get all the tasks
+    // (and spark-ps counts too few task slots); on a busy machine they take over Spark's 30 s.
     all.put("spark.scheduler.minRegisteredResourcesRatio", "1.0");
+    all.put("spark.scheduler.maxRegisteredResourcesWaitingTime", "120s");
     all.put("spark.driver.extraJavaOptions", "-Djava.io.tmpdir=" + tmp);
     all.put("spark.executor.extraJavaOptions", "-Djava.io.tmpdir=" + tmp);
     all.putAll(conf);
