@@ -115,6 +115,7 @@ public final class PsCluster implements AutoCloseable {
         replication, conf.get(PsConf.SERVER_FAILURE_TIMEOUT).toMillis(),
         timeoutMs);
     ServerStarter starter = placement.servers();
+    starter.onStoppedOutside(coordinator::shutdownAll);
     List<ServerStarter.Started> first = new ArrayList<>();
     try {
       Channel channel = transport.listen(placement.coordinatorBind(),

@@ -31,6 +31,13 @@ public interface ServerStarter extends AutoCloseable {
   /** Starts server {@code id} listening on {@code port} (0: any free port). */
   Started start(int id, int port, Spec spec) throws IOException;
 
+  /**
+   * Gives the starter what to run when whatever hosts its servers stops them all on its own
+   * (Spark stopping cancels their tasks), so that their ends are taken for the cluster
+   * stopping, not for failures. Starters whose servers only the cluster stops ignore it.
+   */
+  default void onStoppedOutside(Runnable clusterStopping) {}
+
   /** The last lines of server {@code id}'s log, or why they cannot be shown; for messages. */
   String tail(int id, int lines);
 

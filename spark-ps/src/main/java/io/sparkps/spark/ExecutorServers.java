@@ -64,6 +64,7 @@ final class ExecutorServers implements ServerStarter {
   private final Map<Integer, ServerExit> ended = new ConcurrentHashMap<>();
   private final Map<Integer, CompletableFuture<Integer>> running = new ConcurrentHashMap<>();
   private final List<Thread> jobs = new ArrayList<>();
+  private volatile Runnable clusterStopping = () -> { };
 
   /** How a server's task ended: the server's exit status, its host, the end of its log. */
   record ServerExit(int status, String host, String logTail) implements Serializable {}
@@ -127,6 +128,10 @@ final class ExecutorServers implements ServerStarter {
       ended.put(id, e);
       exit.complete(e.status());
     } catch (Throwable t) {
+      if (sc.isStopped()) {
+        // The SparkContext is stopping and cancelled the task: not a server failure.
+        clusterStopping.run();
+      }
       exit.completeExceptionally(new PsException("its Spark task failed: " + rootCause(t), t));
     }
   }
@@ -170,6 +175,11 @@ final class ExecutorServers implements ServerStarter {
     return Arrays.stream(tracker.getExecutorInfos())
         .filter(e -> !(e.host().equals(driver.host()) && e.port() == driver.port()))
         .map(e -> e.host()).distinct().sorted().toList();
+  }
+
+  @Override
+  public void onStoppedOutside(Runnable clusterStopping) {
+    this.clusterStopping = clusterStopping;
   }
 
   @Override
