@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * One Linux network namespace, driven through iproute2's {@code ip} command: its own
  * interfaces, addresses, routes and ports, while processes, files and users stay the
  * machine's. A process started through {@link #exec} (and everything it starts) lives in the
- * namespace until it exits; {@link #pids()} finds them all, which is how {@link NetnsCluster}
+ * namespace until it exits; {@link #pids()} finds them all, which is how {@link NetnsNetwork}
  * stops them.
  */
 final class Netns {
@@ -90,7 +90,7 @@ final class Netns {
         .filter(s -> !s.isEmpty()).toList();
   }
 
-  /** Runs {@code ip args...} in the root namespace and returns its output. */
+  /** Runs {@code ip args...} from the root namespace ({@code -n NAME} aims at another). */
   static String rootIp(String... args) {
     List<String> cmd = new ArrayList<>(List.of("ip"));
     cmd.addAll(Arrays.asList(args));
