@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkps.config.PsConf;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,13 +43,7 @@ class MultiHostIT {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    Process p = new ProcessBuilder("python3", "-c",
-        "import os, pyspark; print(os.path.dirname(pyspark.__file__))")
-        .redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    assertEquals(0, p.waitFor(), "pyspark must be installed (pip install pyspark==4.1.0): "
-        + out);
-    Path sparkHome = Path.of(out);
+    Path sparkHome = SparkSubmitStandaloneIT.pysparkHome();
     try (var files = Files.list(ROOT.resolve("spark-ps-examples/target"))) {
       jar = files.filter(f -> f.getFileName().toString().endsWith("-all.jar")).findFirst()
           .orElseThrow(() -> new AssertionError("no spark-ps-examples-*-all.jar: run mvn "

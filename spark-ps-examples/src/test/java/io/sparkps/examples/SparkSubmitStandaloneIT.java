@@ -32,13 +32,7 @@ class SparkSubmitStandaloneIT {
   @BeforeEach
   void setUp() throws Exception {
     work = Files.createTempDirectory("spark-standalone-");
-    Process p = new ProcessBuilder("python3", "-c",
-        "import os, pyspark; print(os.path.dirname(pyspark.__file__))")
-        .redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    assertEquals(0, p.waitFor(), "pyspark must be installed (pip install pyspark==4.1.0): "
-        + out);
-    sparkHome = Path.of(out);
+    sparkHome = pysparkHome();
     assertTrue(Files.isExecutable(sparkHome.resolve("bin/spark-submit")), sparkHome.toString());
   }
 
@@ -57,6 +51,17 @@ class SparkSubmitStandaloneIT {
     try (java.util.stream.Stream<Path> all = Files.walk(work)) {
       all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
+  }
+
+  /** SPARK_HOME of the pyspark distribution from PyPI, which the tests' spark-submit runs. */
+  static Path pysparkHome() throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("python3", "-c",
+        "import os, pyspark; print(os.path.dirname(pyspark.__file__))")
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertEquals(0, p.waitFor(), "pyspark must be installed (pip install pyspark==4.1.0): "
+        + out);
+    return Path.of(out);
   }
 
   private static int freePort() throws IOException {
