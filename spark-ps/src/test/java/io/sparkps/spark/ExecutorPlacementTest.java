@@ -116,7 +116,8 @@ class ExecutorPlacementTest {
   void aKilledServerOnAnExecutorLosesNothing() throws Exception {
     spark.conf().set("spark.ps.server.placement", "executors");
     spark.conf().set("spark.ps.replication", "1");
-    PSTrainerModel undisturbed = sandblaster().fit(train);
+    // Starts the servers first, so that the kill below lands in training, not in start-up.
+    sandblaster().setMaxEpochs(1).fit(train);
 
     int before = PsClusters.running(spark.sparkContext()).failures().size();
     Future<PSTrainerModel> fit = background.submit(() -> sandblaster().setMaxEpochs(6)
