@@ -83,7 +83,7 @@ class ExecutorPlacementTest {
   }
 
   @Test
-  void serversRunBesideDistinctExecutorsAndTrainAsServersOnTheDriverDo() {
+  void serversRunBesideExecutorsAndTrainAsServersOnTheDriverDo() {
     spark.conf().set("spark.ps.server.placement", "driver");
     PSTrainerModel onDriver = sandblaster().fit(train);
     for (ProcessHandle parent : parents().values()) {
@@ -95,12 +95,11 @@ class ExecutorPlacementTest {
     PSTrainerModel onExecutors = sandblaster().fit(train);
     Map<Long, ProcessHandle> parents = parents();
     assertEquals(2, parents.size());
-    Set<Long> executors = new HashSet<>();
+    // Servers spread over distinct hosts (MultiHostIT); here both executors are one host, so
+    // which executor launches each server is Spark's choice.
     for (ProcessHandle parent : parents.values()) {
       assertTrue(isExecutor(parent), "launched by " + parent.info().commandLine());
-      executors.add(parent.pid());
     }
-    assertEquals(2, executors.size(), "one server per executor: " + parents);
     // Both executors are on this host; Spark calls it localhost in local-cluster.
     assertEquals(1, onExecutors.summary().serverHosts().size(),
         onExecutors.summary().serverHosts().toString());
