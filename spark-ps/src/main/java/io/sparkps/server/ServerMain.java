@@ -90,7 +90,11 @@ public final class ServerMain {
     LOG.info("Server {} listening on {}:{}, advertised as {}:{} (pid {})", id, bind, boundPort,
         host, boundPort, pid);
     if (opts.containsKey("parent-pid")) {
-      exitWithParent(id, Long.parseLong(opts.get("parent-pid")));
+      String parent = opts.get("parent-pid");
+      if (!parent.matches("[1-9][0-9]{0,18}")) {
+        throw new IllegalArgumentException("--parent-pid must be a process id, got " + parent);
+      }
+      exitWithParent(id, Long.parseLong(parent));
     }
 
     CountDownLatch stop = new CountDownLatch(1);
