@@ -7,6 +7,7 @@ import java.util.Set;
 /** {@code --name value} command-line options of the examples, checked against a known set. */
 final class ExampleArgs {
   private final Map<String, String> values = new HashMap<>();
+  private final Map<String, java.util.List<String>> all = new HashMap<>();
 
   ExampleArgs(String[] args, Set<String> known, String usage) {
     for (int i = 0; i < args.length; i++) {
@@ -19,6 +20,7 @@ final class ExampleArgs {
         throw new IllegalArgumentException("unexpected argument '" + a + "'\n" + usage);
       }
       values.put(a.substring(2), args[++i]);
+      all.computeIfAbsent(a.substring(2), k -> new java.util.ArrayList<>()).add(args[i]);
     }
   }
 
@@ -42,6 +44,11 @@ final class ExampleArgs {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("--" + name + " needs a number, got '" + v + "'");
     }
+  }
+
+  /** Every value of an option that may be given more than once, in order. */
+  java.util.List<String> getAll(String name) {
+    return all.getOrDefault(name, java.util.List.of());
   }
 
   boolean has(String name) {

@@ -69,6 +69,11 @@ public final class ParamLayout implements Serializable {
     }
   }
 
+  /** Server groups, each holding a whole copy of the model. */
+  public int serverGroups() {
+    return topology.nServerGroups();
+  }
+
   /** Servers of all server groups. */
   public int totalServers() {
     return topology.totalServers();

@@ -169,7 +169,8 @@ public final class PsClient implements AutoCloseable {
         if (refreshError != null) {
           cause.addSuppressed(unwrap(refreshError));
           result.completeExceptionally(cause);
-        } else if (cause instanceof RemoteException && next.epoch() == table.epoch()) {
+        } else if (cause instanceof RemoteException r && !r.moving()
+            && next.epoch() == table.epoch()) {
           // The map has not changed and its primary says it does not serve the slice.
           result.completeExceptionally(cause);
         } else {
@@ -182,7 +183,7 @@ public final class PsClient implements AutoCloseable {
   /** Whether a failed request may succeed at the slice's primary of a newer map. */
   private static boolean movedAway(Throwable cause) {
     return cause instanceof TransportException
-        || (cause instanceof RemoteException r && r.notPrimary());
+        || (cause instanceof RemoteException r && (r.notPrimary() || r.moving()));
   }
 
   private static Throwable unwrap(Throwable e) {

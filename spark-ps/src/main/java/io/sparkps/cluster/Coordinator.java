@@ -63,6 +63,10 @@ final class Coordinator implements RequestHandler {
     volatile CompletableFuture<Integer> exit;
     volatile long pid;
     volatile boolean dead;
+    /** Being emptied before it stops (removed from the cluster): receives no new copies. */
+    volatile boolean leaving;
+    /** Joined by an operator, not started by the driver: its slices come from a rebalance. */
+    volatile boolean joinedFromOutside;
 
     Member(int id) {
       this.id = id;
@@ -94,7 +98,10 @@ final class Coordinator implements RequestHandler {
   private final Set<String> hosts = java.util.Collections.synchronizedSet(
       new java.util.LinkedHashSet<>());
   private volatile Runnable replace = () -> { };
+  private volatile java.util.function.IntConsumer onJoin = id -> { };
   private volatile boolean stopping;
+  private final java.util.concurrent.atomic.AtomicInteger nextId;
+  private final List<SliceMove> moves = new CopyOnWriteArrayList<>();
 
   /**
    * @param transport opens the coordinator's connections to servers
@@ -105,6 +112,7 @@ final class Coordinator implements RequestHandler {
       long rpcTimeoutMs) {
     this.transport = transport;
     this.allRegistered = new CountDownLatch(expectedServers);
+    this.nextId = new java.util.concurrent.atomic.AtomicInteger(expectedServers);
     this.replication = replication;
     this.failureTimeoutMs = failureTimeoutMs;
     this.rpcTimeoutMs = rpcTimeoutMs;
@@ -120,6 +128,16 @@ final class Coordinator implements RequestHandler {
   /** Starts a replacement server when one is lost; it registers as any server does. */
   void onLoss(Runnable replaceServer) {
     this.replace = replaceServer;
+  }
+
+  /** Told the id of every server an operator started that joined the cluster. */
+  void onJoin(java.util.function.IntConsumer joined) {
+    this.onJoin = joined;
+  }
+
+  /** A server id never used in this cluster, for a server about to be started. */
+  int newServerId() {
+    return nextId.getAndIncrement();
   }
 
   /** Told, with what happened, whenever a slice loses its last copy; runs to stop. */
@@ -156,7 +174,9 @@ final class Coordinator implements RequestHandler {
 
   @Override
   public void handle(Channel peer, Message message) {
-    if (message instanceof Register r) {
+    if (message instanceof Register r && r.serverId() < 0) {
+      join(peer, r);
+    } else if (message instanceof Register r) {
       Member m = members.computeIfAbsent(r.serverId(), Member::new);
       if (m.dead) {
         peer.writeAndFlush(fenced(r.requestId(), m));
@@ -208,6 +228,33 @@ final class Coordinator implements RequestHandler {
     } else {
       throw new IllegalArgumentException("the coordinator does not take " + message.type());
     }
+  }
+
+  /**
+   * A server an operator started registers without an id: it gets one, and, once the first
+   * servers are in, a share of the slices.
+   */
+  private void join(Channel peer, Register r) {
+    if (stopping || allRegistered.getCount() > 0) {
+      peer.writeAndFlush(new Failure(r.requestId(), Failure.Kind.FATAL, stopping
+          ? "the cluster is stopping" : "the cluster is still starting; join once it runs"));
+      return;
+    }
+    int id = newServerId();
+    Member m = members.computeIfAbsent(id, Member::new);
+    m.joinedFromOutside = true;
+    m.address = new InetSocketAddress(r.host(), r.port());
+    m.pid = r.pid();
+    m.link = peer;
+    m.lastHeardNanos = System.nanoTime();
+    hosts.add(r.host());
+    peer.writeAndFlush(new io.sparkps.transport.Joined(r.requestId(), id));
+    LOG.info("Server {} joined from {} (pid {} there)", id, m.address, r.pid());
+    onJoin.accept(id);
+    loop.execute(() -> {
+      replenish();
+      rebalance("join");
+    });
   }
 
   private static Failure fenced(long requestId, Member m) {
@@ -279,6 +326,33 @@ final class Coordinator implements RequestHandler {
     return out;
   }
 
+  /** Live servers that are not leaving: where new copies go. */
+  Map<Integer, InetSocketAddress> serving() {
+    Map<Integer, InetSocketAddress> out = live();
+    out.keySet().removeIf(id -> members.get(id).leaving);
+    return out;
+  }
+
+  /** Bytes each serving server holds, primaries and backups, by server id. */
+  Map<Integer, Long> bytesHeld() {
+    Map<Integer, Long> floats = Rebalancer.load(directory.snapshot(), serving().keySet(), false);
+    Map<Integer, Long> out = new TreeMap<>();
+    floats.forEach((id, f) -> out.put(id, f * Float.BYTES));
+    return out;
+  }
+
+  /** The first slice copy of the param created last; null when there is none. */
+  Copy newestCopy() {
+    return directory.snapshot().keySet().stream().max(Comparator.comparingInt(Copy::paramId)
+        .thenComparing(Comparator.comparingInt(Copy::sliceId).reversed())
+        .thenComparing(Comparator.comparingInt(Copy::slot).reversed())).orElse(null);
+  }
+
+  /** The slice copies moved since the cluster started, in order. */
+  List<SliceMove> moves() {
+    return List.copyOf(moves);
+  }
+
   int primaryOf(Copy copy) {
     Placement p = directory.get(copy);
     if (p == null) {
@@ -328,7 +402,7 @@ final class Coordinator implements RequestHandler {
    * given a request id, and its size.
    */
   record NewCopy(Copy copy, int primary, java.util.function.LongFunction<Message> create,
-      long floats) {}
+      long floats, boolean pinned) {}
 
   /**
    * Creates copies on their primaries, gives each its backups (least-loaded other servers,
@@ -342,11 +416,11 @@ final class Coordinator implements RequestHandler {
       }
       awaitAll(created, "creating slices");
       long epoch = directory.nextEpoch();
-      int r = replicationFor(live().size());
+      int r = replicationFor(serving().size());
       List<CompletableFuture<Message>> roles = new ArrayList<>();
       for (NewCopy c : copies) {
         List<Integer> backups = chooseBackups(c.primary(), List.of(), r, c.floats());
-        directory.put(c.copy(), new Placement(c.primary(), backups, c.floats()));
+        directory.put(c.copy(), new Placement(c.primary(), backups, c.floats(), c.pinned()));
         if (!backups.isEmpty()) {
           roles.add(setRole(c.copy(), epoch, c.primary(), backups));
         }
@@ -374,9 +448,21 @@ final class Coordinator implements RequestHandler {
 
   private CompletableFuture<Message> setRole(Copy c, long epoch, int primary,
       List<Integer> backups) {
-    String described = SliceDirectory.describe(backups, this::address);
-    return link(primary).thenCompose(l -> l.request(id -> new SetRole(id, c.paramId(),
-        c.sliceId(), epoch, true, described)));
+    String b = SliceDirectory.describe(backups, this::address);
+    return link(primary).thenCompose(link -> link.request(id -> new SetRole(id, c.paramId(),
+        c.sliceId(), epoch, true, b)));
+  }
+
+  /**
+   * A role of a planned move: acknowledged once every step the server forwarded so far was
+   * answered, as a follower it leaves out is told to drop its copy next.
+   */
+  private CompletableFuture<Message> moveRole(Copy c, long epoch, int server, boolean primary,
+      boolean synced, List<Integer> backups, List<Integer> learners) {
+    String b = SliceDirectory.describe(backups, this::address);
+    String l = SliceDirectory.describe(learners, this::address);
+    return link(server).thenCompose(link -> link.request(id -> new SetRole(id, c.paramId(),
+        c.sliceId(), epoch, primary, synced, true, b, l)));
   }
 
   /**
@@ -384,7 +470,7 @@ final class Coordinator implements RequestHandler {
    * taken}: on another host than the primary first, then the least loaded.
    */
   private List<Integer> chooseBackups(int primary, List<Integer> taken, int count, long floats) {
-    Map<Integer, InetSocketAddress> live = live();
+    Map<Integer, InetSocketAddress> live = serving();
     Map<Integer, Long> load = directory.load();
     String primaryHost = live.containsKey(primary) ? live.get(primary).getHostString() : "";
     List<Integer> candidates = new ArrayList<>();
@@ -509,7 +595,7 @@ final class Coordinator implements RequestHandler {
 
   /** Gives copies short of backups new ones, on the other live servers. */
   private void replenish() {
-    List<Copy> short_ = directory.underReplicated(replicationFor(live().size()));
+    List<Copy> short_ = directory.underReplicated(replicationFor(serving().size()));
     if (short_.isEmpty() || stopping) {
       return;
     }
@@ -517,7 +603,7 @@ final class Coordinator implements RequestHandler {
     List<CompletableFuture<Message>> roles = new ArrayList<>();
     List<Copy> changed = new ArrayList<>();
     List<Placement> next = new ArrayList<>();
-    int want = replicationFor(live().size());
+    int want = replicationFor(serving().size());
     for (Copy c : short_) {
       Placement p = directory.get(c);
       List<Integer> add = chooseBackups(p.primary(), p.backups(), want - p.backups().size(),
@@ -528,7 +614,7 @@ final class Coordinator implements RequestHandler {
       List<Integer> backups = new ArrayList<>(p.backups());
       backups.addAll(add);
       changed.add(c);
-      next.add(new Placement(p.primary(), backups, p.floats()));
+      next.add(p.with(p.primary(), backups));
       roles.add(setRole(c, epoch, p.primary(), backups));
     }
     for (int i = 0; i < changed.size(); i++) {
@@ -541,6 +627,212 @@ final class Coordinator implements RequestHandler {
     }
     publish();
     LOG.info("Restored the backups of {} slice copies", changed.size());
+  }
+
+  /**
+   * Moves slice copies, one at a time on the coordinator's thread (a failover can run between
+   * two moves), until every server holds about the same bytes; completes with the moves made,
+   * or fails with the first move that could not be made.
+   */
+  CompletableFuture<List<SliceMove>> rebalance(String reason) {
+    CompletableFuture<List<SliceMove>> done = new CompletableFuture<>();
+    loop.execute(() -> balanceStep(reason, new ArrayList<>(), done));
+    return done;
+  }
+
+  private void balanceStep(String reason, List<SliceMove> made,
+      CompletableFuture<List<SliceMove>> done) {
+    if (stopping) {
+      done.completeExceptionally(new PsException("the cluster is stopping"));
+      return;
+    }
+    Set<Integer> leaving = new java.util.TreeSet<>();
+    members.values().stream().filter(m -> m.leaving && !m.dead).forEach(m -> leaving.add(m.id));
+    Rebalancer.Move next = Rebalancer.next(directory.snapshot(), serving().keySet(), leaving);
+    if (next == null) {
+      if (!made.isEmpty()) {
+        LOG.info("Rebalanced ({}): {} slice copies moved; bytes held now {}", reason,
+            made.size(), bytesHeld());
+      }
+      done.complete(made);
+      return;
+    }
+    try {
+      SliceMove m = move(next, next.reason().equals("leave") ? "leave" : reason);
+      moves.add(m);
+      made.add(m);
+      LOG.info("Moved {}", m);
+    } catch (RuntimeException e) {
+      LOG.warn("Could not move {} from server {} to {}: {}", next.copy(), next.from(), next.to(),
+          e.getMessage());
+      done.completeExceptionally(new PsException("moving " + next.copy() + " from server "
+          + next.from() + " to " + next.to() + " failed: " + e.getMessage(), e));
+      return;
+    }
+    loop.execute(() -> balanceStep(reason, made, done));
+  }
+
+  /** Time one step of a move may take before the move is given up. */
+  private long moveStepMs() {
+    return Math.min(rpcTimeoutMs, Math.max(5000, 2 * failureTimeoutMs));
+  }
+
+  private void awaitStep(CompletableFuture<Message> f, String what) {
+    try {
+      PsClient.await(f, moveStepMs());
+    } catch (PsException e) {
+      throw new PsException(what + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Makes one move on the coordinator's thread. A copy goes to its new server as a learner
+   * first: the primary sends it the slice and every later step, while it keeps serving and
+   * answering. A backup then joins the backups; a primary hands over: it stops serving, and
+   * once its followers hold every step it applied, the new server becomes the primary with
+   * the same backups, and the map naming it is published. The old copy is dropped.
+   */
+  private SliceMove move(Rebalancer.Move m, String reason) {
+    Copy c = m.copy();
+    Placement p = directory.get(c);
+    if (p == null || p.lost() || !p.holds(m.from()) || (m.to() >= 0 && p.holds(m.to())
+        && !(m.primary() && p.backups().contains(m.to())))) {
+      throw new PsException("the slice map changed: " + c + " is now " + p);
+    }
+    long bytes = m.to() >= 0 && !p.holds(m.to()) ? m.floats() * Float.BYTES : 0;
+    long start = System.nanoTime();
+    long epoch = directory.nextEpoch();
+    if (bytes > 0 || m.primary()) {
+      awaitStep(moveRole(c, epoch, p.primary(), true, false, p.backups(),
+          bytes > 0 ? List.of(m.to()) : List.of()), "copying " + c + " to server " + m.to());
+    }
+    double switchMs;
+    long copied;
+    if (!m.primary()) {
+      copied = System.nanoTime();
+      List<Integer> backups = new ArrayList<>(p.backups());
+      backups.remove(Integer.valueOf(m.from()));
+      if (m.to() >= 0) {
+        backups.add(m.to());
+      }
+      awaitStep(moveRole(c, directory.nextEpoch(), p.primary(), true, false, backups,
+          List.of()), "making server " + m.to() + " a backup of " + c);
+      directory.put(c, p.with(p.primary(), backups));
+      publish();
+      switchMs = 0;
+    } else {
+      List<Integer> backups = new ArrayList<>(p.backups());
+      backups.remove(Integer.valueOf(m.to()));
+      if (m.keepFrom()) {
+        backups.add(m.from());
+      }
+      // The new primary connects to its backups before the switch, which then waits for none;
+      // its role keeps the primary's epoch, so that it takes the primary's steps meanwhile.
+      awaitStep(moveRole(c, epoch, m.to(), false, false, backups, List.of()),
+          "server " + m.to() + " connecting to the backups of " + c);
+      copied = System.nanoTime();
+      handOver(c, p, m.to(), backups);
+      switchMs = (System.nanoTime() - copied) / 1e6;
+    }
+    if (!m.keepFrom()) {
+      drop(m.from(), c);
+    }
+    long end = System.nanoTime();
+    return new SliceMove(c.toString(), m.from(), m.to(), m.primary(), bytes,
+        (copied - start) / 1e6, switchMs, reason, end);
+  }
+
+  /**
+   * Switches {@code c} from its primary to server {@code to} (a learner or a backup holding
+   * every step) with {@code backups}, in a new epoch. If the new primary does not take the
+   * role, the old one serves again.
+   */
+  private void handOver(Copy c, Placement p, int to, List<Integer> backups) {
+    long epoch = directory.nextEpoch();
+    try {
+      awaitStep(moveRole(c, epoch, p.primary(), false, false, List.of(), List.of()),
+          "server " + p.primary() + " handing " + c + " over");
+      awaitStep(moveRole(c, epoch, to, true, true, backups, List.of()),
+          "server " + to + " taking " + c + " over");
+    } catch (PsException e) {
+      long again = directory.nextEpoch();
+      try {
+        awaitStep(moveRole(c, again, p.primary(), true, true, p.backups(), List.of()),
+            "server " + p.primary() + " serving " + c + " again");
+        drop(to, c);
+      } catch (PsException second) {
+        e.addSuppressed(second);
+      }
+      publish();
+      throw e;
+    }
+    directory.put(c, p.with(to, backups));
+    publish();
+  }
+
+  /** Tells {@code server} to forget its copy of {@code c}; not waited for. */
+  private void drop(int server, Copy c) {
+    if (address(server) == null) {
+      return;
+    }
+    link(server).thenCompose(l -> l.request(id -> new io.sparkps.transport.DropSlice(id,
+        c.paramId(), c.sliceId()))).whenComplete((m, e) -> {
+          if (e != null) {
+            LOG.warn("Server {} could not drop its old copy of {}: {}", server, c, e.toString());
+          }
+        });
+  }
+
+  /**
+   * Empties server {@code id} (its copies go to the other servers) and stops it; it is not
+   * replaced. Completes with the moves made.
+   *
+   * @throws PsException if it is not a live server, the last one, or holds copies other
+   *     server groups sync with
+   */
+  CompletableFuture<List<SliceMove>> remove(int id) {
+    onLoop(() -> {
+      Member m = members.get(id);
+      if (m == null || m.dead || m.address == null) {
+        throw new PsException("server " + id + " is not a live server of this cluster; live: "
+            + live().keySet());
+      }
+      if (serving().size() <= 1) {
+        throw new PsException("server " + id + " is the last server of the cluster");
+      }
+      for (Map.Entry<Copy, Placement> e : directory.snapshot().entrySet()) {
+        if (e.getValue().pinned() && e.getValue().holds(id)) {
+          throw new PsException("server " + id + " holds " + e.getKey() + ", which the other "
+              + "server groups sync with at its address (nServerGroups > 1): such a server "
+              + "cannot be removed while the training that made it runs");
+        }
+      }
+      m.leaving = true;
+      return null;
+    });
+    // Completes on the coordinator's thread, after the last move.
+    return rebalance("balance").handleAsync((made, error) -> {
+      Member m = members.get(id);
+      if (error != null) {
+        m.leaving = false;
+        throw error instanceof java.util.concurrent.CompletionException c ? c
+            : new java.util.concurrent.CompletionException(error);
+      }
+      if (directory.copiesOn(id) > 0) {
+        m.leaving = false;
+        throw new PsException("server " + id + " still holds " + directory.copiesOn(id)
+            + " slice copies after its slices were moved");
+      }
+      m.dead = true;
+      Channel link = m.link;
+      if (link != null) {
+        link.writeAndFlush(new Shutdown());
+      }
+      closeLink(id);
+      publish();
+      LOG.info("Removed server {} from the cluster", id);
+      return made;
+    }, loop);
   }
 
   /** Makes the map clients see the current one, and tells every subscribed client. */

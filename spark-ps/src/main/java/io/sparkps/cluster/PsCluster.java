@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,12 +46,17 @@ public final class PsCluster implements AutoCloseable {
   private final ServerStarter starter;
   private final Map<Integer, ServerStarter.Started> started = new ConcurrentHashMap<>();
   private final ClusterInfo info;
-  private final int numServers;
+  /** Servers the cluster keeps running: lost ones are replaced up to it. */
+  private volatile int numServers;
   private final int replication;
+  /** Held by one resize at a time; never while waiting for the coordinator's thread. */
+  private final Object resizing = new Object();
+  private final java.nio.file.Path secretDir;
+  private final String joinCommand;
+  private final long startTimeoutMs;
   private final AtomicInteger nextParamId = new AtomicInteger(1);
   private final Thread shutdownHook;
   private final ServerStarter.Spec spec;
-  private final AtomicInteger nextId;
   private PsClient client;
   private boolean closed;
 
@@ -68,7 +74,9 @@ public final class PsCluster implements AutoCloseable {
 
   private PsCluster(Transport transport, Channel coordinatorChannel, Coordinator coordinator,
       ServerStarter starter, ClusterInfo info, int numServers, int replication,
-      ServerStarter.Spec spec) {
+      ServerStarter.Spec spec, java.nio.file.Path secretDir, String joinCommand,
+      long startTimeoutMs) {
+    this.startTimeoutMs = startTimeoutMs;
     this.replication = replication;
     this.transport = transport;
     this.coordinatorChannel = coordinatorChannel;
@@ -77,7 +85,8 @@ public final class PsCluster implements AutoCloseable {
     this.info = info;
     this.numServers = numServers;
     this.spec = spec;
-    this.nextId = new AtomicInteger(numServers);
+    this.secretDir = secretDir;
+    this.joinCommand = joinCommand;
     this.shutdownHook = new Thread(this::close, "ps-cluster-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
@@ -117,6 +126,7 @@ public final class PsCluster implements AutoCloseable {
     ServerStarter starter = placement.servers();
     starter.onStoppedOutside(coordinator::shutdownAll);
     List<ServerStarter.Started> first = new ArrayList<>();
+    java.nio.file.Path secretDir = null;
     try {
       Channel channel = transport.listen(placement.coordinatorBind(),
           conf.get(PsConf.COORDINATOR_PORT), coordinator);
@@ -134,7 +144,8 @@ public final class PsCluster implements AutoCloseable {
       ServerStarter.Spec spec = new ServerStarter.Spec(shared, conf.get(PsConf.SERVER_MEMORY),
           javaOptions, secret.toHex(), hadoopConf);
       int firstPort = conf.get(PsConf.SERVER_PORT);
-      for (int id = 0; id < numServers; id++) {
+      for (int i = 0; i < numServers; i++) {
+        int id = i;
         ServerStarter.Started s = starter.start(id, firstPort == 0 ? 0 : firstPort + id, spec);
         first.add(s);
         coordinator.launched(id, s.exit());
@@ -145,12 +156,21 @@ public final class PsCluster implements AutoCloseable {
           new InetSocketAddress(placement.coordinatorHost(), coordPort), conf.cryptoEnabled());
       LOG.info("Started {} parameter servers: {} (logs in {})", numServers, coordinator.live(),
           starter.logs());
+      secretDir = SecretFile.write(secret);
+      String join = "bin/ps-server " + String.join(" ", shared) + " --secret-file "
+          + SecretFile.in(secretDir) + " --host " + placement.coordinatorHost();
+      LOG.info("To add a parameter server to this cluster while it runs, run on the new host "
+          + "(with a copy of {} that only its user can read, and --host set to that host's "
+          + "address):\n  {}", SecretFile.in(secretDir), join);
       PsCluster cluster = new PsCluster(transport, channel, coordinator, starter, info,
-          numServers, replication, spec);
+          numServers, replication, spec, secretDir, join,
+          conf.get(PsConf.SERVER_START_TIMEOUT).toMillis());
       first.forEach(s -> cluster.started.put(s.id(), s));
       coordinator.onLoss(cluster::startReplacement);
+      coordinator.onJoin(cluster::joined);
       return cluster;
     } catch (IOException | RuntimeException | InterruptedException e) {
+      SecretFile.delete(secretDir);
       coordinator.shutdownAll();
       starter.close();
       coordinator.close();
@@ -165,12 +185,12 @@ public final class PsCluster implements AutoCloseable {
     }
   }
 
-  /** Starts a server in place of a lost one; it joins when it registers. */
+  /** Starts a server in place of a lost one (if the cluster is short); it joins when it registers. */
   private synchronized void startReplacement() {
-    if (closed) {
+    if (closed || coordinator.serving().size() + replacementsRunning() >= numServers) {
       return;
     }
-    int id = nextId.getAndIncrement();
+    int id = coordinator.newServerId();
     try {
       ServerStarter.Started s = starter.start(id, 0, spec);
       started.put(id, s);
@@ -246,7 +266,7 @@ public final class PsCluster implements AutoCloseable {
     List<Integer> live = liveIds(layout.totalServers());
     List<Coordinator.NewCopy> copies = new ArrayList<>();
     layout.forEachCopy((slice, setup) -> copies.add(newCopy(live, slice, setup, optimizer,
-        initial)), slot -> coordinator.address(live.get(slot)));
+        initial, layout.serverGroups() > 1)), slot -> coordinator.address(live.get(slot)));
     coordinator.create(copies);
   }
 
@@ -265,7 +285,8 @@ public final class PsCluster implements AutoCloseable {
         new SliceDirectory.Copy(slice.paramId(), slice.sliceId(), slice.server()),
         live.get(slice.server()), id -> new io.sparkps.transport.LoadSlice(id, slice.paramId(),
             slice.sliceId(), optimizer, setup, slice.length(), fileOf.apply(slice)),
-        slice.length())), slot -> coordinator.address(live.get(slot)));
+        slice.length(), layout.serverGroups() > 1)), slot -> coordinator.address(
+            live.get(slot)));
     coordinator.create(copies);
   }
 
@@ -279,27 +300,28 @@ public final class PsCluster implements AutoCloseable {
     List<Integer> live = liveIds(needed);
     List<Coordinator.NewCopy> copies = new ArrayList<>();
     for (SliceInfo s : slices) {
-      copies.add(newCopy(live, s, setup, optimizer, initial));
+      copies.add(newCopy(live, s, setup, optimizer, initial, !setup.master().isEmpty()));
     }
     coordinator.create(copies);
   }
 
   private List<Integer> liveIds(int needed) {
-    List<Integer> live = new ArrayList<>(coordinator.live().keySet());
+    List<Integer> live = new ArrayList<>(coordinator.serving().keySet());
     if (live.size() < needed) {
       throw new PsException("the slices need " + needed + " servers, " + live.size()
-          + " are live: " + coordinator.live());
+          + " are live: " + coordinator.serving());
     }
     return live;
   }
 
   private static Coordinator.NewCopy newCopy(List<Integer> live, SliceInfo slice,
-      SliceSetup setup, OptimizerConfig optimizer, ParamLayout.InitialValues initial) {
+      SliceSetup setup, OptimizerConfig optimizer, ParamLayout.InitialValues initial,
+      boolean pinned) {
     float[] values = initial.of(slice);
     return new Coordinator.NewCopy(
         new SliceDirectory.Copy(slice.paramId(), slice.sliceId(), slice.server()),
         live.get(slice.server()), id -> new CreateSlice(id, slice.paramId(), slice.sliceId(),
-            optimizer, setup, values), slice.length());
+            optimizer, setup, values), slice.length(), pinned);
   }
 
   /** Frees every copy of the params {@code first .. first + count - 1}. */
@@ -337,6 +359,181 @@ public final class PsCluster implements AutoCloseable {
         slice.server()));
   }
 
+  /** A server an operator started joined: the cluster keeps one more server. */
+  private synchronized void joined(int id) {
+    numServers++;
+  }
+
+  /**
+   * Starts {@code count} more servers, waits until they have registered (up to
+   * spark.ps.server.startTimeout), and moves slice copies to them until every server holds
+   * about the same bytes (within one slice). Training goes on meanwhile: a slice is not served
+   * only while its primary switches, once. Returns the moves made.
+   *
+   * @throws PsException if a server did not start, or a move failed (the slice then stays
+   *     where it was, served)
+   */
+  public List<SliceMove> addServers(int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be >= 1, got " + count);
+    }
+    synchronized (resizing) {
+      List<ServerStarter.Started> added = new ArrayList<>();
+      synchronized (this) {
+        if (closed) {
+          throw new PsException("the parameter server cluster has been stopped");
+        }
+        numServers += count;
+        try {
+          for (int i = 0; i < count; i++) {
+            int id = coordinator.newServerId();
+            ServerStarter.Started s = starter.start(id, 0, spec);
+            started.put(id, s);
+            coordinator.launched(id, s.exit());
+            added.add(s);
+          }
+        } catch (IOException e) {
+          numServers -= count - added.size();
+          throw new PsException("could not start a parameter server: " + e, e);
+        }
+      }
+      awaitJoined(added);
+      LOG.info("Added parameter servers {}; moving slices to them", added.stream()
+          .map(ServerStarter.Started::id).toList());
+      return await(coordinator.rebalance("join"));
+    }
+  }
+
+  /**
+   * Moves every slice copy of server {@code serverId} to the other servers, then stops it; it
+   * is not replaced. Returns the moves made.
+   *
+   * @throws PsException if it is not a live server or the last one, or a move failed (the
+   *     server then keeps serving what it still holds)
+   */
+  public List<SliceMove> removeServer(int serverId) {
+    synchronized (resizing) {
+      synchronized (this) {
+        if (closed) {
+          throw new PsException("the parameter server cluster has been stopped");
+        }
+      }
+      CompletableFuture<List<SliceMove>> moved = coordinator.remove(serverId);
+      synchronized (this) {
+        numServers--;
+      }
+      try {
+        return await(moved);
+      } catch (PsException e) {
+        synchronized (this) {
+          numServers++;
+        }
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Grows or shrinks the cluster to {@code servers} servers while it runs: new servers receive
+   * slices; the newest servers hand theirs over and stop. Returns the moves made.
+   */
+  public List<SliceMove> resize(int servers) {
+    if (servers < 1) {
+      throw new IllegalArgumentException("servers must be >= 1, got " + servers);
+    }
+    synchronized (resizing) {
+      List<Integer> serving = new ArrayList<>(coordinator.serving().keySet());
+      if (servers > serving.size()) {
+        return addServers(servers - serving.size());
+      }
+      List<SliceMove> made = new ArrayList<>();
+      for (int i = serving.size() - 1; i >= servers; i--) {
+        made.addAll(removeServer(serving.get(i)));
+      }
+      return made;
+    }
+  }
+
+  /** Moves slice copies until every server holds about the same bytes; returns the moves. */
+  public List<SliceMove> rebalance() {
+    synchronized (resizing) {
+      return await(coordinator.rebalance("balance"));
+    }
+  }
+
+  /**
+   * Updates applied so far to the newest param's first slice (for one synchronous group, its
+   * steps; for asynchronous workers, their steps together); 0 when the cluster holds no param.
+   */
+  public long stepsApplied() {
+    SliceDirectory.Copy newest = coordinator.newestCopy();
+    if (newest == null) {
+      return 0;
+    }
+    SliceInfo slice = new SliceInfo(0, newest.paramId(), newest.sliceId(), 0, 0, newest.slot());
+    return PsClient.await(client().stats(slice), info.timeoutMs()).version();
+  }
+
+  /** Slice copies moved since the cluster started, in order. */
+  public List<SliceMove> moves() {
+    return coordinator.moves();
+  }
+
+  /** Bytes each live server holds (primaries and backups), by server id. */
+  public Map<Integer, Long> bytesHeld() {
+    return coordinator.bytesHeld();
+  }
+
+  /** Live servers, not counting those being removed. */
+  public int liveServers() {
+    return coordinator.serving().size();
+  }
+
+  /**
+   * The command that adds a server to this cluster from another host: {@code bin/ps-server}
+   * with the coordinator's address and the file holding the secret, readable by this user only.
+   */
+  public String joinCommand() {
+    return joinCommand;
+  }
+
+  private static List<SliceMove> await(CompletableFuture<List<SliceMove>> moves) {
+    try {
+      return moves.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof PsException p ? p : new PsException(cause.toString(), cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PsException("interrupted while moving slices", e);
+    }
+  }
+
+  /** Waits until the servers {@code added} have registered (spark.ps.server.startTimeout). */
+  private void awaitJoined(List<ServerStarter.Started> added) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(startTimeoutMs);
+    for (ServerStarter.Started s : added) {
+      while (coordinator.address(s.id()) == null) {
+        if (s.exit().isDone()) {
+          throw new PsException("parameter server " + s.id() + " (" + s.where() + ") "
+              + Coordinator.howEnded(s.exit()) + " before registering; its log ends with:\n"
+              + starter.tail(s.id(), 20));
+        }
+        if (System.nanoTime() - deadline > 0) {
+          throw new PsException("parameter server " + s.id() + " (" + s.where() + ") did not "
+              + "register within " + startTimeoutMs + " ms (spark.ps.server.startTimeout); its "
+              + "log ends with:\n" + starter.tail(s.id(), 20));
+        }
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new PsException("interrupted while starting parameter servers", e);
+        }
+      }
+    }
+  }
+
   /** The address server {@code serverId} advertised; null if it never registered. */
   public InetSocketAddress addressOf(int serverId) {
     return coordinator.address(serverId);
@@ -372,7 +569,7 @@ public final class PsCluster implements AutoCloseable {
 
   /** True while the cluster runs with all its servers live. */
   public boolean isHealthy() {
-    return !closed && coordinator.live().size() >= numServers;
+    return !closed && coordinator.serving().size() >= numServers;
   }
 
   /**
@@ -421,6 +618,7 @@ public final class PsCluster implements AutoCloseable {
     coordinator.close();
     coordinatorChannel.close();
     transport.close();
+    SecretFile.delete(secretDir);
     LOG.info("Stopped {} parameter servers", started.size());
   }
 }

@@ -24,14 +24,30 @@ final class SliceDirectory {
     }
   }
 
-  /** Where one copy lives now. */
-  record Placement(int primary, List<Integer> backups, long floats) {
+  /**
+   * Where one copy lives now. A pinned copy is never moved to balance load: other copies of
+   * its slice sync with it at its address (several server groups).
+   */
+  record Placement(int primary, List<Integer> backups, long floats, boolean pinned) {
     Placement {
       backups = List.copyOf(backups);
     }
 
+    Placement(int primary, List<Integer> backups, long floats) {
+      this(primary, backups, floats, false);
+    }
+
+    /** The same copy with {@code primary} and {@code backups}. */
+    Placement with(int primary, List<Integer> backups) {
+      return new Placement(primary, backups, floats, pinned);
+    }
+
     boolean lost() {
       return primary < 0;
+    }
+
+    boolean holds(int server) {
+      return primary == server || backups.contains(server);
     }
   }
 
@@ -78,17 +94,16 @@ final class SliceDirectory {
       Placement p = e.getValue();
       if (p.primary() == dead) {
         if (p.backups().isEmpty()) {
-          e.setValue(new Placement(-1, List.of(), p.floats()));
+          e.setValue(p.with(-1, List.of()));
           gone.add(e.getKey());
         } else {
-          e.setValue(new Placement(p.backups().get(0),
-              p.backups().subList(1, p.backups().size()), p.floats()));
+          e.setValue(p.with(p.backups().get(0), p.backups().subList(1, p.backups().size())));
           promoted.add(e.getKey());
         }
       } else if (p.backups().contains(dead)) {
         List<Integer> rest = new ArrayList<>(p.backups());
         rest.remove(Integer.valueOf(dead));
-        e.setValue(new Placement(p.primary(), rest, p.floats()));
+        e.setValue(p.with(p.primary(), rest));
         shrunk.add(e.getKey());
       }
     }
@@ -129,6 +144,11 @@ final class SliceDirectory {
       }
     }
     return load;
+  }
+
+  /** Every copy and where it lives, in creation order. */
+  synchronized Map<Copy, Placement> snapshot() {
+    return new LinkedHashMap<>(copies);
   }
 
   /** Copies that live on {@code server}, as primary or backup. */

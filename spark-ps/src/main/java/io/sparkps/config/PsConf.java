@@ -40,6 +40,12 @@ public final class PsConf implements Serializable {
   public static final ConfigKey<Integer> NUM_SERVERS = ConfigKey.intKey("spark.ps.numServers",
       2, 1, Integer.MAX_VALUE, "Servers per server group (SINGA nservers_per_group). Unset, "
           + "allreduce uses one per worker, the hogwild presets one.");
+  public static final ConfigKey<Integer> SLICES_PER_SERVER = ConfigKey.intKey(
+      "spark.ps.slicesPerServer", 1, 1, 1024,
+      "Slices each server's share of a param is cut into. A slice is the unit that moves when"
+          + " servers join or leave while training runs (docs/elasticity.md): with k, a cluster"
+          + " grown to k times its servers still spreads the bytes evenly. More slices mean more"
+          + " messages per step.");
   public static final ConfigKey<Integer> NUM_WORKER_GROUPS = ConfigKey.intKey(
       "spark.ps.numWorkerGroups", null, 1, Integer.MAX_VALUE,
       "Worker groups, which run asynchronously (SINGA nworker_groups). Unset: the preset's.");
@@ -173,7 +179,7 @@ public final class PsConf implements Serializable {
           + " resolves this from the Spark settings it is built from.");
 
   private static final List<ConfigKey<?>> ALL = List.of(FRAMEWORK, NUM_SERVERS,
-      NUM_WORKER_GROUPS, NUM_WORKERS_PER_GROUP, NUM_SERVER_GROUPS, STALENESS, SYNC_FREQ,
+      SLICES_PER_SERVER, NUM_WORKER_GROUPS, NUM_WORKERS_PER_GROUP, NUM_SERVER_GROUPS, STALENESS, SYNC_FREQ,
       SERVER_MEMORY, SERVER_JAVA_OPTIONS, SERVER_PLACEMENT, SERVER_CORES, SERVER_HOST,
       SERVER_BIND_ADDRESS, COORDINATOR_HOST, COORDINATOR_BIND_ADDRESS, COORDINATOR_PORT, SERVER_PORT, LEASE,
       HEARTBEAT_INTERVAL, REPLICATION, SERVER_FAILURE_TIMEOUT, MAX_STAGE_ATTEMPTS, RPC_TIMEOUT, SERVER_START_TIMEOUT, TRANSPORT_MAX_FRAME_BYTES,

@@ -23,14 +23,27 @@ public final class Slicer {
    * @param firstParamId cluster-wide id of the first param; the others follow in order
    */
   public static SliceMap slice(List<ParamSpec> params, int numServers, int firstParamId) {
+    return slice(params, numServers, firstParamId, 1);
+  }
+
+  /**
+   * Like {@link #slice(List, int, int)}, with each server's share cut into {@code
+   * slicesPerServer} slices (the unit that moves when servers join or leave).
+   */
+  public static SliceMap slice(List<ParamSpec> params, int numServers, int firstParamId,
+      int slicesPerServer) {
     if (numServers < 1) {
       throw new IllegalArgumentException("numServers must be >= 1, got " + numServers);
+    }
+    if (slicesPerServer < 1) {
+      throw new IllegalArgumentException("slicesPerServer must be >= 1, got " + slicesPerServer);
     }
     long total = 0;
     for (ParamSpec p : params) {
       total += p.length();
     }
-    long target = Math.max(1, Math.min(MAX_SLICE_FLOATS, (total + numServers - 1) / numServers));
+    long pieces = (long) numServers * slicesPerServer;
+    long target = Math.max(1, Math.min(MAX_SLICE_FLOATS, (total + pieces - 1) / pieces));
 
     List<SliceInfo> unassigned = new ArrayList<>();
     for (int i = 0; i < params.size(); i++) {

@@ -48,6 +48,9 @@ final class LeaseKeeper implements AutoCloseable {
   private final Runnable onExpired;
   private final Runnable onShutdown;
   private volatile Runnable onFenced = () -> { };
+  private volatile java.util.function.Consumer<String> onRefused = why -> { };
+  /** The id heartbeats carry: the registration's, or the one the coordinator gave a joiner. */
+  private volatile int serverId;
   private final ScheduledExecutorService timer;
   /** Running time since the last answer, counted by the ticks and reset by answers. */
   private final AtomicLong silentMs = new AtomicLong();
@@ -78,6 +81,7 @@ final class LeaseKeeper implements AutoCloseable {
     this.transport = transport;
     this.coordinator = coordinator;
     this.registration = registration;
+    this.serverId = registration.serverId();
     this.leaseMs = leaseMs;
     this.maxTickMs = MAX_INTERVALS_PER_TICK * intervalMs;
     this.clock = clock;
@@ -130,7 +134,7 @@ final class LeaseKeeper implements AutoCloseable {
     }
     TransportClient c = link;
     if (c != null && c.isActive()) {
-      c.request(id -> new Heartbeat(id, registration.serverId()))
+      c.request(id -> new Heartbeat(id, serverId))
           .whenComplete((m, e) -> answered(e));
     } else if (!connecting) {
       connect();
@@ -151,11 +155,25 @@ final class LeaseKeeper implements AutoCloseable {
       }
     }).thenCompose(c -> {
       link = c;
-      return c.request(id -> new Register(id, registration.serverId(), registration.host(),
+      return c.request(id -> new Register(id, serverId, registration.host(),
           registration.port(), registration.pid()));
     }).whenComplete((m, e) -> {
       connecting = false;
-      if (!answered(e)) {
+      if (m instanceof io.sparkps.transport.Joined j) {
+        serverId = j.serverId();
+        LOG.info("Joined the cluster at {} as server {}", coordinator, serverId);
+      }
+      Throwable cause = e instanceof java.util.concurrent.CompletionException
+          && e.getCause() != null ? e.getCause() : e;
+      // Only a server that has never been in the cluster gives up: a wrong secret does not heal,
+      // while one that was in keeps trying (its connection broke) until its lease expires.
+      if (serverId < 0 && (cause instanceof io.sparkps.transport.AuthRefusedException
+          || (cause instanceof RemoteException r && !r.isRetriable()))) {
+        LOG.error("The coordinator at {} refused this server: {}", coordinator,
+            cause.getMessage());
+        timer.shutdown();
+        onRefused.accept(cause.getMessage());
+      } else if (!answered(e)) {
         LOG.warn("Could not reach the coordinator at {}: {}", coordinator, e.toString());
       }
     });
@@ -179,6 +197,16 @@ final class LeaseKeeper implements AutoCloseable {
       return true;
     }
     return false;
+  }
+
+  /** What to do, once, when the coordinator refuses this server (a wrong secret). */
+  void onRefused(java.util.function.Consumer<String> action) {
+    this.onRefused = action;
+  }
+
+  /** The id this server has in the cluster; for a joiner, known once it registered. */
+  int serverId() {
+    return serverId;
   }
 
   /** What to do when the coordinator says this server was declared lost (at every answer). */

@@ -135,7 +135,8 @@ public final class ParamServer implements RequestHandler {
     try {
       route(message, reply);
     } catch (SliceState.NotPrimaryException e) {
-      reply.send(new Failure(message.requestId(), Failure.Kind.NOT_PRIMARY, e.getMessage()));
+      reply.send(new Failure(message.requestId(), e.moving ? Failure.Kind.MOVING
+          : Failure.Kind.NOT_PRIMARY, e.getMessage()));
     }
   }
 
@@ -185,6 +186,10 @@ public final class ParamServer implements RequestHandler {
     } else if (message instanceof DropParam d) {
       slices.keySet().removeIf(k -> (int) (k >>> 32) == d.paramId());
       optimizers.keySet().removeIf(k -> (int) (k >>> 32) == d.paramId());
+      reply.send(new Ack(d.requestId()));
+    } else if (message instanceof io.sparkps.transport.DropSlice d) {
+      slices.remove(key(d.paramId(), d.sliceId()));
+      optimizers.remove(key(d.paramId(), d.sliceId()));
       reply.send(new Ack(d.requestId()));
     } else if (message instanceof SetRole r) {
       setRole(r, reply);
@@ -293,25 +298,25 @@ public final class ParamServer implements RequestHandler {
   }
 
   /**
-   * Takes a role for one slice from the coordinator: connects to the backups first, then lets
-   * the slice send the new ones its copy; acknowledged once they hold it.
+   * Takes a role for one slice from the coordinator: connects to the backups and learners
+   * first (also as a backup, about to become the primary), then lets the slice send the new ones its copy; acknowledged once they hold it (and,
+   * for a primary handing the slice over, once its followers have every step it forwarded).
    */
   private void setRole(SetRole r, Peer reply) {
     SliceState slice = slice(r.paramId(), r.sliceId());
-    Map<Integer, CompletableFuture<Connection>> links = new LinkedHashMap<>();
-    if (r.primary() && !r.backups().isEmpty()) {
-      for (String b : r.backups().split(",")) {
-        int at = b.indexOf('@');
-        links.put(Integer.parseInt(b.substring(0, at)), peer(b.substring(at + 1)));
-      }
-    }
-    CompletableFuture.allOf(links.values().toArray(new CompletableFuture[0]))
+    Map<Integer, CompletableFuture<Connection>> backups = new LinkedHashMap<>();
+    Map<Integer, CompletableFuture<Connection>> learners = new LinkedHashMap<>();
+    // A backup told of backups connects to them, unused until it is made the primary: a slice
+    // moving here then switches without waiting for connections.
+    connect(r.backups(), backups);
+    connect(r.learners(), learners);
+    List<CompletableFuture<Connection>> all = new ArrayList<>(backups.values());
+    all.addAll(learners.values());
+    CompletableFuture.allOf(all.toArray(new CompletableFuture[0]))
         .thenCompose(ignored -> {
-          Map<Integer, Connection> ready = new LinkedHashMap<>();
-          links.forEach((id, f) -> ready.put(id, f.join()));
-          Backups backups = new Backups(ready);
-          return slice.setRole(r.epoch(), r.primary(), backups, backups::install,
-              optimizers.get(key(r.paramId(), r.sliceId())));
+          Backups followers = new Backups(ready(backups), ready(learners));
+          return slice.setRole(r.epoch(), r.primary(), r.synced(), r.settle(), followers,
+              followers::install, optimizers.get(key(r.paramId(), r.sliceId())));
         })
         .whenComplete((v, e) -> {
           if (e == null) {
@@ -319,9 +324,26 @@ public final class ParamServer implements RequestHandler {
           } else {
             reply.send(new Failure(r.requestId(), Failure.Kind.RETRIABLE, "could not take the"
                 + " role of epoch " + r.epoch() + " for param " + r.paramId() + " slice "
-                + r.sliceId() + ": " + e));
+                + r.sliceId() + ": " + unwrap(e)));
           }
         });
+  }
+
+  /** Opens a connection to each server of "id@host:port,...", by id, into {@code into}. */
+  private void connect(String servers, Map<Integer, CompletableFuture<Connection>> into) {
+    if (servers.isEmpty()) {
+      return;
+    }
+    for (String b : servers.split(",")) {
+      int at = b.indexOf('@');
+      into.put(Integer.parseInt(b.substring(0, at)), peer(b.substring(at + 1)));
+    }
+  }
+
+  private static Map<Integer, Connection> ready(Map<Integer, CompletableFuture<Connection>> f) {
+    Map<Integer, Connection> out = new LinkedHashMap<>();
+    f.forEach((id, c) -> out.put(id, c.join()));
+    return out;
   }
 
   /**

@@ -32,6 +32,7 @@ final class Replica {
   private SliceState.Forwarder forwarder = NO_BACKUPS;
   private CompletableFuture<Void> lastForward = CompletableFuture.completedFuture(null);
   private final List<Held> held = new ArrayList<>();
+  private boolean handedOver;
   private long promotedAtNanos;
   private long recoveryMicros = -1;
 
@@ -71,6 +72,26 @@ final class Replica {
     return forwarder.backups();
   }
 
+  /** Every server this copy forwards steps to: backups and learners. */
+  Set<Integer> followers() {
+    return forwarder.followers();
+  }
+
+  /** Completes once every step sent so far is on every follower (see {@link #settled}). */
+  CompletableFuture<Void> drained() {
+    return forwarder.drained();
+  }
+
+  /** Completes once every step sent so far was answered by its follower, taken or not. */
+  CompletableFuture<Void> settled() {
+    return forwarder.settled();
+  }
+
+  /** Whether this copy was the primary until the coordinator moved the slice away. */
+  boolean handedOver() {
+    return handedOver;
+  }
+
   /** Sends a step just applied to the backups; the future of the latest step sent. */
   CompletableFuture<Void> forward(Replicate step) {
     if (!forwarder.backups().isEmpty()) {
@@ -100,6 +121,7 @@ final class Replica {
       promotedAtNanos = System.nanoTime();
       recoveryMicros = -1;
     }
+    handedOver = !primary && role == SliceState.Role.PRIMARY;
     role = primary ? SliceState.Role.PRIMARY : SliceState.Role.BACKUP;
     epoch = newEpoch;
     forwarder = primary ? to : NO_BACKUPS;

@@ -18,16 +18,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The parameter server process. The driver's launcher starts it; on another host an operator
- * can start the same main to join a cluster. The application secret comes as the first line of
- * standard input, never on the command line; a second line may hold the Hadoop configuration
- * for checkpoints (Base64 of {@code Configuration.write}; without it, Hadoop's defaults).
+ * can start the same main to join a running cluster ({@code bin/ps-server}, with the command the
+ * driver logs). The application secret comes as the first line of standard input, or from the
+ * file {@code --secret-file} names, never on the command line; a second line of standard input
+ * may hold the Hadoop configuration for checkpoints (Base64 of {@code Configuration.write};
+ * without it, Hadoop's defaults).
  *
  * <pre>
  * echo $SECRET | java -cp spark-ps.jar:netty.jar:slf4j-api.jar io.sparkps.server.ServerMain \
  *     --id 0 --coordinator driver-host:port --host this-host [--bind 0.0.0.0] [--port 0] \
  *     [--lease-ms 5000] [--heartbeat-ms 1000] [--timeout-ms 120000] [--max-frame-bytes N] \
  *     [--io-threads 2] [--parent-pid PID] [--crypto-enabled false]
+ * bin/ps-server --coordinator driver-host:port --secret-file FILE --host this-host [...]
  * </pre>
+ *
+ * Without {@code --id} the server joins a running cluster: the coordinator gives it an id and,
+ * by moving slices to it, a share of the bytes.
  *
  * {@code --host} is the address it advertises: the one workers and other servers connect to,
  * so never a wildcard. {@code --bind} is the address it listens on (default: {@code --host}),
@@ -38,18 +44,24 @@ import org.slf4j.LoggerFactory;
  * match the driver's setting, or the coordinator and the clients are refused.
  *
  * It exits with status 0 when the coordinator tells it to stop, 3 when the coordinator has
- * been unreachable for longer than the lease, and 4 when its parent process is gone.
+ * been unreachable for longer than the lease, 4 when its parent process is gone, and 5 when the
+ * coordinator refused a joining server (a wrong secret).
  */
 public final class ServerMain {
   private static final Logger LOG = LoggerFactory.getLogger(ServerMain.class);
   static final int EXIT_LEASE_EXPIRED = 3;
   static final int EXIT_PARENT_GONE = 4;
+  static final int EXIT_REFUSED = 5;
 
   private ServerMain() {}
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = parse(args);
-    int id = Integer.parseInt(required(opts, "id"));
+    int id = opts.containsKey("id") ? Integer.parseInt(opts.get("id")) : -1;
+    if (opts.containsKey("id") && id < 0) {
+      throw new IllegalArgumentException("--id must be >= 0, got " + id + "; leave it out to join"
+          + " a running cluster");
+    }
     String[] coord = required(opts, "coordinator").split(":");
     String host = opts.getOrDefault("host", "127.0.0.1");
     if (Addresses.isWildcard(host)) {
@@ -72,9 +84,15 @@ public final class ServerMain {
 
     BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in,
         StandardCharsets.UTF_8));
-    Secret secret = readSecret(stdin);
-    String hadoopConf = stdin.readLine();
-    Transport transport = new Transport("ps-server-" + id, secret, ioThreads, maxFrame, timeoutMs,
+    Secret secret;
+    String hadoopConf = null;
+    if (opts.containsKey("secret-file")) {
+      secret = readSecretFile(java.nio.file.Path.of(opts.get("secret-file")));
+    } else {
+      secret = readSecret(stdin);
+      hadoopConf = stdin.readLine();
+    }
+    Transport transport = new Transport("ps-server-" + (id < 0 ? "joining" : id), secret, ioThreads, maxFrame, timeoutMs,
         encrypt);
     ParamServer server = new ParamServer(timeoutMs, java.util.concurrent.Executors
         .newSingleThreadScheduledExecutor(r -> {
@@ -87,8 +105,8 @@ public final class ServerMain {
     Channel listening = transport.listen(bind, port, server);
     int boundPort = ((InetSocketAddress) listening.localAddress()).getPort();
     long pid = ProcessHandle.current().pid();
-    LOG.info("Server {} listening on {}:{}, advertised as {}:{} (pid {})", id, bind, boundPort,
-        host, boundPort, pid);
+    LOG.info("Server {} listening on {}:{}, advertised as {}:{} (pid {})", id < 0 ? "(joining)"
+        : id, bind, boundPort, host, boundPort, pid);
     if (opts.containsKey("parent-pid")) {
       String parent = opts.get("parent-pid");
       if (!parent.matches("[1-9][0-9]{0,18}")) {
@@ -107,6 +125,10 @@ public final class ServerMain {
           stop.countDown();
         },
         stop::countDown);
+    lease.onRefused(why -> {
+      exitCode[0] = EXIT_REFUSED;
+      stop.countDown();
+    });
     boolean[] fenced = {false};
     lease.onFenced(() -> {
       synchronized (fenced) {
@@ -114,7 +136,7 @@ public final class ServerMain {
           fenced[0] = true;
           LOG.warn("The coordinator declared server {} lost while it could not hear it (a pause?)"
               + " and gave its slices to other servers: dropping all {} slices and idling until"
-              + " told to stop", id, server.numSlices());
+              + " told to stop", lease.serverId(), server.numSlices());
         }
       }
       server.dropAll();
@@ -124,7 +146,7 @@ public final class ServerMain {
     server.closeLinks();
     listening.close();
     transport.close();
-    LOG.info("Server {} stopped", id);
+    LOG.info("Server {} stopped", lease.serverId());
     System.exit(exitCode[0]);
   }
 
@@ -148,6 +170,32 @@ public final class ServerMain {
           "expected the application secret (hex) as the first line of standard input");
     }
     return Secret.fromHex(line);
+  }
+
+  /**
+   * Reads the secret from the first line of {@code file}, which should be readable by this user
+   * only (a warning says so otherwise).
+   */
+  static Secret readSecretFile(java.nio.file.Path file) throws IOException {
+    if (!java.nio.file.Files.isReadable(file)) {
+      throw new IllegalArgumentException("--secret-file " + file + " does not exist or cannot be "
+          + "read; copy the file the driver's log names (it holds the application secret)");
+    }
+    try {
+      java.util.Set<java.nio.file.attribute.PosixFilePermission> perms =
+          java.nio.file.Files.getPosixFilePermissions(file);
+      if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP")
+          || p.name().startsWith("OTHERS"))) {
+        LOG.warn("--secret-file {} can be read by other users ({}): chmod 600 it",
+            file, java.nio.file.attribute.PosixFilePermissions.toString(perms));
+      }
+    } catch (UnsupportedOperationException e) {
+      // Not a POSIX file system: nothing to check.
+    }
+    try (BufferedReader in = java.nio.file.Files.newBufferedReader(file,
+        StandardCharsets.UTF_8)) {
+      return readSecret(in);
+    }
   }
 
   private static Map<String, String> parse(String[] args) {

@@ -42,8 +42,26 @@ final class SliceState {
   interface Forwarder {
     CompletableFuture<Void> forward(Replicate step);
 
-    /** The backups' server ids. */
+    /** The backups' server ids: the servers a step's answers wait for. */
     java.util.Set<Integer> backups();
+
+    /** Every server steps go to: the backups, and learners (servers the slice moves to). */
+    default java.util.Set<Integer> followers() {
+      return backups();
+    }
+
+    /**
+     * Completes once every step and copy sent so far is on every follower; exceptionally when
+     * one of them did not take one.
+     */
+    default CompletableFuture<Void> drained() {
+      return CompletableFuture.completedFuture(null);
+    }
+
+    /** Completes once every step and copy sent so far was answered, taken or not. */
+    default CompletableFuture<Void> settled() {
+      return drained().handle((v, e) -> null);
+    }
   }
 
   /** A backup did not take a forwarded step: it refused it, or could not be reached. */
@@ -61,8 +79,16 @@ final class SliceState {
 
   /** The slice is not served here as primary: the worker should ask the coordinator. */
   static final class NotPrimaryException extends RuntimeException {
+    /** The slice is switching to another server, whose map is about to be published. */
+    final boolean moving;
+
     NotPrimaryException(String message) {
+      this(message, false);
+    }
+
+    NotPrimaryException(String message, boolean moving) {
       super(message);
+      this.moving = moving;
     }
   }
 
@@ -243,6 +269,10 @@ final class SliceState {
 
   /** Throws {@link NotPrimaryException} unless this copy serves workers. Holds the lock. */
   private void checkPrimary() {
+    if (replica.handedOver()) {
+      throw new NotPrimaryException("this server handed " + name() + " over at map epoch "
+          + replica.epoch() + "; its new primary is being published", true);
+    }
     if (!replica.isPrimary()) {
       throw new NotPrimaryException("this server holds " + name() + " as a backup (map epoch "
           + replica.epoch() + "), not as its primary");
@@ -565,37 +595,72 @@ final class SliceState {
 
   /**
    * Makes this copy the primary or a backup from map epoch {@code newEpoch} on, and, as
-   * primary, forwards later steps through {@code to}; every backup new to it first gets a copy
-   * of the slice through {@code install}, sent now, so that later steps follow it. Answers held
-   * for a backup that {@code to} no longer has are released. Returns when the copies are in.
+   * primary, forwards later steps through {@code to}; every follower new to it first gets a
+   * copy of the slice through {@code install}, sent now, so that later steps follow it — unless
+   * {@code synced}: they hold this copy's state already. Answers held for a backup that {@code
+   * to} no longer has are released. Returns when the copies are in.
+   *
+   * <p>With {@code settle}, a primary completes the returned future only once every step it
+   * forwarded so far was answered. A primary made a backup hands the slice over: it stops serving at once,
+   * tells whoever waits for an answer (a GET, a share of an open step, an answer held by the
+   * staleness bound) that the slice is moving, so that they resend to the new primary, and
+   * completes the returned future once every step it forwarded is on all its followers.
    */
-  synchronized CompletableFuture<Void> setRole(long newEpoch, boolean primary, Forwarder to,
-      BiFunction<Integer, InstallSlice, CompletableFuture<Void>> install,
+  synchronized CompletableFuture<Void> setRole(long newEpoch, boolean primary, boolean synced,
+      boolean settle, Forwarder to, BiFunction<Integer, InstallSlice, CompletableFuture<Void>> install,
       io.sparkps.config.OptimizerConfig optimizerConfig) {
-    List<CompletableFuture<Void>> installs = new ArrayList<>();
-    if (primary) {
-      for (int b : to.backups()) {
-        if (!replica.backups().contains(b)) {
-          installs.add(install.apply(b, new InstallSlice(0, paramId, sliceId, newEpoch,
+    List<CompletableFuture<Void>> waits = new ArrayList<>();
+    if (primary && !synced) {
+      for (int b : to.followers()) {
+        if (!replica.followers().contains(b)) {
+          waits.add(install.apply(b, new InstallSlice(0, paramId, sliceId, newEpoch,
               optimizerConfig, setup, version, groupSteps.clone(), counters.sharesApplied(),
               optimizer.saveState(), values)));
         }
       }
     }
+    boolean handOver = !primary && replica.isPrimary();
+    if (handOver) {
+      waits.add(replica.drained());
+    } else if (settle && replica.isPrimary()) {
+      // A follower left out of the new role is told to drop its copy once this role is
+      // acknowledged: every step sent to it must be answered first, or its refusal of a late
+      // step would read as this copy being stale.
+      waits.add(replica.settled());
+    }
     List<Effects> released = replica.take(newEpoch, primary, to, name());
+    if (handOver) {
+      failWaiting(name() + " is moving to another server (map epoch " + newEpoch + ")");
+    }
     CompletableFuture<Void> all = CompletableFuture.allOf(
-        installs.toArray(new CompletableFuture[0]));
+        waits.toArray(new CompletableFuture[0]));
     if (!released.isEmpty()) {
       boolean serve = replica.isPrimary();
       all.whenComplete((v, e) -> released.forEach(r -> {
         if (serve) {
           r.answer();
         } else {
-          r.fail(Failure.Kind.NOT_PRIMARY, name() + " moved to another server");
+          r.fail(handOver ? Failure.Kind.MOVING : Failure.Kind.NOT_PRIMARY, name()
+              + " moved to another server");
         }
       }));
     }
     return all;
+  }
+
+  /**
+   * Tells every parked GET, held answer and share of an open step that the slice is moving;
+   * they are sent again to its new primary, which answers a step it already has without
+   * applying it again. Holds the lock.
+   */
+  private void failWaiting(String why) {
+    List<Reply> told = new ArrayList<>();
+    waiters.forEach(w -> told.add(w.reply));
+    waiters.clear();
+    told.addAll(open.drain());
+    for (Reply r : told) {
+      r.answer(version, clock(), select(r.rows(), null)).fail(Failure.Kind.MOVING, why);
+    }
   }
 
   /**

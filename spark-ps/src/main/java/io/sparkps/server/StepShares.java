@@ -128,6 +128,16 @@ final class StepShares {
     sparse.keySet().removeIf(k -> k.group() == group);
   }
 
+  /** Forgets every open step; returns who waited for them, to be told to send again. */
+  List<SliceState.Reply> drain() {
+    List<SliceState.Reply> out = new ArrayList<>();
+    dense.values().forEach(st -> out.addAll(st.replies));
+    sparse.values().forEach(st -> out.addAll(st.replies));
+    dense.clear();
+    sparse.clear();
+    return out;
+  }
+
   void closeDense(int group, long step) {
     dense.remove(new Key(group, step));
   }

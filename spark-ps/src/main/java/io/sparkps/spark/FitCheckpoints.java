@@ -41,6 +41,9 @@ final class FitCheckpoints {
     this.hadoop = hadoop;
   }
 
+  /** spark.ps.slicesPerServer: the slicing a checkpoint's slice files follow. */
+  private int slicesPerServer = 1;
+
   /**
    * The fit's checkpoint settings, checked: only separate servers in one server group write
    * checkpoints, and the directory must be one Hadoop can reach.
@@ -65,6 +68,7 @@ final class FitCheckpoints {
       }
     }
     FitCheckpoints c = new FitCheckpoints(dir, setting, interval, hadoop);
+    c.slicesPerServer = conf.get(PsConf.SLICES_PER_SERVER);
     if (dir.isEmpty()) {
       return c;
     }
@@ -104,7 +108,7 @@ final class FitCheckpoints {
       return;
     }
     identity = CheckpointManifest.identityOf(model, Slicer.slice(model.params(numFeatures),
-        topology.nServersPerGroup(), 1), topology, optimizer, batchSize);
+        topology.nServersPerGroup(), 1, slicesPerServer), topology, optimizer, batchSize);
     try {
       resume = new CheckpointStore(dir, hadoop).latest().orElse(null);
     } catch (IOException | IllegalArgumentException e) {

@@ -1,8 +1,10 @@
 package io.sparkps.spark;
 
 import io.sparkps.cluster.PsCluster;
+import io.sparkps.cluster.SliceMove;
 import io.sparkps.config.PsConf;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.SparkContext;
 import org.apache.spark.scheduler.SparkListener;
@@ -12,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server cluster of each running Spark application. Trainings in one application (one
- * notebook) reuse its cluster; the cluster stops with the SparkContext.
+ * notebook) reuse its cluster — grown or shrunk in place when a training wants another number of
+ * servers — and the cluster stops with the SparkContext.
  */
 public final class PsClusters {
   private static final Logger LOG = LoggerFactory.getLogger(PsClusters.class);
@@ -23,20 +26,32 @@ public final class PsClusters {
 
   /**
    * The application's cluster with {@code numServers} servers keeping {@code replication}
-   * backups of every slice, placed as {@code placement} says, started if needed.
+   * backups of every slice, placed as {@code placement} says: the running one, resized if it
+   * has another number of servers (its servers stay, servers are added or removed), or a new
+   * one when none runs or the replication, placement or encryption differ.
    */
   static synchronized PsCluster getOrStart(SparkContext sc, PsConf conf, int numServers,
       int replication, ServerPlacement placement) {
     String app = sc.applicationId();
     PsCluster running = BY_APP.get(app);
-    boolean same = running != null && running.numServers() == numServers
-        && running.replication() == replication && placement.sameAs(PLACED.get(app))
+    boolean same = running != null && running.replication() == replication
+        && placement.sameAs(PLACED.get(app))
         && running.info().encrypted() == conf.cryptoEnabled();
-    if (same && running.awaitHealthy(conf.get(PsConf.SERVER_START_TIMEOUT).toMillis())) {
-      return running;
-    }
-    if (same && running.isHealthy()) {
-      return running;
+    long startTimeoutMs = conf.get(PsConf.SERVER_START_TIMEOUT).toMillis();
+    if (same && (running.awaitHealthy(startTimeoutMs) || running.isHealthy())) {
+      if (running.liveServers() == numServers) {
+        return running;
+      }
+      try {
+        int before = running.liveServers();
+        List<SliceMove> moves = running.resize(numServers);
+        LOG.info("Resized the parameter servers from {} to {} ({} slice copies moved)", before,
+            numServers, moves.size());
+        return running;
+      } catch (RuntimeException e) {
+        LOG.warn("Could not resize the parameter servers to {}: {}; starting new ones",
+            numServers, e.toString());
+      }
     }
     if (running != null) {
       LOG.info("Restarting the parameter servers: {} with replication {} {} wanted, {} with {} "

@@ -137,7 +137,7 @@ final class TrainingRun {
       firstParamId = 1;
     }
     ParamLayout layout = new ParamLayout(topology, Slicer.slice(model.params(numFeatures),
-        topology.nServersPerGroup(), firstParamId));
+        topology.nServersPerGroup(), firstParamId, conf.get(PsConf.SLICES_PER_SERVER)));
     TrainingPlan plan = new TrainingPlan(info, layout, model, topology, optimizer, numFeatures,
         batch, trainer.getMaxEpochs(), stepsPerEpoch, trainer.getSeed(), trainer.getShuffle(),
         conf.get(PsConf.TRANSPORT_IO_THREADS), trainingId,

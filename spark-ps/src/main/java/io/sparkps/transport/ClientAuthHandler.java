@@ -93,7 +93,7 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    authenticated.completeExceptionally(new TransportException(
+    authenticated.completeExceptionally(new AuthRefusedException(
         "connection to " + ctx.channel().remoteAddress()
             + " closed during the handshake: the peer refused this application's secret"));
     ctx.fireChannelInactive();

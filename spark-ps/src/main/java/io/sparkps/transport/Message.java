@@ -12,7 +12,7 @@ public sealed interface Message
         UpdateRows, Values, Ack,
         Failure, Sync, Flush, StatsRequest, Stats, Register, Heartbeat, Shutdown, SetRole,
         Replicate, InstallSlice, RoutesRequest, Routes, Resume, Resumed,
-        Checkpoint, LoadSlice, CheckpointWritten {
+        Checkpoint, LoadSlice, CheckpointWritten, DropSlice, Joined {
 
   MessageType type();
 

@@ -30,6 +30,8 @@ public enum MessageType {
   ROUTES(34, Routes::read),
   RESUME(35, Resume::read),
   RESUMED(36, Resumed::read),
+  DROP_SLICE(37, (h, in) -> new DropSlice(h.requestId(), h.paramId(), h.sliceId())),
+  JOINED(38, (h, in) -> new Joined(h.requestId(), h.source())),
   CHECKPOINT(40, Checkpoint::read),
   LOAD_SLICE(41, LoadSlice::read),
   CHECKPOINT_WRITTEN(42, CheckpointWritten::read);

@@ -24,4 +24,9 @@ public class RemoteException extends PsException {
   public boolean notPrimary() {
     return kind == Failure.Kind.NOT_PRIMARY;
   }
+
+  /** The slice is switching to another server: resend once the map names its new primary. */
+  public boolean moving() {
+    return kind == Failure.Kind.MOVING;
+  }
 }
