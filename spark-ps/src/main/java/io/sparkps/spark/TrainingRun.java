@@ -63,8 +63,9 @@ final class TrainingRun {
     // Elastic workers want more shards than slots, so that executors that join find some.
     ClusterConfig topology = trainer.clusterConfig(settings, conf.get(PsConf.ELASTIC_WORKERS)
         ? ElasticEpochs.defaultShards(slots) : sc.defaultParallelism());
-    String framework = trainer.framework(settings).cliName();
-    elastic = ElasticEpochs.check(conf, topology, trainer.framework(settings));
+    io.sparkps.config.Framework preset = trainer.framework(settings);
+    String framework = preset.cliName();
+    elastic = ElasticEpochs.check(conf, topology, preset);
     if (elastic) {
       LOG.info("Elastic workers: {} shards for the {} task slots there are now, one stage per "
           + "epoch ({})", topology.totalWorkers(), slots, PsConf.ELASTIC_WORKERS.key());
