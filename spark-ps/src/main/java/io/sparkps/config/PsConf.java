@@ -33,6 +33,9 @@ public final class PsConf implements Serializable {
   /** Every key starts with this. */
   public static final String PREFIX = "spark.ps.";
 
+  /** Data shards per task slot of elastic workers when numWorkers does not say. */
+  public static final int ELASTIC_SHARDS_PER_SLOT = 4;
+
   public static final ConfigKey<Framework> FRAMEWORK = new ConfigKey<>("spark.ps.framework",
       Framework.SANDBLASTER, Framework::parse, f -> true, "one of " + Framework.acceptedNames(),
       "Cluster topology preset; the spark.ps.num* and spark.ps.staleness/syncFreq keys"
@@ -139,6 +142,17 @@ public final class PsConf implements Serializable {
           + " spark-ps does, and its workers resume at their groups' last applied steps (with"
           + " co-located servers, whose state was lost, from the start). Other stages are"
           + " retried task by task by Spark (spark.task.maxFailures).");
+  public static final ConfigKey<Boolean> ELASTIC_WORKERS = ConfigKey.booleanKey(
+      "spark.ps.elasticWorkers", false,
+      "Elastic workers, for downpour with one worker per group and no staleness bound: the"
+          + " data is cut into more shards than task slots (numWorkers, one worker group each;"
+          + " unset: " + ELASTIC_SHARDS_PER_SLOT + " per task slot at the start of the fit),"
+          + " and each epoch runs as an ordinary Spark stage of one task per shard, so that"
+          + " executors added during a fit (dynamic allocation) take pending shards within"
+          + " seconds and the shards of lost or decommissioned executors run again elsewhere,"
+          + " resuming at their last applied step. Refused for synchronous groups, co-located"
+          + " servers and a staleness bound, whose workers must all run at once; see"
+          + " docs/elasticity.md.");
   public static final ConfigKey<Duration> RPC_TIMEOUT = ConfigKey.durationKey(
       "spark.ps.rpc.timeout", Duration.ofMillis(120_000), Duration.ofMillis(1),
       "Longest wait for any answer from a server or the coordinator, including a synchronous"
@@ -182,7 +196,8 @@ public final class PsConf implements Serializable {
       SLICES_PER_SERVER, NUM_WORKER_GROUPS, NUM_WORKERS_PER_GROUP, NUM_SERVER_GROUPS, STALENESS, SYNC_FREQ,
       SERVER_MEMORY, SERVER_JAVA_OPTIONS, SERVER_PLACEMENT, SERVER_CORES, SERVER_HOST,
       SERVER_BIND_ADDRESS, COORDINATOR_HOST, COORDINATOR_BIND_ADDRESS, COORDINATOR_PORT, SERVER_PORT, LEASE,
-      HEARTBEAT_INTERVAL, REPLICATION, SERVER_FAILURE_TIMEOUT, MAX_STAGE_ATTEMPTS, RPC_TIMEOUT, SERVER_START_TIMEOUT, TRANSPORT_MAX_FRAME_BYTES,
+      HEARTBEAT_INTERVAL, REPLICATION, SERVER_FAILURE_TIMEOUT, MAX_STAGE_ATTEMPTS, ELASTIC_WORKERS,
+      RPC_TIMEOUT, SERVER_START_TIMEOUT, TRANSPORT_MAX_FRAME_BYTES,
       TRANSPORT_IO_THREADS, CRYPTO_ENABLED, CHECKPOINT_DIR, CHECKPOINT_INTERVAL);
   private static final Map<String, ConfigKey<?>> BY_NAME = ALL.stream()
       .collect(Collectors.toUnmodifiableMap(ConfigKey::key, Function.identity()));

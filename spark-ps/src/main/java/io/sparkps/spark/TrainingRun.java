@@ -47,6 +47,8 @@ final class TrainingRun {
   private final SparkContext sc;
   /** Where separate servers run; null for co-located ones. */
   private ServerPlacement placement;
+  /** Whether the workers are elastic: one stage per epoch, of one task per shard. */
+  private boolean elastic;
 
   TrainingRun(PSTrainer trainer, Dataset<?> dataset) {
     this.trainer = trainer;
@@ -57,8 +59,17 @@ final class TrainingRun {
   PSTrainerModel run() {
     java.util.Map<String, String> settings = sparkSettings(sc);
     PsConf conf = new PsConf(settings);
-    ClusterConfig topology = trainer.clusterConfig(settings, sc.defaultParallelism());
-    String framework = trainer.framework(settings).cliName();
+    int slots = ServerPlacement.slots(sc);
+    // Elastic workers want more shards than slots, so that executors that join find some.
+    ClusterConfig topology = trainer.clusterConfig(settings, conf.get(PsConf.ELASTIC_WORKERS)
+        ? ElasticEpochs.defaultShards(slots) : sc.defaultParallelism());
+    io.sparkps.config.Framework preset = trainer.framework(settings);
+    String framework = preset.cliName();
+    elastic = ElasticEpochs.check(conf, topology, preset);
+    if (elastic) {
+      LOG.info("Elastic workers: {} shards for the {} task slots there are now, one stage per "
+          + "epoch ({})", topology.totalWorkers(), slots, PsConf.ELASTIC_WORKERS.key());
+    }
     OptimizerConfig optimizer = trainer.optimizerConfig();
     placement = topology.serverWorkerSeparate() ? ServerPlacement.resolve(sc, conf,
         topology.totalWorkers(), topology.totalServers()) : null;
@@ -146,7 +157,8 @@ final class TrainingRun {
         checkpoints.plan(trainingId));
     String description = JOB_PREFIX + ": " + framework + ", " + topology.totalWorkers()
         + " workers, " + topology.totalServers() + " servers" + (plan.colocated()
-        ? " (co-located)" : "") + ", " + trainer.getMaxEpochs() + " epochs";
+        ? " (co-located)" : "") + ", " + trainer.getMaxEpochs() + " epochs"
+        + (elastic ? ", elastic workers" : "");
     String jobGroup = "spark-ps-" + Long.toHexString(plan.trainingId());
     AtomicReference<String> lost = new AtomicReference<>();
     int[] runs = {0};
@@ -242,6 +254,10 @@ final class TrainingRun {
   private List<WorkerResult> runStage(TrainingPlan plan, JavaRDD<LabeledExample> examples,
       ClusterConfig topology, PsConf conf, String jobGroup, String description,
       AtomicReference<String> lost, int[] runs) {
+    if (elastic) {
+      runs[0] = 1;
+      return runEpochs(plan, examples, jobGroup, description, lost);
+    }
     boolean barrier = allAtOnce(topology);
     int maxRuns = barrier ? conf.get(PsConf.MAX_STAGE_ATTEMPTS) : 1;
     int executors = executorCount();
@@ -274,6 +290,31 @@ final class TrainingRun {
       }
       awaitExecutors(executors, plan.cluster().timeoutMs());
     }
+  }
+
+  /**
+   * Elastic workers' training: one ordinary stage per epoch, of one task per shard, each
+   * training that epoch of its shard ({@link ElasticEpochs}). Spark retries a lost task by
+   * itself; its new attempt resumes where its shard stands on the servers.
+   */
+  private List<WorkerResult> runEpochs(TrainingPlan plan, JavaRDD<LabeledExample> examples,
+      String jobGroup, String description, AtomicReference<String> lost) {
+    List<List<WorkerResult>> byEpoch = new ArrayList<>();
+    for (int e = 0; e < plan.epochs(); e++) {
+      if (lost.get() != null) {
+        throw new PsException("the training stopped before epoch " + (e + 1) + ": "
+            + lost.get());
+      }
+      RDD<WorkerResult> results = AnySlotRDD.of(examples).mapPartitions(
+          new TrainingTask(plan, 0, e), false, ClassTag$.MODULE$.apply(WorkerResult.class));
+      sc.setJobGroup(jobGroup, description + ", epoch " + (e + 1) + "/" + plan.epochs(), true);
+      try {
+        byEpoch.add(Arrays.asList((WorkerResult[]) results.collect()));
+      } finally {
+        sc.clearJobGroup();
+      }
+    }
+    return ElasticEpochs.merge(byEpoch, plan.stepsPerEpoch());
   }
 
   /** What in {@code e} says a task was lost with its executor or killed; null otherwise. */

@@ -58,7 +58,9 @@ public record TrainingSummary(String framework, int numWorkers, int numServers,
    *
    * @param steps steps the worker ran in its last task (those not applied before it started)
    * @param firstStep the step that task started at: 0, or, for a task Spark or spark-ps ran
-   *     again, the first step its group had not applied
+   *     again, the first step its group had not applied. With elastic workers (a task per
+   *     epoch), {@code steps} and {@code firstStep} add up over the worker's tasks, {@code
+   *     firstStep} being the steps they found applied when they started
    * @param seconds wall time of the worker's training loop
    * @param maxLead most steps the worker ran ahead of the slowest worker group it saw
    * @param phases where the worker's steps spent that time

@@ -39,6 +39,9 @@ import scala.runtime.AbstractFunction1;
  * bound they come only once the slowest group is close enough. Every worker runs the same
  * number of steps, wrapping around a smaller partition.
  *
+ * <p>With elastic workers ({@link ElasticEpochs}) a task trains one epoch of its partition:
+ * it passes over the epochs before it as a task that resumes does, then stops.
+ *
  * <p>The model's native math runs on as many threads as Spark gave the task ({@link
  * Nd4jThreads}).
  *
@@ -60,10 +63,17 @@ final class TrainingTask
   private final TrainingPlan plan;
   /** The run of the training stage this task belongs to: 0, then 1, ... when re-run. */
   private final int attempt;
+  /** The one epoch this task trains (elastic workers, {@link ElasticEpochs}), or -1: all. */
+  private final int onlyEpoch;
 
   TrainingTask(TrainingPlan plan, int attempt) {
+    this(plan, attempt, -1);
+  }
+
+  TrainingTask(TrainingPlan plan, int attempt, int epoch) {
     this.plan = plan;
     this.attempt = attempt;
+    this.onlyEpoch = epoch;
   }
 
   /** The model's initial values, without whole arrays when they are zeros. */
@@ -192,22 +202,29 @@ final class TrainingTask
     TimedStep stepper = plan.sparse() ? sparseStepper(client, worker, group)
         : denseStepper(client, worker, group);
     long total = (long) plan.epochs() * steps;
-    long first = Math.min(stepper.firstStep(), total);
-    if (first > 0) {
-      LOG.info("spark-ps worker {} (group {}, run {} of the stage): steps 0..{} of {} are "
-          + "applied already, resuming at step {}", worker, group, attempt + 1, first - 1,
-          total, first);
+    // This task's steps: all, or those of its one epoch; the epochs before it are passed over
+    // (their shuffles included) so that its batches are the ones a single task would use.
+    long from = onlyEpoch < 0 ? 0 : (long) onlyEpoch * steps;
+    long until = onlyEpoch < 0 ? total : from + steps;
+    int lastEpoch = onlyEpoch < 0 ? plan.epochs() : onlyEpoch + 1;
+    long first = Math.min(Math.max(stepper.firstStep(), from), until);
+    if (first > from) {
+      LOG.info("spark-ps worker {} (group {}, run {} of the stage{}): steps {}..{} of {} are "
+          + "applied already, resuming at step {}", worker, group, attempt + 1,
+          onlyEpoch < 0 ? "" : ", epoch " + (onlyEpoch + 1), from, first - 1, total, first);
     }
     CheckpointTrigger checkpoints = CheckpointTrigger.of(plan, client, worker);
     double[] epochLoss = new double[plan.epochs()];
     double[] stepLoss = new double[plan.epochs() * steps];
     double[] stepSeconds = new double[plan.epochs() * steps];
+    java.util.Arrays.fill(epochLoss, Double.NaN);
+    java.util.Arrays.fill(stepLoss, Double.NaN);
     long batchNanos = 0;
     long examples = 0;
     long step = 0;
     long maxLead = 0;
     try {
-      for (int epoch = 0; epoch < plan.epochs(); epoch++) {
+      for (int epoch = 0; epoch < lastEpoch; epoch++) {
         if (plan.shuffle()) {
           shuffle(order, n, random);
         }
@@ -251,9 +268,9 @@ final class TrainingTask
     }
     StepPhases phases = new StepPhases(batchNanos / 1e9, stepper.pullNanos() / 1e9,
         stepper.computeNanos() / 1e9, stepper.pushNanos() / 1e9);
-    return new WorkerResult(worker, group, step - first, first, examples, epochLoss, stepLoss,
-        stepSeconds, (System.nanoTime() - start) / 1e9, maxLead, phases, null, Double.NaN,
-        null);
+    return new WorkerResult(worker, group, step - first, first - from, examples, epochLoss,
+        stepLoss, stepSeconds, (System.nanoTime() - start) / 1e9, maxLead, phases, null,
+        Double.NaN, null);
   }
 
   /** Whole params on every worker; gradients of a group's workers in a JVM go through the stub. */

@@ -34,6 +34,9 @@ class FitRefusesBadConfigTest {
       "missing column | featuresCol=nope | featuresCol",
       "replicated co-located servers | replication=hogwild | spark.ps.replication",
       "replicated server groups | replication=downpour | spark.ps.numServerGroups",
+      "elastic synchronous group | elastic=sandblaster | spark.ps.elasticWorkers",
+      "elastic co-located servers | elastic=hogwild | spark.ps.elasticWorkers",
+      "elastic under a staleness bound | elastic=downpour | spark.ps.elasticWorkers",
   })
   void refusedBeforeAnyProcessStarts(String name, String change, String named) {
     SparkSession spark = SharedSpark.get();
@@ -57,6 +60,16 @@ class FitRefusesBadConfigTest {
           spark.conf().set("spark.ps.numServerGroups", "2");
         }
       }
+      case "elastic" -> {
+        trainer.setFramework(kv[1]);
+        spark.conf().set("spark.ps.elasticWorkers", "true");
+        if (kv[1].equals("hogwild")) {
+          trainer.setNumServers(1);
+        }
+        if (kv[1].equals("downpour")) {
+          trainer.setStaleness(2);
+        }
+      }
       default -> throw new AssertionError(kv[0]);
     }
     PsCluster before = PsClusters.running(spark.sparkContext());
@@ -68,6 +81,7 @@ class FitRefusesBadConfigTest {
     } finally {
       spark.conf().unset("spark.ps.replication");
       spark.conf().unset("spark.ps.numServerGroups");
+      spark.conf().unset("spark.ps.elasticWorkers");
     }
     assertTrue(e.getMessage().contains(named), e.getMessage());
     // numServers=3 differs from any cluster other tests left running, so starting one would show.
