@@ -176,7 +176,7 @@ public final class FailoverBench {
   }
 
   /** Every slice pushed in its own loop, recording when each push was answered. */
-  private static final class Load {
+  static final class Load {
     private final PsClient client;
     private final List<SliceInfo> slices;
     private final List<List<Long>> answered = new ArrayList<>();
