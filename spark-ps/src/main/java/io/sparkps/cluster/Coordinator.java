@@ -706,10 +706,9 @@ final class Coordinator implements RequestHandler {
       awaitStep(moveRole(c, epoch, p.primary(), true, false, p.backups(),
           bytes > 0 ? List.of(m.to()) : List.of()), "copying " + c + " to server " + m.to());
     }
+    long copied = System.nanoTime();
     double switchMs;
-    long copied;
     if (!m.primary()) {
-      copied = System.nanoTime();
       List<Integer> backups = new ArrayList<>(p.backups());
       backups.remove(Integer.valueOf(m.from()));
       if (m.to() >= 0) {
@@ -730,9 +729,9 @@ final class Coordinator implements RequestHandler {
       // its role keeps the primary's epoch, so that it takes the primary's steps meanwhile.
       awaitStep(moveRole(c, epoch, m.to(), false, false, backups, List.of()),
           "server " + m.to() + " connecting to the backups of " + c);
-      copied = System.nanoTime();
+      long switchStart = System.nanoTime();
       handOver(c, p, m.to(), backups);
-      switchMs = (System.nanoTime() - copied) / 1e6;
+      switchMs = (System.nanoTime() - switchStart) / 1e6;
     }
     if (!m.keepFrom()) {
       drop(m.from(), c);

@@ -246,6 +246,24 @@ public final class FailoverBench {
       return longest / 1e6;
     }
 
+    /** The median gap between two answers of slice {@code s} within [from, to]. */
+    double medianGapMs(int s, long from, long to) {
+      List<Long> times = answered.get(s);
+      List<Double> gaps = new ArrayList<>();
+      synchronized (times) {
+        long previous = -1;
+        for (long t : times) {
+          if (t >= from && t <= to) {
+            if (previous >= 0) {
+              gaps.add((t - previous) / 1e6);
+            }
+            previous = t;
+          }
+        }
+      }
+      return Stats.median(gaps.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
     void stop() throws Exception {
       running.set(false);
       for (CompletableFuture<Void> f : loops) {

@@ -54,6 +54,8 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class ResizeBench {
   private static final Map<String, String> DEFAULTS = defaults();
+  /** How long after a switch a moved primary's answers are watched for the worker gap. */
+  static final long WINDOW_AFTER_MS = 500;
 
   /** The tables and the figures behind them. */
   record Result(MarkdownTable moves, MarkdownTable training, List<SliceMove> moved,
@@ -80,10 +82,12 @@ public final class ResizeBench {
   static Result run(String... args) throws Exception {
     BenchArgs a = new BenchArgs("transport.ResizeBench", args, DEFAULTS);
     List<Double> gaps = new ArrayList<>();
-    List<SliceMove> moved = moves(a, gaps);
+    List<Double> normalGaps = new ArrayList<>();
+    List<SliceMove> moved = moves(a, gaps, normalGaps);
     MarkdownTable moves = new MarkdownTable("resize", "copies moved", "primaries switched",
         "switch p50 ms", "switch p99 ms", "switch max ms", "worker gap p50 ms",
-        "worker gap max ms", "copy MB/s (median)");
+        "worker gap max ms", "usual gap p50 ms", "copy MB/s (median)");
+    double usual = Stats.median(normalGaps.stream().mapToDouble(Double::doubleValue).toArray());
     for (String phase : List.of("2 -> 4 servers", "4 -> 3 servers", "all")) {
       List<Double> switches = new ArrayList<>();
       List<Double> phaseGaps = new ArrayList<>();
@@ -110,7 +114,7 @@ public final class ResizeBench {
       double[] sw = switches.stream().mapToDouble(Double::doubleValue).toArray();
       double[] g = phaseGaps.stream().mapToDouble(Double::doubleValue).toArray();
       moves.row(phase, count, sw.length, f1(Stats.median(sw)), f1(Stats.percentile(sw, 99)),
-          f1(max(sw)), f1(Stats.median(g)), f1(max(g)),
+          f1(max(sw)), f1(Stats.median(g)), f1(max(g)), f1(usual),
           f1(Stats.median(rates.stream().mapToDouble(Double::doubleValue).toArray())));
     }
 
@@ -125,7 +129,7 @@ public final class ResizeBench {
             + " slices of " + a.get("slice-floats") + " floats, each pushed in a loop while the"
             + " cluster grows from 2 to 4 servers and shrinks to 3; switch = hand-over to new "
             + "map published; worker gap = longest gap between two answered pushes of a moved "
-            + "primary around its switch. Training: examples/s from the steps the servers "
+            + "primary around its switch (usual gap: between answers before any move). Training: examples/s from the steps the servers "
             + "applied, before, during and after the growth.", r.moves(), r.training());
     return r;
   }
@@ -139,7 +143,8 @@ public final class ResizeBench {
   }
 
   /** Grows and shrinks a cluster under push load; the moves, and each switch's worker gap. */
-  private static List<SliceMove> moves(BenchArgs a, List<Double> gaps) throws Exception {
+  private static List<SliceMove> moves(BenchArgs a, List<Double> gaps, List<Double> normalGaps)
+      throws Exception {
     PsConf conf = new PsConf(Map.of(PsConf.SERVER_MEMORY.key(), "512m"));
     try (PsCluster cluster = PsCluster.start(conf, 2, "127.0.0.1", 1)) {
       int paramId = cluster.reserveParamIds(1);
@@ -154,7 +159,11 @@ public final class ResizeBench {
       load.start();
       List<SliceMove> moved = new ArrayList<>();
       try {
+        long quiet = System.nanoTime();
         Thread.sleep(500);
+        for (int s = 0; s < slices.size(); s++) {
+          normalGaps.add(load.medianGapMs(s, quiet, System.nanoTime()));
+        }
         moved.addAll(cluster.resize(4));
         Thread.sleep(500);
         moved.addAll(cluster.resize(3));
@@ -167,7 +176,7 @@ public final class ResizeBench {
           int s = Integer.parseInt(m.slice().substring(m.slice().lastIndexOf(' ') + 1));
           long switched = m.atNanos() - (long) (m.switchMillis() * 1e6);
           gaps.add(load.longestGapMs(s, switched - TimeUnit.MILLISECONDS.toNanos(20),
-              m.atNanos() + TimeUnit.MILLISECONDS.toNanos(20)));
+              m.atNanos() + TimeUnit.MILLISECONDS.toNanos(WINDOW_AFTER_MS)));
         }
       }
       return moved;
@@ -198,6 +207,15 @@ public final class ResizeBench {
         throw new IllegalStateException("the training stage did not start in 120 s");
       }
       PsCluster cluster = PsClusters.running(spark.sparkContext());
+      // From the first steps on: the stage's start (params created, tasks started) is not
+      // training speed.
+      while (cluster.stepsApplied() < 50) {
+        if (fit.isDone()) {
+          fit.get();
+          throw new IllegalStateException("the fit ended before 50 steps");
+        }
+        Thread.sleep(5);
+      }
       long t0 = System.nanoTime();
       long s0 = cluster.stepsApplied();
       Thread.sleep(a.getInt("resize-after-ms"));
