@@ -34,13 +34,21 @@ class RunExampleIT {
   }
 
   static String run(Path dir, String... args) throws Exception {
+    return run(dir, java.util.Map.of(), args);
+  }
+
+  /** Runs bin/run-example with {@code env} added to its environment. */
+  static String run(Path dir, java.util.Map<String, String> env, String... args)
+      throws Exception {
     Path out = dir.resolve("stdout.txt");
     Path err = dir.resolve("stderr.txt");
     List<String> cmd = new java.util.ArrayList<>(List.of(
         ROOT.resolve("bin/run-example").toString()));
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).directory(ROOT.toFile())
-        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().putAll(env);
+    Process p = pb.start();
     if (!p.waitFor(5, TimeUnit.MINUTES)) {
       p.destroyForcibly();
       throw new AssertionError("bin/run-example did not finish in 5 minutes");
@@ -70,6 +78,33 @@ class RunExampleIT {
     assertTrue(number(json, "train_seconds") > 0, json);
     assertTrue(number(json, "examples_per_second") > 0, json);
     assertTrue(number(json, "test_auc") >= 0.89, json);
+  }
+
+  /**
+   * Sandblaster with SGD and a fixed seed is deterministic: a fit whose servers grow from 2 to 4
+   * and shrink to 3 while it trains ends with the loss and AUC of the same fit undisturbed.
+   */
+  @org.junit.jupiter.api.Test
+  void serversGrowAndShrinkDuringAFitThatEndsAsItWouldUndisturbed() throws Exception {
+    String[] fit = {"LogisticRegressionExample", "--framework", "sandblaster", "--workers", "2",
+        "--servers", "2", "--replication", "1", "--optimizer", "sgd", "--step-size", "0.05",
+        "--batch-size", "16", "--epochs", "4", "--seed", "7"};
+    java.util.Map<String, String> env = java.util.Map.of("SPARKPS_DRIVER_OPTS",
+        "-Dspark.ps.slicesPerServer=4");
+    Path dir = Files.createTempDirectory(tmp, "run-example-");
+    String undisturbed = run(dir, env, fit);
+    List<String> resized = new java.util.ArrayList<>(List.of(fit));
+    resized.addAll(List.of("--resize-at", "200:4", "--resize-at", "2500:3"));
+    String json = run(dir, env, resized.toArray(new String[0]));
+    System.out.println(undisturbed + "\n" + json);
+    assertEquals(0, (int) number(undisturbed, "slices_moved"), undisturbed);
+    assertEquals(2, (int) number(undisturbed, "servers_at_end"), undisturbed);
+    assertTrue(undisturbed.contains("\"max_switch_ms\": null"), undisturbed);
+    assertEquals(3, (int) number(json, "servers_at_end"), json);
+    assertTrue(number(json, "slices_moved") > 0, json);
+    assertTrue(number(json, "max_switch_ms") >= 0, json);
+    assertEquals(number(undisturbed, "final_loss"), number(json, "final_loss"), json);
+    assertEquals(number(undisturbed, "test_auc"), number(json, "test_auc"), json);
   }
 
   @org.junit.jupiter.api.Test
