@@ -10,7 +10,6 @@ import io.sparkps.model.BinaryLogisticRegression;
 import io.sparkps.param.SliceInfo;
 import io.sparkps.param.Slicer;
 import io.sparkps.testing.SharedSpark;
-import io.sparkps.testing.TestData;
 import io.sparkps.transport.Secret;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,11 +20,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -45,8 +41,7 @@ class ElasticServersTest {
   private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
   private static SparkSession spark;
   private static Dataset<Row> train;
-  private static ExecutorService background;
-  private static final AtomicInteger trainingJobs = new AtomicInteger();
+  private static BackgroundFits background;
 
   @TempDir
   Path tmp;
@@ -54,25 +49,21 @@ class ElasticServersTest {
   @BeforeAll
   static void start() {
     spark = SharedSpark.get();
-    train = TestData.a9aTrain(spark).cache();
-    train.count();
-    background = Executors.newSingleThreadExecutor();
-    TrainingJobs.onStart(spark.sparkContext(), trainingJobs::incrementAndGet);
+    background = new BackgroundFits(spark);
+    train = background.train();
   }
 
   @AfterAll
   static void stop() {
-    background.shutdownNow();
-    train.unpersist();
+    background.close();
   }
 
   @AfterEach
   void fresh() {
-    for (String key : List.of("spark.ps.replication", "spark.ps.slicesPerServer")) {
-      spark.conf().unset(key);
-    }
-    PsClusters.stop(spark.sparkContext().applicationId());
+    // Paused, killed or resized servers: the next test starts from a clean cluster.
+    background.reset("spark.ps.replication", "spark.ps.slicesPerServer");
   }
+
 
   /** Many small steps: long enough (several seconds here) for servers to start meanwhile. */
   private static PSTrainer sandblaster() {
@@ -80,20 +71,8 @@ class ElasticServersTest {
         .setOptimizer("sgd").setStepSize(0.05).setBatchSize(8).setMaxEpochs(4).setSeed(7);
   }
 
-  /** Starts the fit in the background; returns once its training stage runs. */
   private static Future<PSTrainerModel> fitInBackground(PSTrainer trainer) throws Exception {
-    int before = trainingJobs.get();
-    Future<PSTrainerModel> fit = background.submit(() -> trainer.fit(train));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (trainingJobs.get() == before) {
-      if (fit.isDone()) {
-        fit.get();
-        throw new AssertionError("the fit ended before its training stage was seen");
-      }
-      assertTrue(System.nanoTime() < deadline, "the training stage did not start within 60 s");
-      Thread.sleep(2);
-    }
-    return fit;
+    return background.start(trainer);
   }
 
   private static void awaitSteps(PsCluster cluster, long steps, Future<?> fit)

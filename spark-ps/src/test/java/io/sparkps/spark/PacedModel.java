@@ -2,10 +2,6 @@ package io.sparkps.spark;
 
 import io.sparkps.model.Batch;
 import io.sparkps.model.BinaryLogisticRegression;
-import io.sparkps.model.TrainableModel;
-import io.sparkps.param.ParamSpec;
-import java.util.List;
-import java.util.Random;
 
 /**
  * Logistic regression whose every gradient takes {@code delayMs} longer: a fit long enough to
@@ -13,8 +9,7 @@ import java.util.Random;
  * marker, a task creates that file once it has computed {@code markAt} gradients, so that a
  * test can wait for its workers to be well into the training.
  */
-final class PacedModel implements TrainableModel {
-  private final TrainableModel inner = new BinaryLogisticRegression();
+final class PacedModel extends WrappedLogistic {
   private final long delayMs;
   private final String marker;
   private final int markAt;
@@ -31,21 +26,6 @@ final class PacedModel implements TrainableModel {
   }
 
   @Override
-  public List<ParamSpec> params(int numFeatures) {
-    return inner.params(numFeatures);
-  }
-
-  @Override
-  public float[][] initialValues(int numFeatures, Random random) {
-    return inner.initialValues(numFeatures, random);
-  }
-
-  @Override
-  public boolean zeroInitialized() {
-    return inner.zeroInitialized();
-  }
-
-  @Override
   public double gradient(Batch batch, float[][] params, float[][] gradients) {
     try {
       Thread.sleep(delayMs);
@@ -58,15 +38,5 @@ final class PacedModel implements TrainableModel {
       throw new java.io.UncheckedIOException(e);
     }
     return inner.gradient(batch, params, gradients);
-  }
-
-  @Override
-  public int numOutputs() {
-    return inner.numOutputs();
-  }
-
-  @Override
-  public float[] predict(Batch batch, float[][] params) {
-    return inner.predict(batch, params);
   }
 }

@@ -9,17 +9,13 @@ import io.sparkps.cluster.PsCluster;
 import io.sparkps.model.BinaryLogisticRegression;
 import io.sparkps.param.Slicer;
 import io.sparkps.testing.SharedSpark;
-import io.sparkps.testing.TestData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -38,32 +34,26 @@ class ServerFailureTest {
   private static final Random RANDOM = new Random();
   private static SparkSession spark;
   private static Dataset<Row> train;
-  private static ExecutorService background;
-  private static final AtomicInteger trainingJobs = new AtomicInteger();
+  private static BackgroundFits background;
 
   @BeforeAll
   static void start() {
     spark = SharedSpark.get();
-    train = TestData.a9aTrain(spark).cache();
-    train.count();
-    background = Executors.newSingleThreadExecutor();
-    TrainingJobs.onStart(spark.sparkContext(), trainingJobs::incrementAndGet);
+    background = new BackgroundFits(spark);
+    train = background.train();
   }
 
   @AfterAll
   static void stop() {
-    background.shutdownNow();
-    train.unpersist();
+    background.close();
   }
 
   @AfterEach
   void fresh() {
-    for (String key : List.of("spark.ps.replication", "spark.ps.rpc.timeout")) {
-      spark.conf().unset(key);
-    }
-    // Paused or killed servers are replaced; the next test starts from a clean cluster.
-    PsClusters.stop(spark.sparkContext().applicationId());
+    // Paused, killed or resized servers: the next test starts from a clean cluster.
+    background.reset("spark.ps.replication", "spark.ps.rpc.timeout");
   }
+
 
   /** Replicated: about 3 s of training here. */
   private static PSTrainer sandblaster(int servers) {
@@ -82,19 +72,7 @@ class ServerFailureTest {
    * training job started: in the middle of its training.
    */
   private static Future<PSTrainerModel> fitInBackground(PSTrainer trainer) throws Exception {
-    int before = trainingJobs.get();
-    Future<PSTrainerModel> fit = background.submit(() -> trainer.fit(train));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (trainingJobs.get() == before) {
-      if (fit.isDone()) {
-        fit.get();
-        throw new AssertionError("the fit ended before its training stage was seen");
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the training stage did not start within 60 s");
-      }
-      Thread.sleep(2);
-    }
+    Future<PSTrainerModel> fit = background.start(trainer);
     Thread.sleep(300 + RANDOM.nextInt(1000));
     if (fit.isDone()) {
       throw new AssertionError("the fit ended before the failure could be injected");

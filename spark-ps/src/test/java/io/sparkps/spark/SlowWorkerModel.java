@@ -1,32 +1,16 @@
 package io.sparkps.spark;
 
 import io.sparkps.model.Batch;
-import io.sparkps.model.BinaryLogisticRegression;
-import io.sparkps.model.TrainableModel;
-import io.sparkps.param.ParamSpec;
-import java.util.List;
-import java.util.Random;
 import org.apache.spark.TaskContext;
 
 /** Logistic regression whose gradient takes {@code delayMs} longer on one worker's task. */
-final class SlowWorkerModel implements TrainableModel {
-  private final TrainableModel inner = new BinaryLogisticRegression();
+final class SlowWorkerModel extends WrappedLogistic {
   private final int slowWorker;
   private final long delayMs;
 
   SlowWorkerModel(int slowWorker, long delayMs) {
     this.slowWorker = slowWorker;
     this.delayMs = delayMs;
-  }
-
-  @Override
-  public List<ParamSpec> params(int numFeatures) {
-    return inner.params(numFeatures);
-  }
-
-  @Override
-  public float[][] initialValues(int numFeatures, Random random) {
-    return inner.initialValues(numFeatures, random);
   }
 
   @Override
@@ -40,15 +24,5 @@ final class SlowWorkerModel implements TrainableModel {
       }
     }
     return inner.gradient(batch, params, gradients);
-  }
-
-  @Override
-  public int numOutputs() {
-    return inner.numOutputs();
-  }
-
-  @Override
-  public float[] predict(Batch batch, float[][] params) {
-    return inner.predict(batch, params);
   }
 }

@@ -1,9 +1,6 @@
 package io.sparkps.spark;
 
 import io.sparkps.model.Batch;
-import io.sparkps.model.BinaryLogisticRegression;
-import io.sparkps.model.TrainableModel;
-import io.sparkps.param.ParamSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,7 +9,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import org.apache.spark.SparkEnv;
 
@@ -21,8 +17,7 @@ import org.apache.spark.SparkEnv;
  * wall-clock time (ms) it was computed at is appended to {@code <dir>/<executor id>.steps}, so
  * that a test sees how many steps each executor ran, and when, while the fit goes on.
  */
-final class StepClockModel implements TrainableModel {
-  private final TrainableModel inner = new BinaryLogisticRegression();
+final class StepClockModel extends WrappedLogistic {
   private final long delayMs;
   private final String dir;
 
@@ -52,21 +47,6 @@ final class StepClockModel implements TrainableModel {
   }
 
   @Override
-  public List<ParamSpec> params(int numFeatures) {
-    return inner.params(numFeatures);
-  }
-
-  @Override
-  public float[][] initialValues(int numFeatures, Random random) {
-    return inner.initialValues(numFeatures, random);
-  }
-
-  @Override
-  public boolean zeroInitialized() {
-    return inner.zeroInitialized();
-  }
-
-  @Override
   public double gradient(Batch batch, float[][] params, float[][] gradients) {
     try {
       Thread.sleep(delayMs);
@@ -83,15 +63,5 @@ final class StepClockModel implements TrainableModel {
       throw new UncheckedIOException(e);
     }
     return loss;
-  }
-
-  @Override
-  public int numOutputs() {
-    return inner.numOutputs();
-  }
-
-  @Override
-  public float[] predict(Batch batch, float[][] params) {
-    return inner.predict(batch, params);
   }
 }

@@ -134,6 +134,16 @@ public final class ResizeBench {
     return r;
   }
 
+  /** Now and the steps applied so far. */
+  private static long[] sample(PsCluster cluster) {
+    return new long[] {System.nanoTime(), cluster.stepsApplied()};
+  }
+
+  /** Examples per second between two samples. */
+  private static double rate(long[] from, long[] to, double examplesPerStep) {
+    return (to[1] - from[1]) * examplesPerStep / ((to[0] - from[0]) / 1e9);
+  }
+
   private static double max(double[] values) {
     double m = Double.NaN;
     for (double v : values) {
@@ -216,20 +226,15 @@ public final class ResizeBench {
         }
         Thread.sleep(5);
       }
-      long t0 = System.nanoTime();
-      long s0 = cluster.stepsApplied();
+      long[] before = sample(cluster);
       Thread.sleep(a.getInt("resize-after-ms"));
-      long t1 = System.nanoTime();
-      long s1 = cluster.stepsApplied();
+      long[] growing = sample(cluster);
       cluster.resize(4);
-      long t2 = System.nanoTime();
-      long s2 = cluster.stepsApplied();
+      long[] grown = sample(cluster);
       cluster.resize(3);
-      long t3 = System.nanoTime();
-      long s3 = cluster.stepsApplied();
+      long[] shrunk = sample(cluster);
       Thread.sleep(a.getInt("resize-after-ms"));
-      long t4 = System.nanoTime();
-      long s4 = cluster.stepsApplied();
+      long[] after = sample(cluster);
       if (fit.isDone()) {
         throw new IllegalStateException("the fit ended before the last sample: raise "
             + "--a9a-epochs");
@@ -237,10 +242,8 @@ public final class ResizeBench {
       fit.get(600, TimeUnit.SECONDS);
       double perStep = 2.0 * batch;
       train.unpersist();
-      return new double[] {
-          (s1 - s0) * perStep / ((t1 - t0) / 1e9),
-          (s2 - s1) * perStep / ((t2 - t1) / 1e9),
-          (s4 - s3) * perStep / ((t4 - t3) / 1e9)};
+      return new double[] {rate(before, growing, perStep), rate(growing, grown, perStep),
+          rate(shrunk, after, perStep)};
     } finally {
       PsClusters.stop(spark.sparkContext().applicationId());
       spark.stop();
