@@ -575,9 +575,6 @@ final class Coordinator implements RequestHandler {
       lossListeners.forEach(l -> l.accept(why));
     }
     publish();
-    failures.add(new ServerFailure(m.id, what, reason, detected, takenOver,
-        change.promoted().stream().map(Copy::toString).toList(),
-        change.lost().stream().map(Copy::toString).toList()));
     LOG.info("{} failed over in {} ms: {} copies promoted, {} lost; map epoch {}", what,
         takenOver < 0 ? "-" : TimeUnit.NANOSECONDS.toMillis(takenOver - detected),
         change.promoted().size(), change.lost().size(), change.epoch());
@@ -585,6 +582,10 @@ final class Coordinator implements RequestHandler {
     if (!stopping) {
       replace.run();
     }
+    // Recorded once its replacement is on its way: whoever sees the failure may wait for it.
+    failures.add(new ServerFailure(m.id, what, reason, detected, takenOver,
+        change.promoted().stream().map(Copy::toString).toList(),
+        change.lost().stream().map(Copy::toString).toList()));
     replenish();
   }
 
@@ -703,8 +704,13 @@ final class Coordinator implements RequestHandler {
     long start = System.nanoTime();
     long epoch = directory.nextEpoch();
     if (bytes > 0 || m.primary()) {
-      awaitStep(moveRole(c, epoch, p.primary(), true, false, p.backups(),
-          bytes > 0 ? List.of(m.to()) : List.of()), "copying " + c + " to server " + m.to());
+      try {
+        awaitStep(moveRole(c, epoch, p.primary(), true, false, p.backups(),
+            bytes > 0 ? List.of(m.to()) : List.of()), "copying " + c + " to server " + m.to());
+      } catch (PsException e) {
+        forgetLearner(c, p, m.to(), e);
+        throw e;
+      }
     }
     long copied = System.nanoTime();
     double switchMs;
@@ -727,8 +733,15 @@ final class Coordinator implements RequestHandler {
       }
       // The new primary connects to its backups before the switch, which then waits for none;
       // its role keeps the primary's epoch, so that it takes the primary's steps meanwhile.
-      awaitStep(moveRole(c, epoch, m.to(), false, false, backups, List.of()),
-          "server " + m.to() + " connecting to the backups of " + c);
+      try {
+        awaitStep(moveRole(c, epoch, m.to(), false, false, backups, List.of()),
+            "server " + m.to() + " connecting to the backups of " + c);
+      } catch (PsException e) {
+        if (bytes > 0) {
+          forgetLearner(c, p, m.to(), e);
+        }
+        throw e;
+      }
       long switchStart = System.nanoTime();
       handOver(c, p, m.to(), backups);
       switchMs = (System.nanoTime() - switchStart) / 1e6;
@@ -767,6 +780,20 @@ final class Coordinator implements RequestHandler {
     }
     directory.put(c, p.with(to, backups));
     publish();
+  }
+
+  /**
+   * A move given up after its copy began: the primary stops sending steps to {@code learner},
+   * which drops what it got. Failures here are added to {@code cause}.
+   */
+  private void forgetLearner(Copy c, Placement p, int learner, PsException cause) {
+    try {
+      awaitStep(moveRole(c, directory.nextEpoch(), p.primary(), true, false, p.backups(),
+          List.of()), "server " + p.primary() + " forgetting server " + learner);
+    } catch (PsException e) {
+      cause.addSuppressed(e);
+    }
+    drop(learner, c);
   }
 
   /** Tells {@code server} to forget its copy of {@code c}; not waited for. */

@@ -186,4 +186,70 @@ class SliceMoveTest {
       }
     }
   }
+
+  /**
+   * A server is killed with SIGKILL at a random point while slices move to two joining servers
+   * (during a copy, a switch, or between moves): the move under way is given up or completes,
+   * the killed server is failed over and replaced, and no step is lost or applied twice.
+   */
+  @Test
+  void aServerKilledWhileSlicesMoveLosesNoStep() throws Exception {
+    java.util.Random random = new java.util.Random();
+    List<SliceInfo> slices = createParam();
+    AtomicLong done = new AtomicLong();
+    AtomicLong stopAt = new AtomicLong(Long.MAX_VALUE);
+    List<Future<Long>> pushing = new ArrayList<>();
+    for (int w = 0; w < WORKERS; w++) {
+      pushing.add(worker(w, slices, done, stopAt));
+    }
+    awaitSteps(done, 20, pushing);
+
+    ExecutorService resizer = Executors.newSingleThreadExecutor();
+    try {
+      Future<List<SliceMove>> growing = resizer.submit(() -> cluster.addServers(2));
+      int movesBeforeKill = random.nextInt(6);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (cluster.moves().size() < movesBeforeKill && !growing.isDone()) {
+        assertTrue(System.nanoTime() < deadline, "no moves in 60 s");
+        Thread.sleep(1);
+      }
+      Thread.sleep(random.nextInt(20));
+      List<Long> pids = new ArrayList<>(cluster.livePids().values());
+      long victim = pids.get(random.nextInt(pids.size()));
+      ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
+      String outcome;
+      try {
+        outcome = growing.get(120, TimeUnit.SECONDS).size() + " moves";
+      } catch (java.util.concurrent.ExecutionException e) {
+        // A move the kill cut off is given up, and says which.
+        outcome = "gave up: " + e.getCause().getMessage();
+        assertTrue(e.getCause().getMessage().contains("slice"), outcome);
+      }
+      long lostBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (cluster.failures().isEmpty()) {
+        assertTrue(System.nanoTime() < lostBy, "the kill of pid " + victim + " went unnoticed");
+        Thread.sleep(5);
+      }
+      assertTrue(cluster.awaitHealthy(60_000), "no replacement joined");
+      cluster.rebalance();
+      assertBalanced(4);
+      System.out.println("killed pid " + victim + " after " + movesBeforeKill + " moves: "
+          + outcome + "; " + cluster.failures());
+    } finally {
+      resizer.shutdownNow();
+    }
+
+    awaitSteps(done, done.get() + 20, pushing);
+    stopAt.set(done.get() + 20);
+    long steps = pushing.get(0).get(60, TimeUnit.SECONDS);
+    assertEquals(steps, pushing.get(1).get(60, TimeUnit.SECONDS));
+    assertEquals(1, cluster.failures().size(), cluster.failures().toString());
+    assertTrue(cluster.failures().get(0).lost().isEmpty(), cluster.failures().toString());
+    float[] want = expected(steps);
+    for (SliceInfo s : slices) {
+      Values v = PsClient.await(cluster.client().pull(s, 0), 30_000);
+      assertEquals(steps, v.version(), s + " applied " + v.version() + " of " + steps + " steps");
+      assertArrayEquals(want, v.values(), s + " after " + steps + " steps");
+    }
+  }
 }
