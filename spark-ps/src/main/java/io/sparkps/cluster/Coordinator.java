@@ -102,6 +102,8 @@ final class Coordinator implements RequestHandler {
   private volatile boolean stopping;
   private final java.util.concurrent.atomic.AtomicInteger nextId;
   private final List<SliceMove> moves = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger replacementsStarting =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   /**
    * @param transport opens the coordinator's connections to servers
@@ -133,6 +135,11 @@ final class Coordinator implements RequestHandler {
   /** Told the id of every server an operator started that joined the cluster. */
   void onJoin(java.util.function.IntConsumer joined) {
     this.onJoin = joined;
+  }
+
+  /** Failed servers whose replacement is being started right now. */
+  int replacementsStarting() {
+    return replacementsStarting.get();
   }
 
   /** A server id never used in this cluster, for a server about to be started. */
@@ -575,17 +582,25 @@ final class Coordinator implements RequestHandler {
       lossListeners.forEach(l -> l.accept(why));
     }
     publish();
+    boolean replacing = !stopping;
+    if (replacing) {
+      // Counted before the failure is seen: whoever sees it may wait for its replacement.
+      replacementsStarting.incrementAndGet();
+    }
+    failures.add(new ServerFailure(m.id, what, reason, detected, takenOver,
+        change.promoted().stream().map(Copy::toString).toList(),
+        change.lost().stream().map(Copy::toString).toList()));
     LOG.info("{} failed over in {} ms: {} copies promoted, {} lost; map epoch {}", what,
         takenOver < 0 ? "-" : TimeUnit.NANOSECONDS.toMillis(takenOver - detected),
         change.promoted().size(), change.lost().size(), change.epoch());
     closeLink(m.id);
-    if (!stopping) {
-      replace.run();
+    if (replacing) {
+      try {
+        replace.run();
+      } finally {
+        replacementsStarting.decrementAndGet();
+      }
     }
-    // Recorded once its replacement is on its way: whoever sees the failure may wait for it.
-    failures.add(new ServerFailure(m.id, what, reason, detected, takenOver,
-        change.promoted().stream().map(Copy::toString).toList(),
-        change.lost().stream().map(Copy::toString).toList()));
     replenish();
   }
 

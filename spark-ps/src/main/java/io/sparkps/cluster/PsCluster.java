@@ -579,7 +579,8 @@ public final class PsCluster implements AutoCloseable {
   public boolean awaitHealthy(long timeoutMs) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     while (!isHealthy()) {
-      if (closed || System.nanoTime() - deadline > 0 || replacementsRunning() == 0) {
+      if (closed || System.nanoTime() - deadline > 0
+          || (replacementsRunning() == 0 && coordinator.replacementsStarting() == 0)) {
         return false;
       }
       try {
