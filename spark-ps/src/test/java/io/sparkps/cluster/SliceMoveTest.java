@@ -113,18 +113,49 @@ class SliceMoveTest {
     });
   }
 
-  private static void awaitSteps(AtomicLong done, long steps, List<Future<Long>> workers)
-      throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (done.get() < steps) {
-      for (Future<Long> w : workers) {
-        if (w.isDone()) {
-          w.get();
-          throw new AssertionError("a worker stopped at step " + done.get());
-        }
+  /** Every worker pushing its steps to every slice, until told where to stop. */
+  private final class Pushing {
+    final AtomicLong done = new AtomicLong();
+    private final AtomicLong stopAt = new AtomicLong(Long.MAX_VALUE);
+    private final List<Future<Long>> workers = new ArrayList<>();
+
+    Pushing(List<SliceInfo> slices) {
+      for (int w = 0; w < WORKERS; w++) {
+        workers.add(worker(w, slices, done, stopAt));
       }
-      assertTrue(System.nanoTime() < deadline, "the workers are stuck at step " + done.get());
-      Thread.sleep(5);
+    }
+
+    /** Waits until the workers completed {@code steps} steps; fails if one stopped. */
+    void await(long steps) throws Exception {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (done.get() < steps) {
+        for (Future<Long> w : workers) {
+          if (w.isDone()) {
+            w.get();
+            throw new AssertionError("a worker stopped at step " + done.get());
+          }
+        }
+        assertTrue(System.nanoTime() < deadline, "the workers are stuck at step " + done.get());
+        Thread.sleep(5);
+      }
+    }
+
+    /** Lets the workers make 20 more steps and stop; returns the steps each made. */
+    long finish() throws Exception {
+      stopAt.set(done.get() + 20);
+      long steps = workers.get(0).get(60, TimeUnit.SECONDS);
+      assertEquals(steps, workers.get(1).get(60, TimeUnit.SECONDS));
+      return steps;
+    }
+  }
+
+  /** Every slice applied exactly {@code steps} steps: its version and every value. */
+  private void assertExact(List<SliceInfo> slices, long steps) {
+    float[] want = expected(steps);
+    for (SliceInfo s : slices) {
+      Values v = PsClient.await(cluster.client().pull(s, 0), 30_000);
+      assertEquals(steps, v.version(), s + " applied " + v.version() + " of " + steps + " steps");
+      assertArrayEquals(want, v.values(), s + " after " + steps + " steps");
     }
   }
 
@@ -143,21 +174,16 @@ class SliceMoveTest {
   void slicesMoveToJoiningServersAndOffALeavingOneWhileStepsGoOnEachAppliedOnce()
       throws Exception {
     List<SliceInfo> slices = createParam();
-    AtomicLong done = new AtomicLong();
-    AtomicLong stopAt = new AtomicLong(Long.MAX_VALUE);
-    List<Future<Long>> pushing = new ArrayList<>();
-    for (int w = 0; w < WORKERS; w++) {
-      pushing.add(worker(w, slices, done, stopAt));
-    }
-    awaitSteps(done, 20, pushing);
+    Pushing pushing = new Pushing(slices);
+    pushing.await(20);
     Map<Integer, Long> before = cluster.livePids();
 
     List<SliceMove> grown = cluster.addServers(2);
-    long afterGrowth = done.get();
+    long afterGrowth = pushing.done.get();
     assertFalse(grown.isEmpty());
     assertTrue(grown.stream().anyMatch(SliceMove::primary), grown.toString());
     assertBalanced(4);
-    awaitSteps(done, afterGrowth + 20, pushing);
+    pushing.await(afterGrowth + 20);
 
     int leaving = cluster.livePids().keySet().stream().max(Integer::compare).orElseThrow();
     List<SliceMove> shrunk = cluster.removeServer(leaving);
@@ -168,17 +194,10 @@ class SliceMoveTest {
     before.forEach((id, pid) -> assertEquals(pid, cluster.livePids().get(id),
         "server " + id + " was replaced"));
 
-    stopAt.set(done.get() + 20);
-    long steps = pushing.get(0).get(60, TimeUnit.SECONDS);
-    assertEquals(steps, pushing.get(1).get(60, TimeUnit.SECONDS));
+    long steps = pushing.finish();
     assertTrue(cluster.failures().isEmpty(), cluster.failures().toString());
 
-    float[] want = expected(steps);
-    for (SliceInfo s : slices) {
-      Values v = PsClient.await(cluster.client().pull(s, 0), 30_000);
-      assertEquals(steps, v.version(), s + " applied " + v.version() + " of " + steps + " steps");
-      assertArrayEquals(want, v.values(), s + " after " + steps + " steps");
-    }
+    assertExact(slices, steps);
     for (SliceMove m : cluster.moves()) {
       assertTrue(m.copyMillis() >= 0 && m.switchMillis() >= 0, m.toString());
       if (m.bytes() > 0) {
@@ -196,13 +215,8 @@ class SliceMoveTest {
   void aServerKilledWhileSlicesMoveLosesNoStep() throws Exception {
     java.util.Random random = new java.util.Random();
     List<SliceInfo> slices = createParam();
-    AtomicLong done = new AtomicLong();
-    AtomicLong stopAt = new AtomicLong(Long.MAX_VALUE);
-    List<Future<Long>> pushing = new ArrayList<>();
-    for (int w = 0; w < WORKERS; w++) {
-      pushing.add(worker(w, slices, done, stopAt));
-    }
-    awaitSteps(done, 20, pushing);
+    Pushing pushing = new Pushing(slices);
+    pushing.await(20);
 
     ExecutorService resizer = Executors.newSingleThreadExecutor();
     try {
@@ -239,17 +253,10 @@ class SliceMoveTest {
       resizer.shutdownNow();
     }
 
-    awaitSteps(done, done.get() + 20, pushing);
-    stopAt.set(done.get() + 20);
-    long steps = pushing.get(0).get(60, TimeUnit.SECONDS);
-    assertEquals(steps, pushing.get(1).get(60, TimeUnit.SECONDS));
+    pushing.await(pushing.done.get() + 20);
+    long steps = pushing.finish();
     assertEquals(1, cluster.failures().size(), cluster.failures().toString());
     assertTrue(cluster.failures().get(0).lost().isEmpty(), cluster.failures().toString());
-    float[] want = expected(steps);
-    for (SliceInfo s : slices) {
-      Values v = PsClient.await(cluster.client().pull(s, 0), 30_000);
-      assertEquals(steps, v.version(), s + " applied " + v.version() + " of " + steps + " steps");
-      assertArrayEquals(want, v.values(), s + " after " + steps + " steps");
-    }
+    assertExact(slices, steps);
   }
 }
