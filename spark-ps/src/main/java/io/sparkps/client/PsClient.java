@@ -182,7 +182,8 @@ public final class PsClient implements AutoCloseable {
 
   /** Whether a failed request may succeed at the slice's primary of a newer map. */
   private static boolean movedAway(Throwable cause) {
-    return cause instanceof TransportException
+    // A connection reset while the request was written arrives as the socket's own exception.
+    return cause instanceof TransportException || cause instanceof java.io.IOException
         || (cause instanceof RemoteException r && (r.notPrimary() || r.moving()));
   }
 
