@@ -11,12 +11,17 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A worker's local copy of every param of a model, as one flat array per param, kept in step
- * with the servers slice by slice. Not thread safe: one per worker.
+ * with the servers slice by slice. A push either waits for its answers ({@link #pushAll}) or
+ * leaves them in flight ({@link #send}): the worker then takes the answers that arrived before
+ * each step ({@link #takeArrived}), waiting only when it has as many steps in flight as it
+ * allows. Not thread safe: one per worker.
  */
 public final class ParamSet {
   private final SliceMap map;
   private final float[][] values;
   private final long[] clocks;
+  private final StepWindow window;
+  private final int[] allSlices;
   private int inexact;
 
   public ParamSet(SliceMap map) {
@@ -26,6 +31,8 @@ public final class ParamSet {
       values[i] = new float[Math.toIntExact(map.params().get(i).length())];
     }
     this.clocks = new long[map.slices().size()];
+    this.window = new StepWindow(clocks.length, this::store);
+    this.allSlices = java.util.stream.IntStream.range(0, clocks.length).toArray();
   }
 
   /** The current local values, one array per param; updated in place by pulls and pushes. */
@@ -98,12 +105,22 @@ public final class ParamSet {
 
   /**
    * Pushes the gradient sums of one step, slice by slice, and stores the values the servers
-   * answer with (the parameters after the step).
+   * answer with (the parameters after the step), with every step still in flight.
    *
    * @param stub sums the shares of the {@code localShares} workers of this group in this JVM
    * @param gradientSums one array per param, the sum of the gradients over {@code examples}
    */
   public void pushAll(PsClient client, Stub stub, int localShares, Share share,
+      float[][] gradientSums) {
+    send(client, stub, localShares, share, gradientSums);
+    awaitAll(client.timeoutMs());
+  }
+
+  /**
+   * Pushes the gradient sums of one step, slice by slice, and leaves its answers in flight;
+   * {@code gradientSums} may be reused as soon as this returns.
+   */
+  public void send(PsClient client, Stub stub, int localShares, Share share,
       float[][] gradientSums) {
     List<CompletableFuture<Values>> pending = new ArrayList<>();
     for (SliceInfo s : map.slices()) {
@@ -111,17 +128,39 @@ public final class ParamSet {
       System.arraycopy(gradientSums[s.param()], (int) s.offset(), part, 0, s.length());
       pending.add(stub.push(client, s, share, localShares, part));
     }
-    store(pending, client.timeoutMs());
+    window.add(allSlices, pending);
+  }
+
+  /** Steps sent and not yet answered in full. */
+  public int inFlight() {
+    return window.size();
+  }
+
+  /** Stores the answers that have arrived, without waiting. */
+  public void takeArrived(long timeoutMs) {
+    window.takeArrived(timeoutMs);
+  }
+
+  /** Waits for the answers of the oldest step in flight and stores them. */
+  public void awaitOldest(long timeoutMs) {
+    window.awaitOldest(timeoutMs);
+  }
+
+  /** Waits for the answers of every step in flight and stores them. */
+  public void awaitAll(long timeoutMs) {
+    window.awaitAll(timeoutMs);
   }
 
   private void store(List<CompletableFuture<Values>> pending, long timeoutMs) {
-    List<SliceInfo> slices = map.slices();
     for (int i = 0; i < pending.size(); i++) {
-      Values v = PsClient.await(pending.get(i), timeoutMs);
-      SliceInfo s = slices.get(i);
-      System.arraycopy(v.values(), 0, values[s.param()], (int) s.offset(), s.length());
-      clocks[i] = v.clock();
+      store(i, PsClient.await(pending.get(i), timeoutMs));
     }
+  }
+
+  private void store(int slice, Values v) {
+    SliceInfo s = map.slices().get(slice);
+    System.arraycopy(v.values(), 0, values[s.param()], (int) s.offset(), s.length());
+    clocks[slice] = v.clock();
   }
 
   /**

@@ -20,13 +20,40 @@ import java.util.concurrent.CompletableFuture;
  * model.gradient(compactBatch, params, grads);    // grads in the same compact shapes
  * view.push(client, Share.of(step, group, worker, n), grads);
  * }</pre>
+ *
+ * <p>A worker that does not wait asks for the rows of coming batches ahead ({@link #prefetch})
+ * and leaves its pushes in flight ({@link #send}), taking their answers as in {@link ParamSet}.
  */
 public final class SparseParamSet {
   private final SliceMap map;
   private final boolean[] byFeature;
   private final float[][] whole;
   private final long[] clocks;
+  private final StepWindow window;
   private int[] features = new int[0];
+
+  /**
+   * The rows of one batch's features, asked for and perhaps not yet answered.
+   * {@link #values} waits for them.
+   */
+  public final class Rows {
+    private final int[] features;
+    private final float[][] out;
+    private final List<CompletableFuture<Values>> pending = new ArrayList<>();
+    private final List<int[]> ranges = new ArrayList<>();
+    private final List<SliceInfo> slices = new ArrayList<>();
+    private boolean filled;
+
+    private Rows(int[] features, float[][] out) {
+      this.features = features;
+      this.out = out;
+    }
+
+    /** The batch's distinct features, ascending. */
+    public int[] features() {
+      return features;
+    }
+  }
 
   /** @param byFeature per param: whether its rows are indexed by feature */
   public SparseParamSet(SliceMap map, boolean[] byFeature) {
@@ -39,6 +66,7 @@ public final class SparseParamSet {
       }
     }
     this.clocks = new long[map.slices().size()];
+    this.window = new StepWindow(clocks.length, this::storeAnswer);
   }
 
   private int cols(int param) {
@@ -85,7 +113,7 @@ public final class SparseParamSet {
   }
 
   /** The features of slice {@code s} among {@code features}: [from, to) positions. */
-  private int[] range(SliceInfo s) {
+  private int[] range(SliceInfo s, int[] features) {
     int c = cols(s.param());
     long firstRow = s.offset() / c;
     long endRow = firstRow + s.length() / c;
@@ -114,55 +142,87 @@ public final class SparseParamSet {
    * {@code sortedFeatures[i]}; the others whole. Blocks up to the timeout.
    */
   public float[][] pull(PsClient client, int[] sortedFeatures) {
-    this.features = sortedFeatures;
+    return values(prefetch(client, sortedFeatures), client.timeoutMs());
+  }
+
+  /** Asks for the rows of {@code sortedFeatures} (strictly increasing) without waiting. */
+  public Rows prefetch(PsClient client, int[] sortedFeatures) {
     float[][] out = new float[whole.length][];
-    List<CompletableFuture<Values>> pending = new ArrayList<>();
-    List<int[]> ranges = new ArrayList<>();
-    List<SliceInfo> slices = new ArrayList<>();
     for (int p = 0; p < out.length; p++) {
-      out[p] = byFeature[p] ? new float[sortedFeatures.length * cols(p)] : whole[p];
+      out[p] = byFeature[p] ? new float[sortedFeatures.length * cols(p)] : null;
     }
+    Rows rows = new Rows(sortedFeatures, out);
     for (SliceInfo s : map.slices()) {
       if (!byFeature[s.param()]) {
         continue;
       }
-      int[] r = range(s);
+      int[] r = range(s, sortedFeatures);
       if (r[0] == r[1]) {
         continue;
       }
-      int[] rows = new int[r[1] - r[0]];
-      for (int i = 0; i < rows.length; i++) {
-        rows[i] = sortedFeatures[r[0] + i] - r[2];
+      int[] ids = new int[r[1] - r[0]];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = sortedFeatures[r[0] + i] - r[2];
       }
-      pending.add(client.pullRows(s, 0, rows));
-      ranges.add(r);
-      slices.add(s);
+      rows.pending.add(client.pullRows(s, 0, ids));
+      rows.ranges.add(r);
+      rows.slices.add(s);
     }
-    for (int i = 0; i < pending.size(); i++) {
-      Values v = PsClient.await(pending.get(i), client.timeoutMs());
-      int c = cols(slices.get(i).param());
-      System.arraycopy(v.values(), 0, out[slices.get(i).param()], ranges.get(i)[0] * c,
-          v.values().length);
+    return rows;
+  }
+
+  /**
+   * The params for the batch of {@code rows}, as {@link #pull} returns them: waits (each slice
+   * up to the timeout) for the rows asked for; the params held whole are the values now. The
+   * next {@link #push} pushes rows of these features.
+   */
+  public float[][] values(Rows rows, long timeoutMs) {
+    if (!rows.filled) {
+      for (int i = 0; i < rows.pending.size(); i++) {
+        Values v = PsClient.await(rows.pending.get(i), timeoutMs);
+        int c = cols(rows.slices.get(i).param());
+        System.arraycopy(v.values(), 0, rows.out[rows.slices.get(i).param()],
+            rows.ranges.get(i)[0] * c, v.values().length);
+      }
+      rows.filled = true;
     }
-    return out;
+    for (int p = 0; p < whole.length; p++) {
+      if (!byFeature[p]) {
+        rows.out[p] = whole[p];
+      }
+    }
+    this.features = rows.features;
+    return rows.out;
   }
 
   /**
    * Pushes one step's gradient sums in the shapes {@link #pull} returned: rows of the last
    * pulled features for params indexed by feature (every slice gets a share, possibly of no
    * rows, so that a synchronous group counts it), whole arrays for the others, whose new values
-   * are kept. Blocks up to the timeout.
+   * are kept. Blocks up to the timeout, with every step still in flight.
    */
   public void push(PsClient client, Share share, float[][] gradientSums) {
+    send(client, share, features, gradientSums);
+    awaitAll(client.timeoutMs());
+  }
+
+  /**
+   * Pushes one step's gradient sums, as {@link #push} does for the batch of {@code
+   * sortedFeatures}, and leaves its answers in flight.
+   */
+  public void send(PsClient client, Share share, int[] sortedFeatures, float[][] gradientSums) {
     List<CompletableFuture<Values>> pending = new ArrayList<>();
     List<SliceInfo> slices = map.slices();
-    for (SliceInfo s : slices) {
+    int[] indexes = new int[slices.size()];
+    for (int k = 0; k < slices.size(); k++) {
+      SliceInfo s = slices.get(k);
+      indexes[k] = k;
       if (byFeature[s.param()]) {
-        int[] r = range(s);
+        int[] r = range(s, sortedFeatures);
         int c = cols(s.param());
         int[] rows = new int[r[1] - r[0]];
         for (int i = 0; i < rows.length; i++) {
-          rows[i] = features[r[0] + i] - r[2];
+          rows[i] = sortedFeatures[r[0] + i] - r[2];
         }
         float[] grad = Arrays.copyOfRange(gradientSums[s.param()], r[0] * c, r[1] * c);
         pending.add(client.pushRows(s, share, rows, grad));
@@ -172,14 +232,35 @@ public final class SparseParamSet {
         pending.add(client.push(s, share, part));
       }
     }
-    for (int i = 0; i < pending.size(); i++) {
-      Values v = PsClient.await(pending.get(i), client.timeoutMs());
-      SliceInfo s = slices.get(i);
-      if (!byFeature[s.param()]) {
-        storeWhole(s, v);
-      }
-      clocks[i] = v.clock();
+    window.add(indexes, pending);
+  }
+
+  /** Steps sent and not yet answered in full. */
+  public int inFlight() {
+    return window.size();
+  }
+
+  /** Stores the answers that have arrived, without waiting. */
+  public void takeArrived(long timeoutMs) {
+    window.takeArrived(timeoutMs);
+  }
+
+  /** Waits for the answers of the oldest step in flight and stores them. */
+  public void awaitOldest(long timeoutMs) {
+    window.awaitOldest(timeoutMs);
+  }
+
+  /** Waits for the answers of every step in flight and stores them. */
+  public void awaitAll(long timeoutMs) {
+    window.awaitAll(timeoutMs);
+  }
+
+  private void storeAnswer(int slice, Values v) {
+    SliceInfo s = map.slices().get(slice);
+    if (!byFeature[s.param()]) {
+      System.arraycopy(v.values(), 0, whole[s.param()], (int) s.offset(), s.length());
     }
+    clocks[slice] = v.clock();
   }
 
   /** Steps completed by the slowest worker group, as last reported by the servers. */

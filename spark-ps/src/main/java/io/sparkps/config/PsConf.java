@@ -64,6 +64,16 @@ public final class PsConf implements Serializable {
       null, PsConf::parseStaleness, v -> v >= 0, "an integer >= 0, or 'unbounded'",
       "Bounded delay: steps a worker group may run ahead of the slowest; 0 is lock-step."
           + " Unset: the preset's (unbounded).");
+  public static final ConfigKey<Integer> MAX_IN_FLIGHT = ConfigKey.intKey(
+      "spark.ps.maxInFlight", 8, 1, 1024,
+      "Steps a worker of an asynchronous framework (downpour with one worker per group,"
+          + " hogwild, inmemory-hogwild) keeps in flight: it computes the next step from the"
+          + " freshest values it holds while earlier pushes are on the wire, and waits only"
+          + " when this many are unanswered; with sparse pulls it also asks for the rows of"
+          + " that many coming batches ahead. 1 waits for every answer. Synchronous groups"
+          + " (sandblaster, allreduce, numWorkersPerGroup > 1) and groups under a staleness"
+          + " bound (spark.ps.staleness, which bounds how far groups drift apart and would be"
+          + " loosened by steps in flight) always wait.");
   public static final ConfigKey<Integer> SYNC_FREQ = ConfigKey.intKey("spark.ps.syncFreq", 1,
       1, Integer.MAX_VALUE, "Updates a server group applies between syncs with the master"
           + " group of a slice (Distributed Hogwild).");
@@ -193,7 +203,8 @@ public final class PsConf implements Serializable {
           + " resolves this from the Spark settings it is built from.");
 
   private static final List<ConfigKey<?>> ALL = List.of(FRAMEWORK, NUM_SERVERS,
-      SLICES_PER_SERVER, NUM_WORKER_GROUPS, NUM_WORKERS_PER_GROUP, NUM_SERVER_GROUPS, STALENESS, SYNC_FREQ,
+      SLICES_PER_SERVER, NUM_WORKER_GROUPS, NUM_WORKERS_PER_GROUP, NUM_SERVER_GROUPS, STALENESS,
+      MAX_IN_FLIGHT, SYNC_FREQ,
       SERVER_MEMORY, SERVER_JAVA_OPTIONS, SERVER_PLACEMENT, SERVER_CORES, SERVER_HOST,
       SERVER_BIND_ADDRESS, COORDINATOR_HOST, COORDINATOR_BIND_ADDRESS, COORDINATOR_PORT, SERVER_PORT, LEASE,
       HEARTBEAT_INTERVAL, REPLICATION, SERVER_FAILURE_TIMEOUT, MAX_STAGE_ATTEMPTS, ELASTIC_WORKERS,

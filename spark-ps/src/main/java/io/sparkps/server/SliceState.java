@@ -29,6 +29,10 @@ import java.util.function.Supplier;
  * answers wait until every backup has it ({@link Effects#replicated()}). Every group's next
  * step is recorded with the values, so a share of a step already applied — resent to a new
  * primary after a failover — is answered but never applied again.
+ *
+ * <p>A group's steps are applied in order. A share of a step past the group's next one (a
+ * worker keeps several steps in flight, and after a failover they are resent in no particular
+ * order) waits with the open steps until the steps before it are applied.
  */
 final class SliceState {
   /** Serves workers, or takes forwarded steps only. */
@@ -156,6 +160,22 @@ final class SliceState {
 
     Effects(List<Answer> answers, float[] syncDelta, List<Runnable> flushed) {
       this(answers, syncDelta, flushed, null);
+    }
+
+    /** These effects, then {@code later}'s: the effects of two steps applied in a row. */
+    Effects and(Effects later) {
+      List<Answer> a = new ArrayList<>(answers);
+      a.addAll(later.answers);
+      List<Runnable> f = new ArrayList<>(flushed);
+      f.addAll(later.flushed);
+      if (syncDelta != null && later.syncDelta != null) {
+        throw new IllegalStateException("two syncs started by one batch of steps");
+      }
+      float[] delta = syncDelta != null ? syncDelta : later.syncDelta;
+      CompletableFuture<Void> r = replicated == null ? later.replicated
+          : later.replicated == null ? replicated
+          : CompletableFuture.allOf(replicated, later.replicated);
+      return new Effects(a, delta, f, r);
     }
 
     void answer() {
@@ -347,14 +367,16 @@ final class SliceState {
       if (u.step() < groupSteps[g]) {
         return answerApplied(u.step(), reply);
       }
+      boolean next = u.step() == groupSteps[g];
       float[] grad = u.gradientSum();
-      if (open.denseIfOpen(u.group(), u.step()) == null
+      if (next && open.denseIfOpen(u.group(), u.step()) == null
           && u.shares() >= setup.sharesPerStep()) {
         // One share makes the whole step: apply it as it came, with no aggregation buffer.
         float scale = u.examples() > 0 ? 1f / u.examples() : 0f;
         remember(u.step());
         optimizer.apply(values, grad, scale);
-        return completeStep(g, u.step(), u.shares(), List.of(reply), scale, null, grad);
+        return andLater(g, u.group(),
+            completeStep(g, u.step(), u.shares(), List.of(reply), scale, null, grad, true));
       }
       StepShares.Step step = open.dense(u.group(), u.step());
       if (!step.join(u.workerId(), reply)) {
@@ -362,14 +384,10 @@ final class SliceState {
         return Effects.NONE;
       }
       step.add(grad, u.shares(), u.examples());
-      if (!step.complete(setup.sharesPerStep())) {
+      if (!next || !step.complete(setup.sharesPerStep())) {
         return Effects.NONE;
       }
-      open.closeDense(u.group(), u.step());
-      remember(u.step());
-      optimizer.apply(values, step.sum(), step.scale());
-      return completeStep(g, u.step(), step.shares(), step.replies(), step.scale(), null,
-          step.sum());
+      return andLater(g, u.group(), applyDense(g, u.group(), u.step(), step, true));
     }
   }
 
@@ -395,17 +413,55 @@ final class SliceState {
         return Effects.NONE;
       }
       step.addRows(u.rows(), u.gradientRows(), w, u.shares(), u.examples());
-      if (!step.complete(setup.sharesPerStep())) {
+      if (u.step() > groupSteps[g] || !step.complete(setup.sharesPerStep())) {
         return Effects.NONE;
       }
-      open.closeSparse(u.group(), u.step());
-      previousStep = -1;
-      int[] union = step.rowIds();
-      float[] mean = step.meanRows(union, w);
-      if (union.length > 0) {
-        optimizer.applySparse(values, union, mean, w);
+      return andLater(g, u.group(), applySparse(g, u.group(), u.step(), step, true));
+    }
+  }
+
+  /** Applies a complete open dense step, the group's next one. Holds the lock. */
+  private Effects applyDense(int g, int group, long stepNo, StepShares.Step step,
+      boolean maySync) {
+    open.closeDense(group, stepNo);
+    remember(stepNo);
+    optimizer.apply(values, step.sum(), step.scale());
+    return completeStep(g, stepNo, step.shares(), step.replies(), step.scale(), null,
+        step.sum(), maySync);
+  }
+
+  /** Applies a complete open sparse step, the group's next one. Holds the lock. */
+  private Effects applySparse(int g, int group, long stepNo, StepShares.Step step,
+      boolean maySync) {
+    int w = setup.rowWidth();
+    open.closeSparse(group, stepNo);
+    previousStep = -1;
+    int[] union = step.rowIds();
+    float[] mean = step.meanRows(union, w);
+    if (union.length > 0) {
+      optimizer.applySparse(values, union, mean, w);
+    }
+    return completeStep(g, stepNo, step.shares(), step.replies(), 1f, union, mean, maySync);
+  }
+
+  /**
+   * After a step of {@code group} was applied: applies the group's following steps that came
+   * early and are complete, in order, and returns the effects of all. They start at most one
+   * sync with the master; a later one takes their updates along. Holds the lock.
+   */
+  private Effects andLater(int g, int group, Effects applied) {
+    Effects all = applied;
+    while (true) {
+      long stepNo = groupSteps[g];
+      StepShares.Step dense = open.denseIfOpen(group, stepNo);
+      StepShares.Step sparse = open.sparseIfOpen(group, stepNo);
+      if (dense != null && dense.complete(setup.sharesPerStep())) {
+        all = all.and(applyDense(g, group, stepNo, dense, all.syncDelta() == null));
+      } else if (sparse != null && sparse.complete(setup.sharesPerStep())) {
+        all = all.and(applySparse(g, group, stepNo, sparse, all.syncDelta() == null));
+      } else {
+        return all;
       }
-      return completeStep(g, u.step(), step.shares(), step.replies(), 1f, union, mean);
     }
   }
 
@@ -474,7 +530,7 @@ final class SliceState {
    * parks the step's answers. Holds the lock.
    */
   private Effects completeStep(int groupIndex, long step, int shares, List<Reply> replies,
-      float scale, int[] rows, float[] gradient) {
+      float scale, int[] rows, float[] gradient, boolean maySync) {
     version++;
     counters.applied(shares);
     groupSteps[groupIndex] = Math.max(groupSteps[groupIndex], step + 1);
@@ -488,7 +544,7 @@ final class SliceState {
     float[] delta = null;
     if (sync != null) {
       sync.updated();
-      delta = sync.due(values, false);
+      delta = maySync ? sync.due(values, false) : null;
     }
     Effects e = release(delta);
     return new Effects(e.answers(), e.syncDelta(), e.flushed(), replicated);

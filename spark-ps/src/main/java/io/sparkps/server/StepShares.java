@@ -117,6 +117,11 @@ final class StepShares {
     return dense.computeIfAbsent(new Key(group, step), k -> new Step());
   }
 
+  /** The open sparse step, or null when no share of it came yet. */
+  Step sparseIfOpen(int group, long step) {
+    return sparse.get(new Key(group, step));
+  }
+
   /** The open sparse step, opened if needed. */
   Step sparse(int group, long step) {
     return sparse.computeIfAbsent(new Key(group, step), k -> new Step());

@@ -78,8 +78,11 @@ final class CheckpointTrigger {
     return new CheckpointTrigger(c, plan.layout().copyOf(0).slices(), client, 0);
   }
 
-  /** Called at the start of every step, before it is pushed. */
-  void beforeStep(long step) {
+  /**
+   * Called at the start of every step, before it is pushed; {@code settle} waits for the
+   * worker's steps in flight, which a checkpoint due at this step must find applied.
+   */
+  void beforeStep(long step, Runnable settle) {
     if (plan == null) {
       return;
     }
@@ -102,6 +105,7 @@ final class CheckpointTrigger {
           step, inFlightStep);
       return;
     }
+    settle.run();
     inFlightStep = step;
     inFlight = start(step);
   }

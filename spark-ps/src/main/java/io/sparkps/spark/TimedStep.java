@@ -1,21 +1,27 @@
 package io.sparkps.spark;
 
-import io.sparkps.model.Batch;
-
 /**
  * One way of running a training step against the servers, keeping the time it spends in
- * each phase: an implementation calls {@link #begin} as a step starts, then {@link #pulled},
- * {@link #computed} and {@link #pushed} as each of its phases ends, so that every phase's time
- * runs from the end of the one before.
+ * each phase: an implementation calls {@link #begin} as a step starts, then {@link #batched},
+ * {@link #pulled}, {@link #computed} and {@link #pushed} as each of its phases ends, so that
+ * every phase's time runs from the end of the one before. Pull and push time is the time the
+ * worker waits on the network: for values it needs, for answers it must have before it goes on.
  */
 abstract class TimedStep implements AutoCloseable {
+  private long batchNanos;
   private long pullNanos;
   private long computeNanos;
   private long pushNanos;
   private long mark;
 
-  /** Computes and pushes one step; returns the batch's mean loss. */
-  abstract double step(Batch batch, long step, int examples);
+  /**
+   * Computes and pushes step {@code step} over its batch from {@code batches}; returns the
+   * batch's mean loss. The step's answers may still be in flight when it returns.
+   */
+  abstract double step(long step, int examples, StepBatches batches);
+
+  /** Waits until every step pushed so far is answered and its answer taken. */
+  abstract void settle();
 
   abstract long minClock();
 
@@ -27,6 +33,12 @@ abstract class TimedStep implements AutoCloseable {
 
   final void begin() {
     mark = System.nanoTime();
+  }
+
+  final void batched() {
+    long now = System.nanoTime();
+    batchNanos += now - mark;
+    mark = now;
   }
 
   final void pulled() {
@@ -45,6 +57,10 @@ abstract class TimedStep implements AutoCloseable {
     long now = System.nanoTime();
     pushNanos += now - mark;
     mark = now;
+  }
+
+  final long batchNanos() {
+    return batchNanos;
   }
 
   final long pullNanos() {

@@ -19,12 +19,13 @@ import java.io.Serializable;
  * @param byFeature per param, whether its rows are indexed by feature
  * @param sparse whether workers pull and push only the feature rows their batches touch
  * @param checkpoints the fit's checkpoints, or null when it writes none
+ * @param maxInFlight steps a worker keeps in flight: 1 in a synchronous group
  */
 record TrainingPlan(ClusterInfo cluster, ParamLayout layout, TrainableModel model,
     ClusterConfig topology, OptimizerConfig optimizer, int numFeatures, int batchSize,
     int epochs, int stepsPerEpoch, long seed, boolean shuffle, int ioThreads, long trainingId,
     boolean localAggregation, boolean[] byFeature, boolean sparse,
-    CheckpointPlan checkpoints) implements Serializable {
+    CheckpointPlan checkpoints, int maxInFlight) implements Serializable {
 
   boolean colocated() {
     return !topology.serverWorkerSeparate();

@@ -104,6 +104,23 @@ final class TrainingRun {
   }
 
   /** Backups per slice: separate servers only; checked before anything starts. */
+  /**
+   * Steps each worker keeps in flight: spark.ps.maxInFlight in the asynchronous frameworks
+   * when a group is one worker and no staleness bound is set, else 1. A synchronous group's
+   * workers compute a step from the same values, the answers of the step before; under a
+   * staleness bound s a worker computes step t from values that hold every group's steps up
+   * to t - s, which steps left in flight would loosen to t - s - (maxInFlight - 1).
+   */
+  static int maxInFlight(PsConf conf, io.sparkps.config.Framework framework,
+      ClusterConfig topology) {
+    boolean asynchronous = framework == io.sparkps.config.Framework.DOWNPOUR
+        || framework == io.sparkps.config.Framework.HOGWILD
+        || framework == io.sparkps.config.Framework.INMEMORY_HOGWILD;
+    boolean bounded = topology.staleness() != ClusterConfig.UNBOUNDED_STALENESS;
+    return asynchronous && !topology.synchronousGroups() && !bounded
+        ? conf.get(PsConf.MAX_IN_FLIGHT) : 1;
+  }
+
   private static int replication(PsConf conf, ClusterConfig topology) {
     if (topology.serverWorkerSeparate()) {
       return conf.replication(topology.nServersPerGroup(), topology.nServerGroups());
@@ -154,7 +171,7 @@ final class TrainingRun {
         conf.get(PsConf.TRANSPORT_IO_THREADS), trainingId,
         trainer.getLocalAggregation(), byFeature(model, numFeatures),
         trainer.sparsePulls(numFeatures, byFeature(model, numFeatures)),
-        checkpoints.plan(trainingId));
+        checkpoints.plan(trainingId), maxInFlight(conf, io.sparkps.config.Framework.parse(framework), topology));
     String description = JOB_PREFIX + ": " + framework + ", " + topology.totalWorkers()
         + " workers, " + topology.totalServers() + " servers" + (plan.colocated()
         ? " (co-located)" : "") + ", " + trainer.getMaxEpochs() + " epochs"

@@ -192,20 +192,15 @@ final class TrainingTask
     long start = System.nanoTime();
     int group = worker / plan.topology().nWorkersPerGroup();
     int steps = plan.stepsPerEpoch();
-    int batchSize = plan.batchSize();
-    int n = data.size();
-    int[] order = new int[Math.max(n, 1)];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    Random random = new Random(plan.seed() * 31 + worker);
-    TimedStep stepper = plan.sparse() ? sparseStepper(client, worker, group)
-        : denseStepper(client, worker, group);
+    StepBatches batches = new StepBatches(data, plan.batchSize(), steps, plan.shuffle(),
+        new Random(plan.seed() * 31 + worker), plan.numFeatures());
     long total = (long) plan.epochs() * steps;
     // This task's steps: all, or those of its one epoch; the epochs before it are passed over
     // (their shuffles included) so that its batches are the ones a single task would use.
     long from = onlyEpoch < 0 ? 0 : (long) onlyEpoch * steps;
     long until = onlyEpoch < 0 ? total : from + steps;
+    TimedStep stepper = plan.sparse() ? sparseStepper(client, worker, group, until)
+        : denseStepper(client, worker, group);
     int lastEpoch = onlyEpoch < 0 ? plan.epochs() : onlyEpoch + 1;
     long first = Math.min(Math.max(stepper.firstStep(), from), until);
     if (first > from) {
@@ -219,15 +214,12 @@ final class TrainingTask
     double[] stepSeconds = new double[plan.epochs() * steps];
     java.util.Arrays.fill(epochLoss, Double.NaN);
     java.util.Arrays.fill(stepLoss, Double.NaN);
-    long batchNanos = 0;
+    int size = batches.examples();
     long examples = 0;
     long step = 0;
     long maxLead = 0;
     try {
       for (int epoch = 0; epoch < lastEpoch; epoch++) {
-        if (plan.shuffle()) {
-          shuffle(order, n, random);
-        }
         double lossSum = 0;
         long lossExamples = 0;
         for (int s = 0; s < steps; s++) {
@@ -237,14 +229,8 @@ final class TrainingTask
             step++;
             continue;
           }
-          // An empty partition still takes part in its group's steps, with zero examples.
-          int size = n == 0 ? 0 : batchSize;
-          long t0 = System.nanoTime();
-          Batch batch = BatchBuilder.build(data, order,
-              (int) ((long) s * batchSize % order.length), size, plan.numFeatures());
-          batchNanos += System.nanoTime() - t0;
-          checkpoints.beforeStep(step);
-          double loss = stepper.step(batch, step, size);
+          checkpoints.beforeStep(step, stepper::settle);
+          double loss = stepper.step(step, size, batches);
           stepLoss[(int) step] = size == 0 ? Double.NaN : loss;
           stepSeconds[(int) step] = (System.nanoTime() - start) / 1e9;
           step++;
@@ -262,18 +248,24 @@ final class TrainingTask
             group, epoch + 1, plan.epochs(), String.format("%.5f", epochLoss[epoch]),
             String.format("%.0f", examples / Math.max(elapsed, 1e-9)));
       }
+      stepper.settle();
       checkpoints.finish();
     } finally {
       stepper.close();
     }
-    StepPhases phases = new StepPhases(batchNanos / 1e9, stepper.pullNanos() / 1e9,
+    StepPhases phases = new StepPhases(stepper.batchNanos() / 1e9, stepper.pullNanos() / 1e9,
         stepper.computeNanos() / 1e9, stepper.pushNanos() / 1e9);
     return new WorkerResult(worker, group, step - first, first - from, examples, epochLoss,
         stepLoss, stepSeconds, (System.nanoTime() - start) / 1e9, maxLead, phases, null,
         Double.NaN, null);
   }
 
-  /** Whole params on every worker; gradients of a group's workers in a JVM go through the stub. */
+  /**
+   * Whole params on every worker; gradients of a group's workers in a JVM go through the stub.
+   * With more than one step in flight, a step is computed from the values of the answers that
+   * have arrived, and the worker waits only when the window is full (time counted as pull: the
+   * wait for values).
+   */
   private TimedStep denseStepper(PsClient client, int worker, int group) {
     ParamSet params = new ParamSet(plan.layout().copyOf(plan.layout().serverGroupOf(group)));
     int localShares = plan.localAggregation() ? localWorkersOfGroup(worker, group) : 1;
@@ -290,6 +282,8 @@ final class TrainingTask
           + "of step {}, which they applied before the stage stopped; this step's gradient is "
           + "computed from their values after it", worker, group, params.inexactSlices(), first);
     }
+    int window = plan.maxInFlight();
+    long timeoutMs = client.timeoutMs();
     return new TimedStep() {
       @Override
       long firstStep() {
@@ -297,16 +291,33 @@ final class TrainingTask
       }
 
       @Override
-      double step(Batch batch, long step, int examples) {
+      double step(long step, int examples, StepBatches batches) {
         begin();
+        Batch batch = batches.current(step);
+        batched();
+        if (window > 1) {
+          params.takeArrived(timeoutMs);
+          while (params.inFlight() >= window) {
+            params.awaitOldest(timeoutMs);
+          }
+        }
+        pulled();
         double loss = plan.model().gradient(batch, params.values(), gradients);
         scale(gradients, examples);
         Divergence.check(loss, gradients, step, worker, plan.optimizer().learningRate());
         computed();
-        params.pushAll(client, stub, localShares, Share.of(step, group, worker, examples),
+        params.send(client, stub, localShares, Share.of(step, group, worker, examples),
             gradients);
+        if (window == 1) {
+          params.awaitAll(timeoutMs);
+        }
         pushed();
         return loss;
+      }
+
+      @Override
+      void settle() {
+        params.awaitAll(timeoutMs);
       }
 
       @Override
@@ -321,35 +332,74 @@ final class TrainingTask
     };
   }
 
-  /** Only the rows of the features a batch touches travel, for params indexed by feature. */
-  private TimedStep sparseStepper(PsClient client, int worker, int group) {
+  /**
+   * Only the rows of the features a batch touches travel, for params indexed by feature. With
+   * more than one step in flight, the rows of the next {@code maxInFlight - 1} batches are asked
+   * for ahead, so that a step finds its rows arrived, and pushes are left in flight.
+   *
+   * @param until the step after this task's last, which it asks no rows for
+   */
+  private TimedStep sparseStepper(PsClient client, int worker, int group, long until) {
     SparseParamSet params = new SparseParamSet(
         plan.layout().copyOf(plan.layout().serverGroupOf(group)), plan.byFeature());
     long first = params.resume(client, group, attempt);
     params.pullWhole(client);
+    int window = plan.maxInFlight();
+    long timeoutMs = client.timeoutMs();
+    record Ahead(long step, BatchBuilder.Compacted batch, SparseParamSet.Rows rows) {}
+    java.util.ArrayDeque<Ahead> ahead = new java.util.ArrayDeque<>();
     return new TimedStep() {
+      private long asked = -1;
+
       @Override
       long firstStep() {
         return first;
       }
 
       @Override
-      double step(Batch batch, long step, int examples) {
+      double step(long step, int examples, StepBatches batches) {
         begin();
-        BatchBuilder.Compacted compacted = BatchBuilder.compact(batch);
-        float[][] values = params.pull(client, compacted.features());
+        if (asked < step) {
+          ahead.clear();
+          asked = step - 1;
+        }
+        batches.current(step);
+        while (asked < Math.min(step + window - 1, until - 1)) {
+          asked++;
+          BatchBuilder.Compacted compacted = BatchBuilder.compact(batches.at(asked));
+          ahead.addLast(new Ahead(asked, compacted,
+              params.prefetch(client, compacted.features())));
+        }
+        Ahead mine = ahead.removeFirst();
+        batched();
+        if (window > 1) {
+          params.takeArrived(timeoutMs);
+          while (params.inFlight() >= window) {
+            params.awaitOldest(timeoutMs);
+          }
+        }
+        float[][] values = params.values(mine.rows(), timeoutMs);
         pulled();
         float[][] gradients = new float[values.length][];
         for (int i = 0; i < values.length; i++) {
           gradients[i] = new float[values[i].length];
         }
-        double loss = plan.model().gradient(compacted.batch(), values, gradients);
+        double loss = plan.model().gradient(mine.batch().batch(), values, gradients);
         scale(gradients, examples);
         Divergence.check(loss, gradients, step, worker, plan.optimizer().learningRate());
         computed();
-        params.push(client, Share.of(step, group, worker, examples), gradients);
+        params.send(client, Share.of(step, group, worker, examples), mine.rows().features(),
+            gradients);
+        if (window == 1) {
+          params.awaitAll(timeoutMs);
+        }
         pushed();
         return loss;
+      }
+
+      @Override
+      void settle() {
+        params.awaitAll(timeoutMs);
       }
 
       @Override
@@ -378,15 +428,6 @@ final class TrainingTask
       }
     }
     return Math.max(1, count);
-  }
-
-  private static void shuffle(int[] order, int n, Random random) {
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
   }
 
   private static void scale(float[][] arrays, float factor) {

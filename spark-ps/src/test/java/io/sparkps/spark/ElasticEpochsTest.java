@@ -26,6 +26,7 @@ class ElasticEpochsTest {
   @AfterEach
   void unset() {
     SharedSpark.get().conf().unset("spark.ps.elasticWorkers");
+    SharedSpark.get().conf().unset("spark.ps.maxInFlight");
   }
 
   private static PSTrainer downpour(int workers) {
@@ -36,6 +37,8 @@ class ElasticEpochsTest {
   @Test
   void oneShardTrainsTheWeightsOfOneWorkerEpochByEpoch() throws Exception {
     SparkSession spark = SharedSpark.get();
+    // One step in flight, so that one worker's steps are computed from the same values.
+    spark.conf().set("spark.ps.maxInFlight", "1");
     Dataset<Row> data = TestData.generated(spark, 1000, 4, 11, 3);
     PSTrainerModel fixed = downpour(1).fit(data);
 
@@ -65,7 +68,8 @@ class ElasticEpochsTest {
         "spark-ps training: downpour, 1 workers, 2 servers, 3 epochs, elastic workers, epoch 2/3",
         "spark-ps training: downpour, 1 workers, 2 servers, 3 epochs, elastic workers, epoch 3/3"),
         jobs);
-    // One group, so nothing runs asynchronously: the same steps on the same batches.
+    // One group waiting for each answer, so nothing runs asynchronously: the same steps on the
+    // same batches.
     Weights.assertSame(fixed, elastic);
     TrainingSummary a = fixed.summary();
     TrainingSummary b = elastic.summary();
