@@ -256,7 +256,8 @@ public final class AddressExchange implements RequestHandler, AutoCloseable {
       return List.of(byId);
     } catch (RuntimeException e) {
       throw new PsException("worker " + worker + " could not learn where the co-located servers "
-          + "listen from the driver at " + driver.address() + ": " + e.getMessage(), e);
+          + "listen from the driver at " + driver.address().getHostString() + ":"
+          + driver.address().getPort() + ": " + e.getMessage(), e);
     }
   }
 
