@@ -16,8 +16,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -69,8 +67,9 @@ public final class AddressExchange implements RequestHandler, AutoCloseable {
   private final Endpoint endpoint;
   private final int[] serverOf;
   private final int servers;
-  private final Map<Long, Run> runs = new TreeMap<>();
+  /** The newest run: older ones are over (answered, failed or superseded). */
   private long newest = Long.MIN_VALUE;
+  private Run current;
 
   private AddressExchange(Transport transport, Channel listening, Endpoint endpoint,
       int[] serverOf) {
@@ -128,10 +127,7 @@ public final class AddressExchange implements RequestHandler, AutoCloseable {
         peer.writeAndFlush(new Failure(h.requestId(), Failure.Kind.FATAL, refused));
         return;
       }
-      Run run = runs.get(h.run());
-      if (run == null) {
-        run = begin(h.run());
-      }
+      Run run = h.run() == newest ? current : begin(h.run());
       if (run.failure != null) {
         peer.writeAndFlush(new Failure(h.requestId(), Failure.Kind.FATAL, run.failure));
         return;
@@ -168,25 +164,21 @@ public final class AddressExchange implements RequestHandler, AutoCloseable {
     return null;
   }
 
-  /** A run's first request: older runs still waiting are failed; its deadline is set. */
+  /** A run's first request: the older run's waiting workers are failed; its deadline set. */
   private Run begin(long key) {
-    for (Map.Entry<Long, Run> e : runs.entrySet()) {
-      if (e.getValue().failure == null && !e.getValue().complete()) {
-        fail(e.getValue(), "run " + describe(e.getKey()) + " of the training stage was "
-            + "superseded by " + describe(key));
-      }
+    if (current != null && current.failure == null && !current.complete()) {
+      fail(current, "run " + describe(newest) + " of the training stage was superseded by "
+          + describe(key));
     }
-    runs.clear();
     newest = key;
-    Run run = new Run(servers, serverOf.length);
-    runs.put(key, run);
+    current = new Run(servers, serverOf.length);
     transport.timer().schedule(() -> expire(key), endpoint.timeoutMs(), TimeUnit.MILLISECONDS);
-    return run;
+    return current;
   }
 
   private synchronized void expire(long key) {
-    Run run = runs.get(key);
-    if (run == null || run.complete() || run.failure != null) {
+    Run run = current;
+    if (key != newest || run.complete() || run.failure != null) {
       return;
     }
     String missing = IntStream.range(0, run.arrived.length).filter(w -> !run.arrived[w])
