@@ -169,7 +169,8 @@ public final class PsConf implements Serializable {
           + " group waiting for its slowest worker.");
   public static final ConfigKey<Duration> SERVER_START_TIMEOUT = ConfigKey.durationKey(
       "spark.ps.server.startTimeout", Duration.ofMillis(60_000), Duration.ofMillis(1),
-      "Longest wait for all launched servers to register with the coordinator.");
+      "Longest wait for all launched servers to register with the coordinator, and for every"
+          + " co-located worker of a run to tell the driver where its server listens.");
   public static final ConfigKey<Integer> TRANSPORT_MAX_FRAME_BYTES = ConfigKey.sizeKey(
       "spark.ps.transport.maxFrameBytes", 268_435_456, 1024,
       "Largest frame accepted on a connection; larger ones close it. Bounds slice size.");

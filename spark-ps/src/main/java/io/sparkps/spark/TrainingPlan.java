@@ -2,6 +2,7 @@ package io.sparkps.spark;
 
 import io.sparkps.client.ClusterInfo;
 import io.sparkps.client.ParamLayout;
+import io.sparkps.cluster.AddressExchange;
 import io.sparkps.config.ClusterConfig;
 import io.sparkps.config.OptimizerConfig;
 import io.sparkps.model.TrainableModel;
@@ -20,15 +21,34 @@ import java.io.Serializable;
  * @param sparse whether workers pull and push only the feature rows their batches touch
  * @param checkpoints the fit's checkpoints, or null when it writes none
  * @param maxInFlight steps a worker keeps in flight: 1 in a synchronous group
+ * @param exchange where co-located workers tell the driver their servers' addresses ({@link
+ *     AddressExchange}); null for separate servers
  */
 record TrainingPlan(ClusterInfo cluster, ParamLayout layout, TrainableModel model,
     ClusterConfig topology, OptimizerConfig optimizer, int numFeatures, int batchSize,
     int epochs, int stepsPerEpoch, long seed, boolean shuffle, int ioThreads, long trainingId,
     boolean localAggregation, boolean[] byFeature, boolean sparse,
-    CheckpointPlan checkpoints, int maxInFlight) implements Serializable {
+    CheckpointPlan checkpoints, int maxInFlight, AddressExchange.Endpoint exchange)
+    implements Serializable {
+
+  /** The same plan, with co-located workers exchanging addresses through {@code endpoint}. */
+  TrainingPlan withExchange(AddressExchange.Endpoint endpoint) {
+    return new TrainingPlan(cluster, layout, model, topology, optimizer, numFeatures, batchSize,
+        epochs, stepsPerEpoch, seed, shuffle, ioThreads, trainingId, localAggregation, byFeature,
+        sparse, checkpoints, maxInFlight, endpoint);
+  }
 
   boolean colocated() {
     return !topology.serverWorkerSeparate();
+  }
+
+  /** Per worker, the co-located server it hosts, or -1. */
+  int[] hostedServers() {
+    int[] out = new int[topology.totalWorkers()];
+    for (int w = 0; w < out.length; w++) {
+      out[w] = hostedServer(w);
+    }
+    return out;
   }
 
   /** The co-located server that worker {@code worker} hosts, or -1. */

@@ -3,6 +3,7 @@ package io.sparkps.spark;
 import io.sparkps.client.ClusterInfo;
 import io.sparkps.client.ParamLayout;
 import io.sparkps.client.PsClient;
+import io.sparkps.cluster.AddressExchange;
 import io.sparkps.cluster.PsCluster;
 import io.sparkps.cluster.ServerFailure;
 import io.sparkps.config.ClusterConfig;
@@ -171,7 +172,12 @@ final class TrainingRun {
         conf.get(PsConf.TRANSPORT_IO_THREADS), trainingId,
         trainer.getLocalAggregation(), byFeature(model, numFeatures),
         trainer.sparsePulls(numFeatures, byFeature(model, numFeatures)),
-        checkpoints.plan(trainingId), maxInFlight(conf, io.sparkps.config.Framework.parse(framework), topology));
+        checkpoints.plan(trainingId),
+        maxInFlight(conf, io.sparkps.config.Framework.parse(framework), topology), null);
+    AddressExchange exchange = plan.colocated() ? startExchange(conf, plan) : null;
+    if (exchange != null) {
+      plan = plan.withExchange(exchange.endpoint());
+    }
     String description = JOB_PREFIX + ": " + framework + ", " + topology.totalWorkers()
         + " workers, " + topology.totalServers() + " servers" + (plan.colocated()
         ? " (co-located)" : "") + ", " + trainer.getMaxEpochs() + " epochs"
@@ -247,6 +253,9 @@ final class TrainingRun {
     } finally {
       stopWatching.run();
       sc.removeSparkListener(taskFailures);
+      if (exchange != null) {
+        exchange.close();
+      }
       if (cluster != null) {
         try {
           cluster.dropParams(firstParamId, numParams);
@@ -258,6 +267,28 @@ final class TrainingRun {
         }
       }
     }
+  }
+
+  /**
+   * Starts the driver's end of a co-located fit's address exchange, where the coordinator of
+   * separate servers would listen (spark.ps.coordinator.host and .bindAddress, else the
+   * driver's addresses), at a free port, with the fit's secret.
+   */
+  private AddressExchange startExchange(PsConf conf, TrainingPlan plan) {
+    org.apache.spark.SparkConf spark = sc.getConf();
+    boolean local = ServerPlacement.isLocal(sc);
+    String host = conf.get(PsConf.COORDINATOR_HOST);
+    if (host.isEmpty()) {
+      host = local ? "127.0.0.1" : spark.get("spark.driver.host", "127.0.0.1");
+    }
+    String bind = conf.get(PsConf.COORDINATOR_BIND_ADDRESS);
+    if (bind.isEmpty()) {
+      bind = local ? host : spark.get("spark.driver.bindAddress", host);
+    }
+    ClusterInfo info = plan.cluster();
+    return AddressExchange.start(host, bind, Secret.fromHex(info.secretHex()),
+        info.maxFrameBytes(), info.encrypted(), plan.hostedServers(),
+        conf.get(PsConf.SERVER_START_TIMEOUT).toMillis());
   }
 
   /**

@@ -7,6 +7,7 @@ import io.sparkps.client.PsClient;
 import io.sparkps.client.Share;
 import io.sparkps.client.SparseParamSet;
 import io.sparkps.client.Stub;
+import io.sparkps.cluster.AddressExchange;
 import io.sparkps.cluster.HostedServer;
 import io.sparkps.config.OptimizerConfig;
 import io.sparkps.model.Batch;
@@ -46,7 +47,8 @@ import scala.runtime.AbstractFunction1;
  * Nd4jThreads}).
  *
  * <p>With co-located servers the task also hosts its server for the length of the stage: the
- * tasks (a barrier stage) exchange server addresses with {@code allGather}, worker 0 creates the
+ * tasks (a barrier stage) tell the driver where their servers listen and learn where all do
+ * ({@link AddressExchange}, answered as soon as the last task told), worker 0 creates the
  * params, all train, then worker 0 syncs the copies and gathers the result before the servers
  * stop. Between these phases the workers wait for each other at a rendezvous slice on server 0.
  */
@@ -114,8 +116,10 @@ final class TrainingTask
       if (serverId == 0) {
         createRendezvous(hosted, base.timeoutMs());
       }
-      String mine = hosted == null ? "" : serverId + "@" + host + ":" + hosted.address().getPort();
-      List<InetSocketAddress> servers = parseServers(ctx.allGather(mine));
+      List<InetSocketAddress> servers = AddressExchange.exchange(plan.exchange(),
+          AddressExchange.run(ctx.stageId(), ctx.stageAttemptNumber()), worker, serverId,
+          hosted == null ? null : hosted.address(), Secret.fromHex(base.secretHex()),
+          base.maxFrameBytes(), base.encrypted(), base.timeoutMs());
       ClusterInfo info = base.withServers(servers);
       try (PsClient client = PsClient.connect(info)) {
         if (worker == 0) {
@@ -172,20 +176,6 @@ final class TrainingTask
   /** Which params the gathered model keeps row-sparse: the wide ones, in sparse training. */
   boolean[] rowSparse() {
     return plan.sparse() ? plan.byFeature() : new boolean[plan.byFeature().length];
-  }
-
-  private List<InetSocketAddress> parseServers(String[] gathered) {
-    InetSocketAddress[] byId = new InetSocketAddress[plan.topology().totalServers()];
-    for (String entry : gathered) {
-      if (entry.isEmpty()) {
-        continue;
-      }
-      int at = entry.indexOf('@');
-      int colon = entry.lastIndexOf(':');
-      byId[Integer.parseInt(entry.substring(0, at))] = new InetSocketAddress(
-          entry.substring(at + 1, colon), Integer.parseInt(entry.substring(colon + 1)));
-    }
-    return List.of(byId);
   }
 
   private WorkerResult train(PsClient client, int worker, List<LabeledExample> data) {

@@ -12,7 +12,8 @@ public sealed interface Message
         UpdateRows, Values, Ack,
         Failure, Sync, Flush, StatsRequest, Stats, Register, Heartbeat, Shutdown, SetRole,
         Replicate, InstallSlice, RoutesRequest, Routes, Resume, Resumed,
-        Checkpoint, LoadSlice, CheckpointWritten, DropSlice, Joined {
+        Checkpoint, LoadSlice, CheckpointWritten, DropSlice, Joined,
+        HostedAt {
 
   MessageType type();
 

@@ -32,6 +32,7 @@ public enum MessageType {
   RESUMED(36, Resumed::read),
   DROP_SLICE(37, (h, in) -> new DropSlice(h.requestId(), h.paramId(), h.sliceId())),
   JOINED(38, (h, in) -> new Joined(h.requestId(), h.source())),
+  HOSTED_AT(39, HostedAt::read),
   CHECKPOINT(40, Checkpoint::read),
   LOAD_SLICE(41, LoadSlice::read),
   CHECKPOINT_WRITTEN(42, CheckpointWritten::read);

@@ -83,6 +83,8 @@ class FrameCodecTest {
         new SetRole(31, 9, 2, 45L, false, false, true, "", ""),
         new DropSlice(29, 9, 2),
         new Joined(30, 7),
+        new HostedAt(31, (12L << 32) | 1, 3, 1, "h\u00e4st-b", 7005),
+        new HostedAt(32, 0L, 2, -1, "", 0),
         new Replicate(28, 9, 1, 42L, 17L, 2, 16L, 3, 0.25f, null, many),
         new Replicate(29, 9, 1, 42L, 18L, 0, 9L, 1, 1f, new int[] {0, 7}, special),
         new InstallSlice(30, 9, 1, 42L, momentum, new SliceSetup(2, 0, 3, 4, 1, "", 2), 17L,
