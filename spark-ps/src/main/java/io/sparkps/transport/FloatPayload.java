@@ -11,9 +11,9 @@ import java.util.Arrays;
  * bytes of a received frame, kept as a retained slice of it instead of being decoded into an
  * array.
  *
- * <p>A payload from a frame holds a reference to the frame's buffers: whoever got the message
- * releases it ({@link #release()}; the pipeline's last handlers do so once they handled the
- * message), and nothing may read it afterwards. A payload over an array holds nothing to
+ * <p>A payload from a frame holds a reference to the frame's buffers: the pipeline's last
+ * handlers release it once they handled the message ({@link HoldsFloats#release}), and nothing
+ * may read it afterwards. A payload over an array holds nothing to
  * release. Not thread safe; reading it from several threads at once is fine.
  */
 public final class FloatPayload {
@@ -186,12 +186,6 @@ public final class FloatPayload {
   /** References to the frame bytes held (as {@link ByteBuf#refCnt}); 1 over an array. */
   int refCnt() {
     return bytes == null ? 1 : bytes.refCnt();
-  }
-
-  void retain(int n) {
-    if (bytes != null) {
-      bytes.retain(n);
-    }
   }
 
   /**

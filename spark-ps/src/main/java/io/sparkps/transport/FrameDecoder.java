@@ -108,7 +108,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
           type + " payload of " + payloadLength + " bytes does not parse: " + e.getMessage(), e);
     }
     if (payload.isReadable()) {
-      io.netty.util.ReferenceCountUtil.release(msg);
+      HoldsFloats.release(msg);
       throw new CorruptedFrameException(type + " payload has " + payload.readableBytes()
           + " bytes left over after parsing");
     }

@@ -1,50 +1,19 @@
 package io.sparkps.transport;
 
-import io.netty.util.ReferenceCounted;
-
 /**
- * A message whose floats may lie in the received frame ({@link FloatPayload}): it is reference
- * counted like a buffer, so that Netty's handlers (and {@link
- * io.netty.util.ReferenceCountUtil#release}) free the frame once the message was handled. A
- * message made from arrays holds nothing; releasing it does nothing.
+ * A message whose floats may lie in the received frame ({@link FloatPayload}). The last
+ * handlers of the pipelines release them once the message was handled ({@link #release}); a
+ * message made from arrays holds nothing to release. (Not Netty's ReferenceCounted: the
+ * message types are public API, and those who use them need not compile against Netty.)
  */
-interface HoldsFloats extends ReferenceCounted {
+interface HoldsFloats {
   /** The floats that may be frame bytes. */
   FloatPayload floats();
 
-  @Override
-  default int refCnt() {
-    return floats().refCnt();
-  }
-
-  @Override
-  default ReferenceCounted retain() {
-    return retain(1);
-  }
-
-  @Override
-  default ReferenceCounted retain(int increment) {
-    floats().retain(increment);
-    return this;
-  }
-
-  @Override
-  default ReferenceCounted touch() {
-    return this;
-  }
-
-  @Override
-  default ReferenceCounted touch(Object hint) {
-    return this;
-  }
-
-  @Override
-  default boolean release() {
-    return release(1);
-  }
-
-  @Override
-  default boolean release(int decrement) {
-    return floats().release(decrement);
+  /** Releases the frame bytes {@code msg} holds, if it is a message that may hold some. */
+  static void release(Object msg) {
+    if (msg instanceof HoldsFloats h) {
+      h.floats().release(1);
+    }
   }
 }

@@ -124,7 +124,7 @@ class AnswerIntoTest {
       assertEquals(5, v.version());
       assertEquals(3, v.clock());
       assertArrayEquals(expected, v.values(), 0f);
-      v.release();
+      HoldsFloats.release(v);
       decoder.finishAndReleaseAll();
     }
     assertEquals(0, body.refCnt(), "freed with the last frame");
@@ -142,7 +142,7 @@ class AnswerIntoTest {
     decoder.writeInbound(frame);
     Values v = decoder.readInbound();
     assertArrayEquals(new float[] {4f, 6f}, v.values(), 0f);
-    v.release();
+    HoldsFloats.release(v);
     decoder.finishAndReleaseAll();
   }
 }
