@@ -106,6 +106,11 @@ public final class PsClient implements AutoCloseable {
   }
 
   private CompletableFuture<Connection> connection(int id, InetSocketAddress address) {
+    CompletableFuture<Connection> open = connections.get(id);
+    if (open != null && open.isDone() && !open.isCompletedExceptionally()
+        && open.join().isActive()) {
+      return open; // the common case, without locking the map
+    }
     return connections.compute(id, (k, f) -> {
       if (f != null && (!f.isDone() || (!f.isCompletedExceptionally() && f.join().isActive()))) {
         return f;
