@@ -48,9 +48,11 @@ public final class Transport implements AutoCloseable {
   /**
    * Largest buffer one socket read fills. Netty's default (64 KiB) takes 64 reads, each a
    * system call and a buffer, per 4 MiB frame; the buffer size adapts to what reads return,
-   * so small requests still get small buffers.
+   * so small requests still get small buffers. Not above the pieces frames are written in
+   * ({@link FrameEncoder#PIECE_BYTES}): larger buffers are not pooled, and a fresh one per
+   * read costs page faults.
    */
-  static final int MAX_READ_BYTES = 1 << 20;
+  static final int MAX_READ_BYTES = FrameEncoder.PIECE_BYTES;
   private final Secret secret;
   private final int maxFrameBytes;
   private final long timeoutMs;

@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The spark-ps side of the dense exchange: one param of equal slices on server 0 (SGD, one
- * share per step), pushed round robin with the client's zero-copy calls: each push reads its
- * gradient from one array of the whole param and writes the answer into the slice's region of
- * another, as a training step does; every answer must hold the whole slice.
+ * share per step), pushed round robin with the client's zero-copy calls: every push sends the
+ * same 4 MiB gradient array (as the raw echo sends one buffer) and its answer is written into
+ * the slice's region of an array of the whole param, as a training step does; every answer
+ * must hold the whole slice.
  */
 final class DenseExchange {
   /** Payload bytes of an UPDATE besides its floats: group, shares, examples. */
@@ -37,7 +38,7 @@ final class DenseExchange {
 
   DenseExchange(PsCluster cluster, int paramId, int numSlices, int sliceFloats) {
     this.client = cluster.client();
-    this.gradient = new float[numSlices * sliceFloats];
+    this.gradient = new float[sliceFloats];
     for (int i = 0; i < gradient.length; i++) {
       gradient[i] = (i % 7) - 3;
     }
@@ -56,7 +57,7 @@ final class DenseExchange {
     Window.run(requests, window, timeoutMs, i -> {
       SliceInfo s = slices.get(i % slices.size());
       int at = (int) s.offset();
-      return client.push(s, Share.of(first + i, 0, 0, 1), gradient, at,
+      return client.push(s, Share.of(first + i, 0, 0, 1), gradient, 0,
           new FloatSink(values, at, s.length())).thenAccept(v -> check(s, v));
     });
     step += requests;
