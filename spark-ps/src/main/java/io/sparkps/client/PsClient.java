@@ -4,6 +4,8 @@ import io.sparkps.config.OptimizerConfig;
 import io.sparkps.param.SliceInfo;
 import io.sparkps.transport.Connection;
 import io.sparkps.transport.CreateSlice;
+import io.sparkps.transport.FloatPayload;
+import io.sparkps.transport.FloatSink;
 import io.sparkps.transport.Flush;
 import io.sparkps.transport.LocalEndpoints;
 import io.sparkps.transport.SliceSetup;
@@ -104,6 +106,11 @@ public final class PsClient implements AutoCloseable {
   }
 
   private CompletableFuture<Connection> connection(int id, InetSocketAddress address) {
+    CompletableFuture<Connection> open = connections.get(id);
+    if (open != null && open.isDone() && !open.isCompletedExceptionally()
+        && open.join().isActive()) {
+      return open; // the common case, without locking the map
+    }
     return connections.compute(id, (k, f) -> {
       if (f != null && (!f.isDone() || (!f.isCompletedExceptionally() && f.join().isActive()))) {
         return f;
@@ -116,17 +123,24 @@ public final class PsClient implements AutoCloseable {
 
   /** Sends the request {@code build} makes to the slice's primary, again after it moved. */
   private CompletableFuture<Message> call(SliceInfo slice, LongFunction<? extends Message> build) {
+    return call(slice, build, null);
+  }
+
+  /** The same, with the answer's floats written into {@code sink} (null: a new array). */
+  private CompletableFuture<Message> call(SliceInfo slice, LongFunction<? extends Message> build,
+      FloatSink sink) {
     CompletableFuture<Message> result = new CompletableFuture<>();
-    attempt(slice, build, result, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs));
+    attempt(slice, build, sink, result,
+        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs));
     return result;
   }
 
-  private void attempt(SliceInfo slice, LongFunction<? extends Message> build,
+  private void attempt(SliceInfo slice, LongFunction<? extends Message> build, FloatSink sink,
       CompletableFuture<Message> result, long deadline) {
-    attempt(slice, build, result, deadline, router.current(), true);
+    attempt(slice, build, sink, result, deadline, router.current(), true);
   }
 
-  private void attempt(SliceInfo slice, LongFunction<? extends Message> build,
+  private void attempt(SliceInfo slice, LongFunction<? extends Message> build, FloatSink sink,
       CompletableFuture<Message> result, long deadline, RouteTable table, boolean mayRefresh) {
     int primary;
     try {
@@ -141,7 +155,7 @@ public final class PsClient implements AutoCloseable {
         if (error != null) {
           result.completeExceptionally(unwrap(error));
         } else {
-          attempt(slice, build, result, deadline, next, false);
+          attempt(slice, build, sink, result, deadline, next, false);
         }
       });
       return;
@@ -154,7 +168,8 @@ public final class PsClient implements AutoCloseable {
     CompletableFuture<Message> sent = address == null
         ? CompletableFuture.failedFuture(new TransportException("server " + primary
             + " is not in the " + table))
-        : connection(primary, address).thenCompose(c -> c.request(build));
+        : connection(primary, address).thenCompose(c -> sink == null ? c.request(build)
+            : c.request(build, sink));
     sent.whenComplete((m, e) -> {
       if (e == null) {
         result.complete(m);
@@ -174,7 +189,7 @@ public final class PsClient implements AutoCloseable {
           // The map has not changed and its primary says it does not serve the slice.
           result.completeExceptionally(cause);
         } else {
-          attempt(slice, build, result, deadline);
+          attempt(slice, build, sink, result, deadline);
         }
       });
     });
@@ -235,6 +250,74 @@ public final class PsClient implements AutoCloseable {
     return call(slice, id -> new io.sparkps.transport.UpdateRows(id, share.worker(),
         slice.paramId(), slice.sliceId(), share.step(), share.group(), share.workers(),
         share.examples(), rows, gradientRows)).thenApply(Values.class::cast);
+  }
+
+  // Calls that read the gradient from, and write the answer into, arrays the caller owns: no
+  // array is made for either, whatever the size of the slice. Ownership, for all four: the
+  // caller must not write the gradient region until the future completes (it is encoded on a
+  // Netty thread, and sent again if the slice moves meanwhile), nor read or write the {@code
+  // into} region until then (the answer is written there on a Netty thread — or, for a server
+  // in this JVM, the thread that completes the step — before the future completes; a retry
+  // after a failover writes it again). The future's Values views {@code into}: its version()
+  // and clock() are the answer's, and values() would copy the region. An answer whose length
+  // is not {@code into.length()} fails the future.
+
+  /**
+   * {@link #pull(SliceInfo, long)} into {@code into}, which must hold {@code slice.length()}
+   * floats.
+   *
+   * <pre>{@code
+   * float[] w = new float[total];
+   * client.pull(slice, 0, new FloatSink(w, (int) slice.offset(), slice.length())).join();
+   * }</pre>
+   */
+  public CompletableFuture<Values> pull(SliceInfo slice, long minVersion, FloatSink into) {
+    return call(slice, id -> new Get(id, slice.paramId(), slice.sliceId(), minVersion), into)
+        .thenApply(Values.class::cast);
+  }
+
+  /**
+   * {@link #push(SliceInfo, Share, float[])} of {@code gradient[from, from + slice.length())},
+   * with the values after the step written into {@code into} ({@code slice.length()} floats).
+   * Ownership as above.
+   *
+   * <pre>{@code
+   * int at = (int) slice.offset();
+   * Values v = PsClient.await(client.push(slice, share, grad, at,
+   *     new FloatSink(weights, at, slice.length())), timeoutMs);
+   * // weights[at, at + slice.length()) now hold the slice at v.version(); grad may change
+   * }</pre>
+   */
+  public CompletableFuture<Values> push(SliceInfo slice, Share share, float[] gradient, int from,
+      FloatSink into) {
+    FloatPayload part = FloatPayload.of(gradient, from, slice.length());
+    return call(slice, id -> new Update(id, share.worker(), slice.paramId(), slice.sliceId(),
+        share.step(), share.group(), share.workers(), share.examples(), part), into)
+        .thenApply(Values.class::cast);
+  }
+
+  /**
+   * {@link #pullRows(SliceInfo, long, int[])} into {@code into}, which must hold {@code
+   * rows.length} times the slice's row width floats. Ownership as above; {@code rows} must not
+   * change either.
+   */
+  public CompletableFuture<Values> pullRows(SliceInfo slice, long minVersion, int[] rows,
+      FloatSink into) {
+    return call(slice, id -> new io.sparkps.transport.GetRows(id, slice.paramId(),
+        slice.sliceId(), minVersion, rows), into).thenApply(Values.class::cast);
+  }
+
+  /**
+   * {@link #pushRows(SliceInfo, Share, int[], float[])} of the {@code length} floats of {@code
+   * gradientRows} from {@code from}, with the rows' values after the step written into {@code
+   * into} (as many floats). Ownership as above; {@code rows} must not change either.
+   */
+  public CompletableFuture<Values> pushRows(SliceInfo slice, Share share, int[] rows,
+      float[] gradientRows, int from, int length, FloatSink into) {
+    FloatPayload part = FloatPayload.of(gradientRows, from, length);
+    return call(slice, id -> new io.sparkps.transport.UpdateRows(id, share.worker(),
+        slice.paramId(), slice.sliceId(), share.step(), share.group(), share.workers(),
+        share.examples(), rows, part), into).thenApply(Values.class::cast);
   }
 
   /** Creates the slice on its server with initial values. */

@@ -1,5 +1,7 @@
 package io.sparkps.server;
 
+import io.sparkps.transport.FloatPayload;
+
 /**
  * Refuses a gradient or delta with a NaN or infinite value before any of it is applied: one
  * such value would spoil the slice for every worker, whatever a client sends.
@@ -20,18 +22,28 @@ final class FiniteCheck {
    * values}, each with {@code values.length / rows.length} floats), which the message names.
    */
   static void require(String request, int paramId, int sliceId, float[] values, int[] rows) {
-    for (int i = 0; i < values.length; i++) {
-      if (!Float.isFinite(values[i])) {
-        String row = "";
-        if (rows != null && rows.length > 0 && values.length % rows.length == 0) {
-          int width = values.length / rows.length;
-          row = " (row " + rows[i / width] + ")";
-        }
-        throw new IllegalArgumentException(request + " of param " + paramId + " slice "
-            + sliceId + " refused: value " + i + row + " of its " + values.length + " is "
-            + values[i] + "; nothing of it was applied, as a NaN or infinite value would "
-            + "spoil the slice for every worker");
-      }
+    require(request, paramId, sliceId, FloatPayload.of(values), rows);
+  }
+
+  /**
+   * The same for floats read where they lie (in the received frame), without copying them
+   * into an array.
+   */
+  static void require(String request, int paramId, int sliceId, FloatPayload values,
+      int[] rows) {
+    int i = values.firstNonFinite();
+    if (i < 0) {
+      return;
     }
+    int n = values.length();
+    String row = "";
+    if (rows != null && rows.length > 0 && n % rows.length == 0) {
+      int width = n / rows.length;
+      row = " (row " + rows[i / width] + ")";
+    }
+    throw new IllegalArgumentException(request + " of param " + paramId + " slice "
+        + sliceId + " refused: value " + i + row + " of its " + n + " is " + values.get(i)
+        + "; nothing of it was applied, as a NaN or infinite value would "
+        + "spoil the slice for every worker");
   }
 }

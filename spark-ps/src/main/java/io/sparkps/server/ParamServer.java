@@ -9,7 +9,6 @@ import io.sparkps.transport.CreateSlice;
 import io.sparkps.transport.DropParam;
 import io.sparkps.transport.Failure;
 import io.sparkps.transport.Flush;
-import io.sparkps.transport.FrameDecoder;
 import io.sparkps.transport.Get;
 import io.sparkps.transport.GetRows;
 import io.sparkps.transport.InstallSlice;
@@ -108,21 +107,14 @@ public final class ParamServer implements RequestHandler {
   }
 
   /**
-   * Handles one request from {@code peer}. The gradient of an UPDATE is not kept once the
-   * update is applied (a step of several shares sums them into its own array, a forwarded step
-   * is encoded at once), so it goes back to the channel's decoder for the next UPDATE.
+   * Handles one request from {@code peer}. The floats of an UPDATE, UPDATE_ROWS or REPLICATE
+   * are read in the received frame, which the pipeline releases once this returns: nothing
+   * keeps them (a step of several shares sums them into its own array, a single share is
+   * applied from the frame, a forwarded step is encoded at once).
    */
   @Override
   public void handle(Channel peer, Message message) {
     dispatch(message, Peer.of(peer));
-    float[] done = message instanceof Update u ? u.gradientSum()
-        : message instanceof Replicate r ? r.gradient() : null;
-    if (done != null) {
-      FrameDecoder decoder = peer.pipeline().get(FrameDecoder.class);
-      if (decoder != null) {
-        decoder.recycle(done);
-      }
-    }
   }
 
   /** Handles one request; {@code reply} receives the answer, now or later, on any thread. */

@@ -3,15 +3,15 @@ package io.sparkps.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.sparkps.transport.Failure;
-import io.sparkps.transport.FrameEncoder;
 import io.sparkps.transport.Message;
 import io.sparkps.transport.Values;
+import io.sparkps.transport.ValuesFrames;
 import java.util.function.Consumer;
 
 /**
  * Where the answers to one request go: a Netty channel, or a callback in the same JVM. A VALUES
  * answer is made while its slice is locked ({@link #values}), so that it carries the values of
- * its version and no later update, without a copy of the slice when it goes to a channel.
+ * its version and no later update: the slice is copied once for all the answers of a release.
  */
 interface Peer {
   /** Sends an answer that no one else changes. */
@@ -24,7 +24,10 @@ interface Peer {
   SliceState.Answer values(long requestId, int paramId, int sliceId, long version, long clock,
       SliceState.Selection values);
 
-  /** Answers over {@code channel}: VALUES are encoded into a frame straight from the values. */
+  /**
+   * Answers over {@code channel}: VALUES share the bytes their selection encoded once (see
+   * {@link ValuesFrames}).
+   */
   static Peer of(Channel channel) {
     return new Peer() {
       @Override
@@ -35,8 +38,8 @@ interface Peer {
       @Override
       public SliceState.Answer values(long requestId, int paramId, int sliceId, long version,
           long clock, SliceState.Selection values) {
-        ByteBuf frame = FrameEncoder.encode(channel.alloc(),
-            new Values(requestId, paramId, sliceId, version, clock, values.read()));
+        ByteBuf frame = ValuesFrames.frame(channel.alloc(), requestId, paramId, sliceId,
+            version, clock, values.encoded(channel.alloc()));
         return new SliceState.Answer() {
           @Override
           public void send() {

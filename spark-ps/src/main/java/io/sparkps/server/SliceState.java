@@ -1,13 +1,17 @@
 package io.sparkps.server;
 
 import io.sparkps.server.optim.Optimizer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.sparkps.transport.Failure;
+import io.sparkps.transport.FloatPayload;
 import io.sparkps.transport.InstallSlice;
 import io.sparkps.transport.Replicate;
 import io.sparkps.transport.Resume;
 import io.sparkps.transport.Resumed;
 import io.sparkps.transport.SliceSetup;
 import io.sparkps.transport.Update;
+import io.sparkps.transport.ValuesFrames;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -119,34 +123,66 @@ final class SliceState {
   }
 
   /**
-   * The values a reply is answered with, offered while the slice is locked: to be read in place
-   * before the reply's {@link Reply#answer} returns, or kept as a copy. Whole-slice replies of
-   * one release share a selection, so that at most one copy is made for all of them.
+   * The values a reply is answered with, offered while the slice is locked: whatever an answer
+   * needs of them is made before its {@link Reply#answer} returns, at most once per selection.
+   * Whole-slice replies of one release share a selection, so that the answers to the shares of
+   * a step (and any GETs released with them) cost one copy of the slice in all: an array for
+   * answers in this JVM ({@link #keep}), pooled frame bytes for answers over channels ({@link
+   * #encoded}). The slice closes it once the answers are made.
    */
   static final class Selection {
     private final float[] values;
-    private final boolean owned;
+    private final int[] rows;
+    private final int width;
     private float[] copy;
+    private ByteBuf encoded;
 
-    private Selection(float[] values, boolean owned) {
+    private Selection(float[] values, int[] rows, int width) {
       this.values = values;
-      this.owned = owned;
-    }
-
-    /** The values, possibly the slice's own array: valid only until the answer returns. */
-    float[] read() {
-      return values;
+      this.rows = rows;
+      this.width = width;
     }
 
     /** The values as an array nothing else changes. */
     float[] keep() {
-      if (owned) {
-        return values;
-      }
       if (copy == null) {
-        copy = values.clone();
+        copy = rows == null ? values.clone() : gather();
       }
       return copy;
+    }
+
+    private float[] gather() {
+      float[] out = new float[rows.length * width];
+      if (width == 1) {
+        for (int i = 0; i < rows.length; i++) {
+          out[i] = values[rows[i]];
+        }
+      } else {
+        for (int i = 0; i < rows.length; i++) {
+          System.arraycopy(values, rows[i] * width, out, i * width, width);
+        }
+      }
+      return out;
+    }
+
+    /**
+     * The values as VALUES carry them ({@link ValuesFrames#body}), in pooled direct buffers
+     * the selection owns: an answer keeps a retained duplicate, or a copy.
+     */
+    ByteBuf encoded(ByteBufAllocator alloc) {
+      if (encoded == null) {
+        encoded = rows == null ? ValuesFrames.body(alloc, values)
+            : ValuesFrames.body(alloc, values, rows, width);
+      }
+      return encoded;
+    }
+
+    /** The answers are made: gives back the selection's own reference to its bytes. */
+    void close() {
+      if (encoded != null) {
+        encoded.release();
+        encoded = null;
+      }
     }
   }
 
@@ -330,7 +366,7 @@ final class SliceState {
   synchronized Answer getOrWait(long minVersion, Reply reply) {
     checkPrimary();
     if (version >= minVersion) {
-      return reply.answer(version, clock(), select(reply.rows(), null));
+      return answer(reply, null);
     }
     waiters.add(new Waiter(minVersion, -1, reply));
     return null;
@@ -354,10 +390,10 @@ final class SliceState {
    * the answer.
    */
   Effects update(Update u, Reply reply) {
-    FiniteCheck.require("UPDATE", u.paramId(), u.sliceId(), u.gradientSum());
-    if (u.gradientSum().length != values.length) {
+    FiniteCheck.require("UPDATE", u.paramId(), u.sliceId(), u.gradient(), null);
+    if (u.gradient().length() != values.length) {
       throw new IllegalArgumentException("UPDATE of param " + u.paramId() + " slice "
-          + u.sliceId() + " has " + u.gradientSum().length + " floats, the slice has "
+          + u.sliceId() + " has " + u.gradient().length() + " floats, the slice has "
           + values.length);
     }
     int g = groupIndex(u.group(), "UPDATE");
@@ -368,7 +404,7 @@ final class SliceState {
         return answerApplied(u.step(), reply);
       }
       boolean next = u.step() == groupSteps[g];
-      float[] grad = u.gradientSum();
+      FloatPayload grad = u.gradient();
       if (next && open.denseIfOpen(u.group(), u.step()) == null
           && u.shares() >= setup.sharesPerStep()) {
         // One share makes the whole step: apply it as it came, with no aggregation buffer.
@@ -396,8 +432,8 @@ final class SliceState {
    * its shares' rows; the optimizer updates just those.
    */
   Effects updateRows(io.sparkps.transport.UpdateRows u, Reply reply) {
-    FiniteCheck.require("UPDATE_ROWS", u.paramId(), u.sliceId(), u.gradientRows(), u.rows());
-    checkRows(u.rows(), u.gradientRows().length, () -> "UPDATE_ROWS of param " + u.paramId()
+    FiniteCheck.require("UPDATE_ROWS", u.paramId(), u.sliceId(), u.gradient(), u.rows());
+    checkRows(u.rows(), u.gradient().length(), () -> "UPDATE_ROWS of param " + u.paramId()
         + " slice " + u.sliceId());
     int g = groupIndex(u.group(), "UPDATE_ROWS");
     int w = setup.rowWidth();
@@ -412,7 +448,7 @@ final class SliceState {
         counters.duplicate();
         return Effects.NONE;
       }
-      step.addRows(u.rows(), u.gradientRows(), w, u.shares(), u.examples());
+      step.addRows(u.rows(), u.gradient(), w, u.shares(), u.examples());
       if (u.step() > groupSteps[g] || !step.complete(setup.sharesPerStep())) {
         return Effects.NONE;
       }
@@ -426,8 +462,10 @@ final class SliceState {
     open.closeDense(group, stepNo);
     remember(stepNo);
     optimizer.apply(values, step.sum(), step.scale());
-    return completeStep(g, stepNo, step.shares(), step.replies(), step.scale(), null,
-        step.sum(), maySync);
+    Effects done = completeStep(g, stepNo, step.shares(), step.replies(), step.scale(), null,
+        FloatPayload.of(step.sum()), maySync);
+    open.recycle(step);
+    return done;
   }
 
   /** Applies a complete open sparse step, the group's next one. Holds the lock. */
@@ -441,7 +479,8 @@ final class SliceState {
     if (union.length > 0) {
       optimizer.applySparse(values, union, mean, w);
     }
-    return completeStep(g, stepNo, step.shares(), step.replies(), 1f, union, mean, maySync);
+    return completeStep(g, stepNo, step.shares(), step.replies(), 1f, union,
+        FloatPayload.of(mean), maySync);
   }
 
   /**
@@ -530,7 +569,7 @@ final class SliceState {
    * parks the step's answers. Holds the lock.
    */
   private Effects completeStep(int groupIndex, long step, int shares, List<Reply> replies,
-      float scale, int[] rows, float[] gradient, boolean maySync) {
+      float scale, int[] rows, FloatPayload gradient, boolean maySync) {
     version++;
     counters.applied(shares);
     groupSteps[groupIndex] = Math.max(groupSteps[groupIndex], step + 1);
@@ -555,42 +594,41 @@ final class SliceState {
     long clock = clock();
     List<Answer> ready = new ArrayList<>();
     Selection[] whole = {null};
-    for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
-      Waiter w = it.next();
-      if (w.minVersion <= version && w.minClock <= clock) {
-        ready.add(w.reply.answer(version, clock, select(w.reply.rows(), whole)));
-        it.remove();
+    try {
+      for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+        Waiter w = it.next();
+        if (w.minVersion <= version && w.minClock <= clock) {
+          ready.add(answer(w.reply, whole));
+          it.remove();
+        }
+      }
+    } finally {
+      if (whole[0] != null) {
+        whole[0].close();
       }
     }
     return new Effects(ready, syncDelta, List.of());
   }
 
   /**
-   * The values of {@code rows}, or of the whole slice when null (one selection shared through
-   * {@code whole} by all whole-slice answers of one release). Holds the lock.
+   * Makes {@code reply}'s answer from the values now. Whole-slice replies share the selection
+   * in {@code whole} (the caller closes it) when given; any other selection is closed here.
+   * Holds the lock.
    */
-  private Selection select(int[] rows, Selection[] whole) {
-    if (rows == null) {
-      if (whole == null) {
-        return new Selection(values, false);
-      }
+  private Answer answer(Reply reply, Selection[] whole) {
+    int[] rows = reply.rows();
+    if (rows == null && whole != null) {
       if (whole[0] == null) {
-        whole[0] = new Selection(values, false);
+        whole[0] = new Selection(values, null, 1);
       }
-      return whole[0];
+      return reply.answer(version, clock(), whole[0]);
     }
-    int w = setup.rowWidth();
-    float[] out = new float[rows.length * w];
-    if (w == 1) {
-      for (int i = 0; i < rows.length; i++) {
-        out[i] = values[rows[i]];
-      }
-    } else {
-      for (int i = 0; i < rows.length; i++) {
-        System.arraycopy(values, rows[i] * w, out, i * w, w);
-      }
+    Selection own = new Selection(values, rows, setup.rowWidth());
+    try {
+      return reply.answer(version, clock(), own);
+    } finally {
+      own.close();
     }
-    return new Selection(out, true);
   }
 
   /**
@@ -639,9 +677,9 @@ final class SliceState {
       optimizer.apply(values, r.gradient(), r.scale());
     } else {
       previousStep = -1;
-      checkRows(r.rows(), r.gradient().length, () -> "REPLICATE of " + name());
+      checkRows(r.rows(), r.gradient().length(), () -> "REPLICATE of " + name());
       if (r.rows().length > 0) {
-        optimizer.applySparse(values, r.rows(), r.gradient(), setup.rowWidth());
+        optimizer.applySparse(values, r.rows(), r.gradient().toArray(), setup.rowWidth());
       }
     }
     version++;
@@ -715,7 +753,7 @@ final class SliceState {
     waiters.clear();
     told.addAll(open.drain());
     for (Reply r : told) {
-      r.answer(version, clock(), select(r.rows(), null)).fail(Failure.Kind.MOVING, why);
+      answer(r, null).fail(Failure.Kind.MOVING, why);
     }
   }
 
@@ -796,7 +834,7 @@ final class SliceState {
     for (int i = 0; i < values.length; i++) {
       values[i] += delta[i];
     }
-    return reply.answer(version, clock(), select(null, null));
+    return answer(reply, null);
   }
 
   /** The counters, as of now. */

@@ -1,5 +1,7 @@
 package io.sparkps.server;
 
+import io.sparkps.transport.FloatPayload;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,7 +19,7 @@ final class StepShares {
   private record Key(int group, long step) {}
 
   /** One open step: who sent a share, who waits for the step, and the sums so far. */
-  static final class Step {
+  final class Step {
     private final Set<Integer> workers = new HashSet<>();
     private final List<SliceState.Reply> replies = new ArrayList<>(2);
     private int shares;
@@ -31,29 +33,46 @@ final class StepShares {
       return workers.add(worker);
     }
 
-    /** Adds a dense share; the first one's gradient is copied, as the sender reuses it. */
-    void add(float[] gradient, int shareCount, int exampleCount) {
+    /**
+     * Adds a dense share, read where it lies (it is not kept): the first one is copied into
+     * the step's sum, an array the previous step of this slice gave back if it has the length.
+     */
+    void add(FloatPayload gradient, int shareCount, int exampleCount) {
       if (sum == null) {
-        sum = gradient.clone();
+        sum = spare != null && spare.length == gradient.length() ? spare
+            : new float[gradient.length()];
+        spare = null;
+        gradient.copyTo(0, sum, 0, sum.length);
       } else {
-        for (int i = 0; i < sum.length; i++) {
-          sum[i] += gradient[i];
-        }
+        float[] acc = sum;
+        gradient.forEachBlock((g, base, from, n) -> {
+          for (int i = 0; i < n; i++) {
+            acc[from + i] += g[base + i];
+          }
+        });
       }
       count(shareCount, exampleCount);
     }
 
     /** Adds a sparse share: rows {@code ids} of {@code width} floats each. */
-    void addRows(int[] ids, float[] gradientRows, int width, int shareCount, int exampleCount) {
+    void addRows(int[] ids, FloatPayload gradientRows, int width, int shareCount,
+        int exampleCount) {
       if (rows == null) {
         rows = new HashMap<>();
       }
-      for (int i = 0; i < ids.length; i++) {
-        float[] acc = rows.computeIfAbsent(ids[i], r -> new float[width]);
-        for (int j = 0; j < width; j++) {
-          acc[j] += gradientRows[i * width + j];
+      Map<Integer, float[]> byRow = rows;
+      gradientRows.forEachBlock((g, base, from, n) -> {
+        for (int i = 0; i < n; ) {
+          int row = (from + i) / width;
+          int j = (from + i) - row * width;
+          int take = Math.min(width - j, n - i);
+          float[] acc = byRow.computeIfAbsent(ids[row], r -> new float[width]);
+          for (int k = 0; k < take; k++) {
+            acc[j + k] += g[base + i + k];
+          }
+          i += take;
         }
-      }
+      });
       count(shareCount, exampleCount);
     }
 
@@ -105,6 +124,8 @@ final class StepShares {
   }
 
   private final Map<Key, Step> dense = new HashMap<>();
+  /** The sum of the dense step closed last, for the next one to sum into. */
+  private float[] spare;
   private final Map<Key, Step> sparse = new HashMap<>();
 
   /** The open dense step, or null when no share of it came yet. */
@@ -145,6 +166,17 @@ final class StepShares {
 
   void closeDense(int group, long step) {
     dense.remove(new Key(group, step));
+  }
+
+  /**
+   * The dense sum of a closed step is no longer needed (applied, and its forwarded step
+   * encoded): the next step sums into it.
+   */
+  void recycle(Step closed) {
+    if (closed.sum != null) {
+      spare = closed.sum;
+      closed.sum = null;
+    }
   }
 
   void closeSparse(int group, long step) {

@@ -33,6 +33,7 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (authenticated.isDone()) {
       ReferenceCountUtil.release(msg); // more frames after this side gave up
+      HoldsFloats.release(msg);
     } else if (msg instanceof Challenge c && transcript == null) {
       answer(ctx, c);
     } else if (msg instanceof AuthOk ok && transcript != null) {
@@ -45,6 +46,7 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
       ctx.pipeline().get(FrameDecoder.class).authenticated();
       authenticated.complete(null);
     } else {
+      HoldsFloats.release(msg);
       fail(ctx, "unexpected " + msg + " from " + ctx.channel().remoteAddress()
           + " during the handshake");
     }

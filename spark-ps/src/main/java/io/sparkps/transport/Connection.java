@@ -25,6 +25,19 @@ public interface Connection extends AutoCloseable {
     return request(build);
   }
 
+  /**
+   * Like {@link #request}, for a request answered with {@link Values}: the answer's floats are
+   * written into {@code sink} before the future completes (on the thread that completes it),
+   * and the {@link Values} handed over has that region as its floats, so that no array is
+   * made for them. An answer of another length fails the future. The region must not be read
+   * or written until the future completes. Other answers (a failure, another message) are
+   * handed over as they are.
+   */
+  default CompletableFuture<Message> request(LongFunction<? extends Message> build,
+      FloatSink sink) {
+    return request(build).thenApply(m -> m instanceof Values v ? v.into(sink) : m);
+  }
+
   boolean isActive();
 
   /** Who the peer is, for error messages. */

@@ -15,34 +15,31 @@ final class Floats {
   private Floats() {}
 
   static void write(ByteBuf out, float[] values) {
-    int bytes = values.length * Float.BYTES;
+    write(out, values, 0, values.length);
+  }
+
+  /** Writes {@code values[from, from + length)}. */
+  static void write(ByteBuf out, float[] values, int from, int length) {
+    int bytes = length * Float.BYTES;
     out.ensureWritable(bytes);
     int at = out.writerIndex();
     bulk(out, at, bytes, (view, first, count) ->
-        view.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values, first, count));
+        view.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values, from + first, count));
     for (int k : straddlers(out, at, bytes)) {
-      out.setIntLE(at + k * Float.BYTES, Float.floatToRawIntBits(values[k]));
+      out.setIntLE(at + k * Float.BYTES, Float.floatToRawIntBits(values[from + k]));
     }
     out.writerIndex(at + bytes);
   }
 
-  /** Reads the rest of {@code in} as floats. */
+  /** Reads the rest of {@code in} as floats, into a new array. */
   static float[] readRest(ByteBuf in) {
-    return readRest(in, null);
-  }
-
-  /**
-   * Reads the rest of {@code in} as floats, into {@code spare} if it has exactly their number
-   * (it is then overwritten whole), else into a new array.
-   */
-  static float[] readRest(ByteBuf in, float[] spare) {
     int bytes = in.readableBytes();
     if (bytes % Float.BYTES != 0) {
       throw new CorruptedFrameException("float payload of " + bytes + " bytes is not a multiple "
           + "of 4");
     }
     int n = bytes / Float.BYTES;
-    float[] values = spare != null && spare.length == n ? spare : new float[n];
+    float[] values = new float[n];
     int at = in.readerIndex();
     bulk(in, at, bytes, (view, first, count) ->
         view.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values, first, count));

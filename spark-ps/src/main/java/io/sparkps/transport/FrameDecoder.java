@@ -13,6 +13,12 @@ import java.util.List;
  * frame over the limit, or a payload its type cannot parse raises a {@link
  * CorruptedFrameException} or {@link TooLongFrameException} naming what was seen; the pipeline's
  * error handler then closes the channel. One instance per channel.
+ *
+ * <p>The floats of UPDATE, UPDATE_ROWS, REPLICATE and VALUES are not decoded: the message keeps
+ * them as a retained slice of the received bytes ({@link FloatPayload}), read in place by
+ * whoever handles it, and is released by the pipeline once handled. The received chunks of a
+ * frame are kept as they came (a composite) until it is whole, so a large frame is never
+ * copied into one buffer.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
   /** Frame limit before the peer has authenticated: enough for the handshake messages. */
@@ -20,7 +26,6 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
   private final int maxFrameBytes;
   private int limit;
-  private float[] spareGradient;
 
   /**
    * @param maxFrameBytes largest whole frame (header + payload) accepted once the peer has
@@ -32,16 +37,6 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     // Keep the received chunks as they are until a frame is whole, instead of copying them
     // into one buffer that grows (and is reallocated) with every chunk of a large frame.
     setCumulator(COMPOSITE_CUMULATOR);
-  }
-
-  /**
-   * Hands back the gradient of an {@link Update} or {@link Replicate} this decoder made, once
-   * its handler is done with it and keeps no reference to it: the next UPDATE or REPLICATE of
-   * that length on this channel is decoded into it instead of into a new array. Call on the
-   * channel's event loop.
-   */
-  public void recycle(float[] gradient) {
-    spareGradient = gradient;
   }
 
   /** The handshake succeeded: accept frames up to the full limit. */
@@ -107,20 +102,13 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     ByteBuf payload = in.readSlice(payloadLength);
     Message msg;
     try {
-      if (type == MessageType.UPDATE) {
-        msg = Update.read(header, payload, spareGradient);
-        spareGradient = null;
-      } else if (type == MessageType.REPLICATE) {
-        msg = Replicate.read(header, payload, spareGradient);
-        spareGradient = null;
-      } else {
-        msg = type.read(header, payload);
-      }
+      msg = type.read(header, payload);
     } catch (IndexOutOfBoundsException | IllegalArgumentException | PsException e) {
       throw new CorruptedFrameException(
           type + " payload of " + payloadLength + " bytes does not parse: " + e.getMessage(), e);
     }
     if (payload.isReadable()) {
+      HoldsFloats.release(msg);
       throw new CorruptedFrameException(type + " payload has " + payload.readableBytes()
           + " bytes left over after parsing");
     }

@@ -56,7 +56,11 @@ public final class FrameEncoder extends MessageToByteEncoder<Message> {
   }
 
   private static ByteBuf allocate(ByteBufAllocator alloc, Message msg) {
-    int frame = HEADER_BYTES + msg.payloadLength();
+    return allocate(alloc, HEADER_BYTES + msg.payloadLength());
+  }
+
+  /** A pooled direct buffer of {@code frame} bytes, in pieces when it is large. */
+  static ByteBuf allocate(ByteBufAllocator alloc, int frame) {
     if (frame <= PIECE_BYTES) {
       return alloc.directBuffer(frame);
     }
@@ -93,11 +97,22 @@ public final class FrameEncoder extends MessageToByteEncoder<Message> {
 
   /** Writes one whole frame to {@code out}; also used by tests to make frames by hand. */
   public static void write(Message msg, ByteBuf out) {
-    Header h = msg.header();
     int payloadLength = msg.payloadLength();
+    writeHeader(msg.type(), msg.header(), payloadLength, out);
+    int start = out.writerIndex();
+    msg.writePayload(out);
+    int written = out.writerIndex() - start;
+    if (written != payloadLength) {
+      throw new IllegalStateException(
+          msg.type() + " wrote " + written + " payload bytes but announced " + payloadLength);
+    }
+  }
+
+  /** Writes the header of a frame whose payload has {@code payloadLength} bytes. */
+  static void writeHeader(MessageType type, Header h, int payloadLength, ByteBuf out) {
     out.writeInt(MAGIC);
     out.writeByte(PROTOCOL_VERSION);
-    out.writeByte(msg.type().id());
+    out.writeByte(type.id());
     out.writeShort(0);
     out.writeInt(h.source());
     out.writeInt(h.destination());
@@ -106,12 +121,5 @@ public final class FrameEncoder extends MessageToByteEncoder<Message> {
     out.writeLong(h.version());
     out.writeLong(h.requestId());
     out.writeInt(payloadLength);
-    int start = out.writerIndex();
-    msg.writePayload(out);
-    int written = out.writerIndex() - start;
-    if (written != payloadLength) {
-      throw new IllegalStateException(
-          msg.type() + " wrote " + written + " payload bytes but announced " + payloadLength);
-    }
   }
 }

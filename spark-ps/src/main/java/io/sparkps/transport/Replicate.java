@@ -16,8 +16,17 @@ import io.netty.buffer.ByteBuf;
  *     holds those rows' mean gradients
  */
 public record Replicate(long requestId, int paramId, int sliceId, long epoch, long version,
-    int group, long step, int shares, float scale, int[] rows, float[] gradient)
-    implements Message {
+    int group, long step, int shares, float scale, int[] rows, FloatPayload gradient)
+    implements Message, HoldsFloats {
+  /** A step whose gradient is the whole of {@code gradient}, which is not copied. */
+  public Replicate(long requestId, int paramId, int sliceId, long epoch, long version,
+      int group, long step, int shares, float scale, int[] rows, float[] gradient) {
+    this(requestId, paramId, sliceId, epoch, version, group, step, shares, scale, rows,
+        FloatPayload.of(gradient));
+  }
+
+  @Override public FloatPayload floats() { return gradient; }
+
   /** The same step as request {@code id}. */
   public Replicate withRequestId(long id) {
     return new Replicate(id, paramId, sliceId, epoch, version, group, step, shares, scale, rows,
@@ -30,7 +39,7 @@ public record Replicate(long requestId, int paramId, int sliceId, long epoch, lo
   @Override
   public int payloadLength() {
     return 2 * Long.BYTES + 2 * Integer.BYTES + Float.BYTES + 1
-        + (rows == null ? 0 : Ints.length(rows)) + gradient.length * Float.BYTES;
+        + (rows == null ? 0 : Ints.length(rows)) + gradient.length() * Float.BYTES;
   }
 
   @Override
@@ -44,15 +53,10 @@ public record Replicate(long requestId, int paramId, int sliceId, long epoch, lo
     if (rows != null) {
       Ints.write(out, rows);
     }
-    Floats.write(out, gradient);
+    gradient.writeTo(out);
   }
 
   static Replicate read(Header h, ByteBuf in) {
-    return read(h, in, null);
-  }
-
-  /** Reads a REPLICATE whose gradient goes into {@code spare} if it has the right length. */
-  static Replicate read(Header h, ByteBuf in, float[] spare) {
     long epoch = in.readLong();
     long step = in.readLong();
     int group = in.readInt();
@@ -60,6 +64,6 @@ public record Replicate(long requestId, int paramId, int sliceId, long epoch, lo
     float scale = in.readFloat();
     int[] rows = in.readBoolean() ? Ints.read(in) : null;
     return new Replicate(h.requestId(), h.paramId(), h.sliceId(), epoch, h.version(), group,
-        step, shares, scale, rows, Floats.readRest(in, spare));
+        step, shares, scale, rows, FloatPayload.readRest(in));
   }
 }

@@ -7,7 +7,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Last handler of an accepting pipeline. A handler that throws answers the request with {@link
- * Failure} when it had a request id; a broken frame closes this connection only.
+ * Failure} when it had a request id; a broken frame closes this connection only. The frame
+ * bytes a message holds are released once its handler returned.
  */
 final class RequestDispatcher extends SimpleChannelInboundHandler<Message> {
   private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
@@ -26,6 +27,8 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<Message> {
       if (msg.requestId() != 0) {
         ctx.writeAndFlush(new Failure(msg.requestId(), false, e.toString()));
       }
+    } finally {
+      HoldsFloats.release(msg); // the handler keeps nothing of the frame
     }
   }
 

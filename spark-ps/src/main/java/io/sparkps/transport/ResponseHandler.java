@@ -26,10 +26,14 @@ final class ResponseHandler extends SimpleChannelInboundHandler<Message> {
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, Message msg) {
-    if (msg.requestId() != 0 && client != null) {
-      client.complete(msg);
-    } else {
-      oneWay.accept(msg);
+    try {
+      if (msg.requestId() != 0 && client != null) {
+        client.complete(msg);
+      } else {
+        oneWay.accept(msg);
+      }
+    } finally {
+      HoldsFloats.release(msg); // what the client hands over was copied out of the frame
     }
   }
 

@@ -58,12 +58,14 @@ final class ServerAuthHandler extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (refused) {
       ReferenceCountUtil.release(msg); // more frames of a peer already refused
+      HoldsFloats.release(msg);
       return;
     }
     String why = msg instanceof AuthResponse r && challenge != null ? accept(ctx, r)
         : "expected an AUTH_RESPONSE, got "
             + (msg instanceof Message m ? m.type() : msg.getClass().getSimpleName());
     if (why != null) {
+      HoldsFloats.release(msg);
       refused = true;
       LOG.warn("Closing {}: {}", ctx.channel().remoteAddress(), why);
       ctx.close();

@@ -2,6 +2,7 @@ package io.sparkps.transport;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -44,6 +45,14 @@ import java.util.function.Consumer;
 public final class Transport implements AutoCloseable {
   /** Most flushes held back while answers to one read's requests are being written. */
   private static final int FLUSHES_PER_BATCH = 64;
+  /**
+   * Largest buffer one socket read fills. Netty's default (64 KiB) takes 64 reads, each a
+   * system call and a buffer, per 4 MiB frame; the buffer size adapts to what reads return,
+   * so small requests still get small buffers. Not above the pieces frames are written in
+   * ({@link FrameEncoder#PIECE_BYTES}): larger buffers are not pooled, and a fresh one per
+   * read costs page faults.
+   */
+  static final int MAX_READ_BYTES = FrameEncoder.PIECE_BYTES;
   private final Secret secret;
   private final int maxFrameBytes;
   private final long timeoutMs;
@@ -82,6 +91,7 @@ public final class Transport implements AutoCloseable {
         .group(group)
         .channel(NioServerSocketChannel.class)
         .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.RCVBUF_ALLOCATOR, readBuffers())
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
@@ -115,6 +125,7 @@ public final class Transport implements AutoCloseable {
         .group(group)
         .channel(NioSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.RCVBUF_ALLOCATOR, readBuffers())
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMs))
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
@@ -149,6 +160,10 @@ public final class Transport implements AutoCloseable {
       });
     });
     return result;
+  }
+
+  private static AdaptiveRecvByteBufAllocator readBuffers() {
+    return new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ_BYTES);
   }
 
   /** Whether this transport's connections are encrypted. */

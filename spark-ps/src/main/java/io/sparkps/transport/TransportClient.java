@@ -34,18 +34,25 @@ public final class TransportClient implements Connection {
   /** Sends the request that {@code build} makes from a fresh request id. */
   @Override
   public CompletableFuture<Message> request(LongFunction<? extends Message> build) {
-    return send(build, false);
+    return send(build, false, null);
   }
 
   @Override
   public CompletableFuture<Message> requestNow(LongFunction<? extends Message> build) {
-    return send(build, true);
+    return send(build, true, null);
+  }
+
+  /** Decodes the answer's floats straight from the received frame into {@code sink}. */
+  @Override
+  public CompletableFuture<Message> request(LongFunction<? extends Message> build,
+      FloatSink sink) {
+    return send(build, false, sink);
   }
 
   private CompletableFuture<Message> send(LongFunction<? extends Message> build,
-      boolean encodeNow) {
+      boolean encodeNow, FloatSink sink) {
     long id = nextId.getAndIncrement();
-    CompletableFuture<Message> future = pending.add(id);
+    CompletableFuture<Message> future = pending.add(id, sink);
     if (!channel.isActive()) {
       future.completeExceptionally(closed());
       return future;
@@ -69,14 +76,30 @@ public final class TransportClient implements Connection {
     }
   }
 
+  /**
+   * Completes the request {@code response} answers. Called on the event loop, before the
+   * pipeline releases the response: floats of VALUES that lie in the frame are copied out
+   * here, into the request's sink or a new array.
+   */
   void complete(Message response) {
-    CompletableFuture<Message> future = pending.get(response.requestId());
-    if (future == null) {
+    PendingRequests.Entry entry = pending.claim(response.requestId());
+    if (entry == null) {
       return; // already timed out: the late answer has no one waiting
     }
+    CompletableFuture<Message> future = entry.future();
     if (response instanceof Failure f) {
       future.completeExceptionally(
           new RemoteException(remoteAddress() + ": " + f.message(), f.kind()));
+    } else if (response instanceof Values v) {
+      Values handed;
+      try {
+        handed = entry.sink() == null ? v.detached() : v.into(entry.sink());
+      } catch (RuntimeException e) {
+        future.completeExceptionally(new IllegalStateException("answer from "
+            + remoteAddress() + " does not fit: " + e.getMessage(), e));
+        return;
+      }
+      future.complete(handed);
     } else {
       future.complete(response);
     }

@@ -10,7 +10,21 @@ import io.netty.buffer.ByteBuf;
  */
 public record UpdateRows(
     long requestId, int workerId, int paramId, int sliceId, long step, int group, int shares,
-    int examples, int[] rows, float[] gradientRows) implements Message {
+    int examples, int[] rows, FloatPayload gradient) implements Message, HoldsFloats {
+
+  /** An UPDATE_ROWS of the whole of {@code gradientRows}, which is not copied. */
+  public UpdateRows(long requestId, int workerId, int paramId, int sliceId, long step,
+      int group, int shares, int examples, int[] rows, float[] gradientRows) {
+    this(requestId, workerId, paramId, sliceId, step, group, shares, examples, rows,
+        FloatPayload.of(gradientRows));
+  }
+
+  /** The rows' gradients as an array: a copy when they lie in a frame. */
+  public float[] gradientRows() {
+    return gradient.toArray();
+  }
+
+  @Override public FloatPayload floats() { return gradient; }
 
   @Override public MessageType type() { return MessageType.UPDATE_ROWS; }
 
@@ -21,7 +35,7 @@ public record UpdateRows(
 
   @Override
   public int payloadLength() {
-    return 3 * Integer.BYTES + Ints.length(rows) + gradientRows.length * Float.BYTES;
+    return 3 * Integer.BYTES + Ints.length(rows) + gradient.length() * Float.BYTES;
   }
 
   @Override
@@ -30,7 +44,7 @@ public record UpdateRows(
     out.writeInt(shares);
     out.writeInt(examples);
     Ints.write(out, rows);
-    Floats.write(out, gradientRows);
+    gradient.writeTo(out);
   }
 
   static UpdateRows read(Header h, ByteBuf in) {
@@ -39,6 +53,6 @@ public record UpdateRows(
     int examples = in.readInt();
     int[] rows = Ints.read(in);
     return new UpdateRows(h.requestId(), h.source(), h.paramId(), h.sliceId(), h.version(),
-        group, shares, examples, rows, Floats.readRest(in));
+        group, shares, examples, rows, FloatPayload.readRest(in));
   }
 }

@@ -163,4 +163,53 @@ class SliceStateAnswerTest {
     assertEquals(0, v.version());
     assertArrayEquals(new float[] {2f, 3f, 4f}, v.values(), 0f);
   }
+
+  @Test
+  void theAnswersOfAStepShareOneEncodedCopyTakenRightAfterTheStep() {
+    int n = 3 * 8192 + 1; // above what is copied into each frame
+    float[] initial = new float[n];
+    java.util.Arrays.fill(initial, 1f);
+    SliceState slice = new SliceState(7, 0, initial, Optimizers.create(OptimizerConfig.sgd(LR),
+        n), new SliceSetup(2, 0, 1, SliceSetup.UNBOUNDED, 1, "", 1));
+    EmbeddedChannel first = new EmbeddedChannel();
+    EmbeddedChannel second = new EmbeddedChannel();
+    float[] g = new float[n];
+    java.util.Arrays.fill(g, 2f);
+    List<SliceState.Effects> effects = new ArrayList<>();
+    effects.add(slice.update(new Update(1, 0, 7, 0, 0, 0, 1, 1, g), (version, clock, values) ->
+        Peer.of(first).values(1, 7, 0, version, clock, values)));
+    effects.add(slice.update(new Update(2, 1, 7, 0, 0, 0, 1, 1, g), (version, clock, values) ->
+        Peer.of(second).values(2, 7, 0, version, clock, values)));
+    // The next step changes the slice before the answers of the first go out.
+    slice.update(new Update(3, 0, 7, 0, 1, 0, 1, 1, g), (version, clock, values) -> NO_ANSWER);
+    slice.update(new Update(4, 1, 7, 0, 1, 0, 1, 1, g), (version, clock, values) -> NO_ANSWER);
+    effects.forEach(SliceState.Effects::answer);
+
+    ByteBuf a = first.readOutbound();
+    ByteBuf b = second.readOutbound();
+    assertEquals(((io.netty.buffer.CompositeByteBuf) a).component(1).memoryAddress(),
+        ((io.netty.buffer.CompositeByteBuf) b).component(1).memoryAddress(),
+        "both answers send the same encoded floats");
+    float[] expected = new float[n];
+    java.util.Arrays.fill(expected, 1f - LR * 4f / 2f);
+    assertEquals(1, a.getLong(32), "request id");
+    assertEquals(2, b.getLong(32), "request id");
+    assertEquals(1, a.getLong(24), "version");
+    assertArrayEquals(expected, floatsOf(a), 0f);
+    assertArrayEquals(expected, floatsOf(b), 0f);
+    a.release();
+    b.release();
+    assertArrayEquals(new float[] {1f - 2 * LR * 4f / 2f}, new float[] {slice.valuesNow()[0]},
+        0f);
+  }
+
+  /** The floats of a VALUES frame (read by hand: it is above the unauthenticated limit). */
+  private static float[] floatsOf(ByteBuf frame) {
+    int at = io.sparkps.transport.FrameEncoder.HEADER_BYTES + Long.BYTES;
+    float[] out = new float[(frame.readableBytes() - at) / Float.BYTES];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = Float.intBitsToFloat(frame.getIntLE(at + i * Float.BYTES));
+    }
+    return out;
+  }
 }

@@ -168,26 +168,16 @@ class FrameCodecTest {
   }
 
   @Test
-  void aRecycledGradientReceivesTheNextUpdateOfItsLengthOnly() {
-    FrameDecoder frames = authenticated(MAX_FRAME);
-    EmbeddedChannel decoder = new EmbeddedChannel(frames);
-    float[] spare = new float[3];
-    frames.recycle(spare);
-    decoder.writeInbound(encode(new Update(1, 0, 2, 0, 0, 0, 1, 1, new float[] {1f, 2f, 3f})));
-    Update first = decoder.readInbound();
-    assertSame(spare, first.gradientSum());
-    assertArrayEquals(new float[] {1f, 2f, 3f}, spare, 0f);
-
-    decoder.writeInbound(encode(new Update(2, 0, 2, 0, 1, 0, 1, 1, new float[] {4f, 5f, 6f})));
-    Update second = decoder.readInbound();
-    assertNotSame(spare, second.gradientSum(), "an array is reused once per recycle");
-    assertArrayEquals(new float[] {1f, 2f, 3f}, spare, 0f);
-
-    frames.recycle(second.gradientSum());
-    decoder.writeInbound(encode(new Update(3, 0, 2, 0, 2, 0, 1, 1, new float[] {7f, 8f})));
-    Update shorter = decoder.readInbound();
-    assertArrayEquals(new float[] {7f, 8f}, shorter.gradientSum(), 0f);
-    assertArrayEquals(new float[] {4f, 5f, 6f}, second.gradientSum(), 0f);
+  void anUpdateKeepsItsGradientInTheFrameUntilReleased() {
+    EmbeddedChannel decoder = new EmbeddedChannel(authenticated(MAX_FRAME));
+    ByteBuf frame = encode(new Update(1, 0, 2, 0, 0, 0, 1, 1, new float[] {1f, 2f, 3f}));
+    decoder.writeInbound(frame);
+    Update u = decoder.readInbound();
+    assertTrue(u.gradient().isBuffer(), "read in place, not decoded into an array");
+    assertEquals(1, u.gradient().refCnt());
+    assertArrayEquals(new float[] {1f, 2f, 3f}, u.gradientSum(), 0f);
+    HoldsFloats.release(u);
+    assertEquals(0, frame.refCnt(), "the frame is freed with the message");
     decoder.finishAndReleaseAll();
   }
 

@@ -6,6 +6,7 @@ import io.sparkps.client.Share;
 import io.sparkps.cluster.PsCluster;
 import io.sparkps.transport.SliceSetup;
 import io.sparkps.param.SliceInfo;
+import io.sparkps.transport.FloatSink;
 import io.sparkps.transport.FrameEncoder;
 import io.sparkps.transport.Stats;
 import io.sparkps.transport.Values;
@@ -16,7 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The spark-ps side of the dense exchange: one param of equal slices on server 0 (SGD, one
- * share per step), pushed round robin; every answer must hold the whole slice.
+ * share per step), pushed round robin with the client's zero-copy calls: every push sends the
+ * same 4 MiB gradient array (as the raw echo sends one buffer) and its answer is written into
+ * the slice's region of an array of the whole param, as a training step does; every answer
+ * must hold the whole slice.
  */
 final class DenseExchange {
   /** Payload bytes of an UPDATE besides its floats: group, shares, examples. */
@@ -27,6 +31,7 @@ final class DenseExchange {
   private final PsClient client;
   private final List<SliceInfo> slices = new ArrayList<>();
   private final float[] gradient;
+  private final float[] values;
   private final AtomicLong answered = new AtomicLong();
   private long pushes;
   private long step;
@@ -34,9 +39,10 @@ final class DenseExchange {
   DenseExchange(PsCluster cluster, int paramId, int numSlices, int sliceFloats) {
     this.client = cluster.client();
     this.gradient = new float[sliceFloats];
-    for (int i = 0; i < sliceFloats; i++) {
+    for (int i = 0; i < gradient.length; i++) {
       gradient[i] = (i % 7) - 3;
     }
+    this.values = new float[numSlices * sliceFloats];
     for (int s = 0; s < numSlices; s++) {
       slices.add(TransportBench.slice(paramId, s, sliceFloats));
     }
@@ -48,19 +54,21 @@ final class DenseExchange {
   void round(int requests, int window, long timeoutMs)
       throws InterruptedException, TimeoutException {
     long first = step;
-    int floats = gradient.length;
     Window.run(requests, window, timeoutMs, i -> {
       SliceInfo s = slices.get(i % slices.size());
-      return client.push(s, Share.of(first + i, 0, 0, 1), gradient).thenAccept(v -> check(s, v, floats));
+      int at = (int) s.offset();
+      return client.push(s, Share.of(first + i, 0, 0, 1), gradient, 0,
+          new FloatSink(values, at, s.length())).thenAccept(v -> check(s, v));
     });
     step += requests;
     pushes += requests;
   }
 
-  private void check(SliceInfo s, Values v, int floats) {
-    if (v.values().length != floats || v.sliceId() != s.sliceId()) {
+  private void check(SliceInfo s, Values v) {
+    int floats = s.length();
+    if (v.payload().length() != floats || v.sliceId() != s.sliceId()) {
       throw new IllegalStateException("answer for slice " + s.sliceId() + " holds "
-          + v.values().length + " floats of slice " + v.sliceId() + ", expected " + floats);
+          + v.payload().length() + " floats of slice " + v.sliceId() + ", expected " + floats);
     }
     answered.addAndGet(FrameEncoder.HEADER_BYTES + VALUES_OVERHEAD
         + (long) floats * Float.BYTES);
@@ -83,6 +91,6 @@ final class DenseExchange {
 
   /** Payload bytes of the UPDATEs sent. */
   long expectedPayloadBytesIn() {
-    return pushes * (UPDATE_OVERHEAD + (long) gradient.length * Float.BYTES);
+    return pushes * (UPDATE_OVERHEAD + (long) slices.get(0).length() * Float.BYTES);
   }
 }

@@ -8,7 +8,7 @@ import io.sparkps.cluster.PsCluster;
 import io.sparkps.transport.SliceSetup;
 import java.util.List;
 import io.sparkps.param.SliceInfo;
-import io.sparkps.transport.Values;
+import io.sparkps.transport.FloatSink;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeoutException;
@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The sparse side of {@link TransportBench}: pulls of random sorted distinct rows of a
  * one-slice param whose row {@code r} holds the value {@code r}, so every answer is checked.
+ * Each pull in flight decodes its answer into its own region of one array (the client's
+ * zero-copy call), as a worker pulls into its compact batch.
  */
 final class SparsePulls {
   private static final int DISTINCT_BATCHES = 64;
@@ -53,12 +55,16 @@ final class SparsePulls {
       throws InterruptedException, TimeoutException {
     double[][] opsPerSec = new double[windows.length][rounds];
     double[][] latencies = new double[windows.length][0];
+    int batch = batches[0].length;
+    int most = java.util.Arrays.stream(windows).max().orElse(1);
+    float[] into = new float[most * batch];
     for (int r = 0; r < rounds; r++) {
       for (int w = 0; w < windows.length; w++) {
         long t0 = System.nanoTime();
-        double[] lat = Window.run(ops, windows[w], timeoutMs, i -> {
+        double[] lat = Window.run(ops, windows[w], timeoutMs, (i, lane) -> {
           int[] rows = batches[i % DISTINCT_BATCHES];
-          return client.pullRows(slice, 0, rows).thenAccept(v -> check(rows, v));
+          FloatSink sink = new FloatSink(into, lane * batch, rows.length);
+          return client.pullRows(slice, 0, rows, sink).thenAccept(v -> check(rows, sink));
         });
         opsPerSec[w][r] = ops / ((System.nanoTime() - t0) / 1e9);
         double[] all = Arrays.copyOf(latencies[w], latencies[w].length + lat.length);
@@ -76,11 +82,10 @@ final class SparsePulls {
     return t;
   }
 
-  private void check(int[] rows, Values v) {
-    float[] got = v.values();
-    long bad = got.length == rows.length ? 0 : rows.length;
+  private void check(int[] rows, FloatSink got) {
+    long bad = got.length() == rows.length ? 0 : rows.length;
     for (int k = 0; k < rows.length && bad == 0; k++) {
-      if (got[k] != rows[k]) {
+      if (got.array()[got.offset() + k] != rows[k]) {
         bad++;
       }
     }

@@ -26,8 +26,11 @@ import java.util.Map;
  * RawEchoPeer} JVM echoes messages of the same size over a plain socket with the same window.
  * After {@code --warmup} rounds of each (not counted), rounds alternate raw, ps, raw, ps...;
  * the table gives the medians, MB/s each way, ps/raw,
- * and the CPU time each side spent per request ({@link CpuTime}; this JVM's CPU counts as the
- * client's, so its own background threads add a little to both rows).
+ * the CPU time each side spent per request ({@link CpuTime}; this JVM's CPU counts as the
+ * client's, so its own background threads add a little to both rows), and the ratio of the
+ * two sides' CPU per request, ps over raw. The ps path uses the client's zero-copy calls
+ * ({@link io.sparkps.client.PsClient#push(SliceInfo, io.sparkps.client.Share, float[], int,
+ * io.sparkps.transport.FloatSink)}): gradients read from, answers written into arrays it owns.
  *
  * <p><b>Sparse</b>: one server holds a param of {@code --rows} rows of width 1 as one slice;
  * each operation pulls {@code --batch} random distinct rows (sorted), with each of {@code
@@ -136,21 +139,22 @@ public final class TransportBench {
       }
       MarkdownTable denseTable = new MarkdownTable("path", "request", "answer", "in flight",
           "requests/round", "rounds", "median s/round", "MB/s sent", "MB/s received", "ps/raw",
-          "CPU ms/request client", "CPU ms/request server");
+          "CPU ms/request client", "CPU ms/request server", "CPU ps/raw");
       double rawMed = Stats.median(rawSec);
       double psMed = Stats.median(psSec);
       double all = (double) rounds * requests;
       long rawMsg = Integer.BYTES + (long) sliceFloats * Float.BYTES;
       denseTable.row("raw socket echo", mib(rawMsg), mib(rawMsg), window, requests, rounds,
           f2(rawMed), f1(requests * rawMsg / rawMed / 1e6), f1(requests * rawMsg / rawMed / 1e6),
-          "1", f2(cpu[0] / all), f2(cpu[1] / all));
+          "1", f2(cpu[0] / all), f2(cpu[1] / all), "1");
       long up = FrameEncoder.HEADER_BYTES + DenseExchange.UPDATE_OVERHEAD
           + (long) sliceFloats * Float.BYTES;
       long down = FrameEncoder.HEADER_BYTES + DenseExchange.VALUES_OVERHEAD
           + (long) sliceFloats * Float.BYTES;
       denseTable.row("spark-ps push (UPDATE -> VALUES)", mib(up), mib(down), window, requests,
           rounds, f2(psMed), f1(requests * up / psMed / 1e6), f1(requests * down / psMed / 1e6),
-          f2(rawMed / psMed), f2(cpu[2] / all), f2(cpu[3] / all));
+          f2(rawMed / psMed), f2(cpu[2] / all), f2(cpu[3] / all),
+          f2((cpu[2] + cpu[3]) / Math.max(1e-9, cpu[0] + cpu[1])));
 
       SparsePulls sparse = new SparsePulls(cluster, cluster.reserveParamIds(1),
           a.getInt("rows"), a.getInt("batch"));

@@ -1,6 +1,7 @@
 package io.sparkps.bench.transport;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -20,7 +21,24 @@ final class Window {
    */
   static double[] run(int count, int window, long timeoutMs,
       IntFunction<CompletableFuture<?>> operation) throws InterruptedException, TimeoutException {
+    return run(count, window, timeoutMs, (i, lane) -> operation.apply(i));
+  }
+
+  /** An operation that may use state of its lane: no other outstanding one has that lane. */
+  @FunctionalInterface
+  interface Laned {
+    /** Starts operation {@code i} in lane {@code lane}, of {@code [0, window)}. */
+    CompletableFuture<?> start(int i, int lane);
+  }
+
+  /** The same, each operation with a lane of its own among the outstanding ones. */
+  static double[] run(int count, int window, long timeoutMs, Laned operation)
+      throws InterruptedException, TimeoutException {
     Semaphore slots = new Semaphore(window);
+    ConcurrentLinkedQueue<Integer> lanes = new ConcurrentLinkedQueue<>();
+    for (int l = 0; l < window; l++) {
+      lanes.add(l);
+    }
     AtomicReference<Throwable> failed = new AtomicReference<>();
     double[] latencyUs = new double[count];
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
@@ -30,12 +48,14 @@ final class Window {
             + "within " + timeoutMs + " ms");
       }
       int op = i;
+      int lane = lanes.poll();
       long start = System.nanoTime();
-      operation.apply(i).whenComplete((r, e) -> {
+      operation.start(i, lane).whenComplete((r, e) -> {
         latencyUs[op] = (System.nanoTime() - start) / 1e3;
         if (e != null) {
           failed.compareAndSet(null, e);
         }
+        lanes.add(lane);
         slots.release();
       });
     }

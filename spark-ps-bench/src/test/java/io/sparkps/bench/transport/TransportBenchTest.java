@@ -52,6 +52,7 @@ class TransportBenchTest {
       assertTrue(Double.parseDouble(row.get(7)) > 0, "MB/s sent of " + row);
     }
     assertTrue(Double.parseDouble(r.dense().rows().get(1).get(9)) > 0, "ps/raw");
+    assertTrue(Double.parseDouble(r.dense().rows().get(1).get(12)) > 0, "CPU ps/raw");
     assertEquals(2, r.sparse().rows().size());
     for (List<String> row : r.sparse().rows()) {
       assertTrue(Long.parseLong(row.get(4)) > 0, "pulls/s of " + row);

@@ -1,5 +1,7 @@
 package io.sparkps.server.optim;
 
+import io.sparkps.transport.FloatPayload;
+
 /**
  * The update rule of one slice: a server holds one instance per slice it owns, and the
  * instance holds that slice's optimizer state (momentum, accumulators, step count).
@@ -38,6 +40,18 @@ public interface Optimizer {
       mean[i] = scale * gradient[i];
     }
     apply(params, mean);
+  }
+
+  /**
+   * The same as {@link #apply(float[], float[], float)}, with the gradient read where it lies:
+   * in the received frame of an UPDATE, or a region of an array. The built-in optimizers read
+   * it block by block, so that no array of the slice's size is made; this default copies it
+   * into one.
+   *
+   * @throws IllegalArgumentException if the lengths differ from the slice length
+   */
+  default void apply(float[] params, FloatPayload gradient, float scale) {
+    apply(params, gradient.toArray(), scale);
   }
 
   /**

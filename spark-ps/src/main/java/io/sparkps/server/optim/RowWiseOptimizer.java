@@ -1,5 +1,7 @@
 package io.sparkps.server.optim;
 
+import io.sparkps.transport.FloatPayload;
+
 /**
  * Shared argument checks and dense/sparse plumbing for rules that update each float from its
  * own gradient and state: subclasses implement {@link #update} over one contiguous range,
@@ -40,6 +42,19 @@ abstract class RowWiseOptimizer implements Optimizer {
     beginStep();
     update(params, gradient, scale, 0, 0, length);
     shrink(params, 0, length);
+  }
+
+  @Override
+  public final void apply(float[] params, FloatPayload gradient, float scale) {
+    if (params.length != length || gradient.length() != length) {
+      throw new IllegalArgumentException("params has " + params.length + " floats and the"
+          + " gradient " + gradient.length() + ": both must be the slice length " + length);
+    }
+    beginStep();
+    gradient.forEachBlock((g, base, from, n) -> {
+      update(params, g, scale, from, base, n);
+      shrink(params, from, n);
+    });
   }
 
   @Override
