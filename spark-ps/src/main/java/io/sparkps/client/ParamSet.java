@@ -2,6 +2,7 @@ package io.sparkps.client;
 
 import io.sparkps.param.SliceInfo;
 import io.sparkps.param.SliceMap;
+import io.sparkps.transport.FloatSink;
 import io.sparkps.transport.Resume;
 import io.sparkps.transport.Resumed;
 import io.sparkps.transport.Values;
@@ -112,8 +113,23 @@ public final class ParamSet {
    */
   public void pushAll(PsClient client, Stub stub, int localShares, Share share,
       float[][] gradientSums) {
-    send(client, stub, localShares, share, gradientSums);
-    awaitAll(client.timeoutMs());
+    if (localShares > 1 || window.size() > 0) {
+      send(client, stub, localShares, share, gradientSums);
+      awaitAll(client.timeoutMs());
+      return;
+    }
+    // Nothing else in flight: each slice's gradient is sent from the caller's arrays and its
+    // answer written straight into the values, with no copy on either side.
+    List<SliceInfo> slices = map.slices();
+    List<CompletableFuture<Values>> pending = new ArrayList<>(slices.size());
+    for (SliceInfo s : slices) {
+      int at = (int) s.offset();
+      pending.add(client.push(s, share, gradientSums[s.param()], at,
+          new FloatSink(values[s.param()], at, s.length())));
+    }
+    for (int i = 0; i < pending.size(); i++) {
+      clocks[i] = PsClient.await(pending.get(i), client.timeoutMs()).clock();
+    }
   }
 
   /**

@@ -296,10 +296,11 @@ final class TrainingTask
         scale(gradients, examples);
         Divergence.check(loss, gradients, step, worker, plan.optimizer().learningRate());
         computed();
-        params.send(client, stub, localShares, Share.of(step, group, worker, examples),
-            gradients);
+        Share share = Share.of(step, group, worker, examples);
         if (window == 1) {
-          params.awaitAll(timeoutMs);
+          params.pushAll(client, stub, localShares, share, gradients);
+        } else {
+          params.send(client, stub, localShares, share, gradients);
         }
         pushed();
         return loss;
