@@ -1,5 +1,6 @@
 package io.sparkps.spark;
 
+import io.sparkps.model.ExampleBlock;
 import java.io.Serializable;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SparseVector;
@@ -15,6 +16,20 @@ record LabeledExample(float label, int size, int[] indices, float[] values)
   /** One more than the largest feature index present, 0 for no features. */
   int width() {
     return indices.length == 0 ? 0 : indices[indices.length - 1] + 1;
+  }
+
+  /**
+   * A partition's examples as one block, read once from the iterator: the examples themselves
+   * are not kept, so a task holds its partition in a few arrays instead of objects.
+   */
+  static ExampleBlock block(scala.collection.Iterator<LabeledExample> partition,
+      int numFeatures) {
+    ExampleBlock.Builder block = ExampleBlock.builder(numFeatures);
+    while (partition.hasNext()) {
+      LabeledExample e = partition.next();
+      block.add(e.label(), e.indices(), e.values());
+    }
+    return block.build();
   }
 
   static LabeledExample of(double label, Vector features) {

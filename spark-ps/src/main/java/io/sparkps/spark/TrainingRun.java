@@ -12,6 +12,7 @@ import io.sparkps.config.PsConf;
 import io.sparkps.config.PsException;
 import io.sparkps.transport.Secret;
 import java.security.SecureRandom;
+import io.sparkps.model.RowSparse;
 import io.sparkps.model.TrainableModel;
 import io.sparkps.param.Slicer;
 import java.util.ArrayList;
@@ -152,8 +153,8 @@ final class TrainingRun {
     TrainingPlan plan = new TrainingPlan(info, layout, model, topology, optimizer, numFeatures,
         batch, trainer.getMaxEpochs(), stepsPerEpoch, trainer.getSeed(), trainer.getShuffle(),
         conf.get(PsConf.TRANSPORT_IO_THREADS), trainingId,
-        trainer.getLocalAggregation(), byFeature(model, numFeatures),
-        trainer.sparsePulls(numFeatures, byFeature(model, numFeatures)),
+        trainer.getLocalAggregation(), RowSparse.byFeature(model, numFeatures),
+        trainer.sparsePulls(numFeatures, RowSparse.byFeature(model, numFeatures)),
         checkpoints.plan(trainingId));
     String description = JOB_PREFIX + ": " + framework + ", " + topology.totalWorkers()
         + " workers, " + topology.totalServers() + " servers" + (plan.colocated()
@@ -410,17 +411,6 @@ final class TrainingRun {
       mean[i] = count == 0 ? Double.NaN : sum / count;
     }
     return mean;
-  }
-
-  /** Which params have one row per feature: those whose row count follows numFeatures. */
-  static boolean[] byFeature(TrainableModel model, int numFeatures) {
-    List<io.sparkps.param.ParamSpec> a = model.params(numFeatures);
-    List<io.sparkps.param.ParamSpec> b = model.params(numFeatures + 1);
-    boolean[] out = new boolean[a.size()];
-    for (int p = 0; p < out.length; p++) {
-      out[p] = a.get(p).rows() == numFeatures && b.get(p).rows() == numFeatures + 1;
-    }
-    return out;
   }
 
   /** The SparkConf's settings, then the session's runtime {@code spark.ps.*} settings. */

@@ -10,6 +10,8 @@ import io.sparkps.client.Stub;
 import io.sparkps.cluster.HostedServer;
 import io.sparkps.config.OptimizerConfig;
 import io.sparkps.model.Batch;
+import io.sparkps.model.EpochOrder;
+import io.sparkps.model.ExampleBlock;
 import io.sparkps.model.TrainableModel;
 import io.sparkps.spark.TrainingSummary.StepPhases;
 import io.sparkps.param.SliceInfo;
@@ -20,7 +22,6 @@ import io.sparkps.transport.Secret;
 import io.sparkps.transport.SliceSetup;
 import java.io.Serializable;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.apache.spark.BarrierTaskContext;
@@ -86,8 +87,7 @@ final class TrainingTask
   @Override
   public Iterator<WorkerResult> apply(Iterator<LabeledExample> partition) {
     int worker = TaskContext.getPartitionId();
-    List<LabeledExample> data = new ArrayList<>();
-    partition.foreach(data::add);
+    ExampleBlock data = LabeledExample.block(partition, plan.numFeatures());
     WorkerResult result;
     try (Nd4jThreads threads = Nd4jThreads.limit(TaskContext.get().cpus());
         TaskWatch watch = TaskWatch.of(TaskContext.get())) {
@@ -102,7 +102,7 @@ final class TrainingTask
     return CollectionConverters.asScala(List.of(result).iterator());
   }
 
-  private WorkerResult colocated(int worker, List<LabeledExample> data) {
+  private WorkerResult colocated(int worker, ExampleBlock data) {
     BarrierTaskContext ctx = BarrierTaskContext.get();
     ClusterInfo base = plan.cluster();
     String host = ctx.getTaskInfos()[worker].address().replaceFirst(":[0-9]+$", "");
@@ -188,17 +188,13 @@ final class TrainingTask
     return List.of(byId);
   }
 
-  private WorkerResult train(PsClient client, int worker, List<LabeledExample> data) {
+  private WorkerResult train(PsClient client, int worker, ExampleBlock data) {
     long start = System.nanoTime();
     int group = worker / plan.topology().nWorkersPerGroup();
     int steps = plan.stepsPerEpoch();
     int batchSize = plan.batchSize();
     int n = data.size();
-    int[] order = new int[Math.max(n, 1)];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    Random random = new Random(plan.seed() * 31 + worker);
+    EpochOrder order = new EpochOrder(n, new Random(plan.seed() * 31 + worker));
     TimedStep stepper = plan.sparse() ? sparseStepper(client, worker, group)
         : denseStepper(client, worker, group);
     long total = (long) plan.epochs() * steps;
@@ -226,7 +222,7 @@ final class TrainingTask
     try {
       for (int epoch = 0; epoch < lastEpoch; epoch++) {
         if (plan.shuffle()) {
-          shuffle(order, n, random);
+          order.shuffle();
         }
         double lossSum = 0;
         long lossExamples = 0;
@@ -240,8 +236,7 @@ final class TrainingTask
           // An empty partition still takes part in its group's steps, with zero examples.
           int size = n == 0 ? 0 : batchSize;
           long t0 = System.nanoTime();
-          Batch batch = BatchBuilder.build(data, order,
-              (int) ((long) s * batchSize % order.length), size, plan.numFeatures());
+          Batch batch = order.batch(data, s, batchSize);
           batchNanos += System.nanoTime() - t0;
           checkpoints.beforeStep(step);
           double loss = stepper.step(batch, step, size);
@@ -378,15 +373,6 @@ final class TrainingTask
       }
     }
     return Math.max(1, count);
-  }
-
-  private static void shuffle(int[] order, int n, Random random) {
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
   }
 
   private static void scale(float[][] arrays, float factor) {
