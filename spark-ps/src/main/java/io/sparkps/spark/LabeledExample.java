@@ -7,8 +7,9 @@ import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 
 /**
- * One training example as workers hold it: a label and the non-zero features, compact and free
- * of Spark types so that a partition converts to batches without copies through Spark vectors.
+ * One training example as the cached training RDD holds it: a label and the non-zero features,
+ * free of Spark types. A training task reads its partition of them once into an {@link
+ * ExampleBlock} ({@link #block}) and keeps no example objects.
  */
 record LabeledExample(float label, int size, int[] indices, float[] values)
     implements Serializable {
