@@ -57,12 +57,12 @@ import org.apache.spark.sql.SparkSession;
  * <pre>
  * bin/bench training.DistributionCost [--cases a9a,mnist,ctr] [--reps 3]
  *     [--frameworks sandblaster,downpour,inmemory-hogwild]
- *     [--a9a-epochs 300] [--mnist-epochs 15] [--ctr-epochs 20]
+ *     [--a9a-epochs 1000] [--mnist-epochs 15] [--ctr-epochs 40]
  *     [--a9a-rows 32561] [--mnist-rows 8000] [--ctr-rows 100000]
  * </pre>
  *
- * The defaults are the full benchmark, most of an hour on 2 idle cores (the a9a fits of the
- * frameworks with a server process take most of it). It prints a markdown table and writes it
+ * The defaults are the full benchmark, about an hour on 2 idle cores (the spark-ps fits take
+ * most of it: a9a's 32.6M examples at well under a million examples/s). It prints a markdown table and writes it
  * to {@code spark-ps-bench/target/bench/DistributionCost.md}.
  */
 public final class DistributionCost {
@@ -80,9 +80,9 @@ public final class DistributionCost {
     d.put("cases", "a9a,mnist,ctr");
     d.put("reps", "3");
     d.put("frameworks", "sandblaster,downpour,inmemory-hogwild");
-    d.put("a9a-epochs", "300");
+    d.put("a9a-epochs", "1000");
     d.put("mnist-epochs", "15");
-    d.put("ctr-epochs", "20");
+    d.put("ctr-epochs", "40");
     d.put("a9a-rows", "32561");
     d.put("mnist-rows", "8000");
     d.put("ctr-rows", "100000");
@@ -270,7 +270,7 @@ public final class DistributionCost {
     MarkdownTable table = new MarkdownTable("case", "framework", "rows x epochs",
         "steady-state ratio", "spark-ps steady examples/s",
         "single-process examples/s (ND4J threads)", "single-process s",
-        "fixed per-fit cost (s)", "whole-fit ratio", "network wait, % of loop",
+        "fixed per-fit cost (s)", "whole-fit ratio", "waiting on servers, % of loop",
         "spark-ps ms per step: batch / pull / compute / push",
         "single-process ms per step: compute / update", "final loss single / spark-ps");
     for (CaseResult r : results) {
@@ -288,6 +288,7 @@ public final class DistributionCost {
         + "thread, the library's example store, batches, shuffle, model and optimizer, ND4J on "
         + "1 or on all cores, whichever was faster. Medians of the repetitions. Steady state: "
         + "the workers' steps after the first fifth. Fixed per-fit cost: fit wall time minus "
-        + "the examples' time at the steady rate. Network wait: pull + push phases.\n";
+        + "the examples' time at the steady rate. Waiting on servers: the workers' pull and push "
+        + "phases (round trips, the servers' updates, a synchronous group's slowest worker).\n";
   }
 }
