@@ -449,12 +449,19 @@ final class TrainingRun {
    */
   static JavaRDD<LabeledExample> inFixedOrder(JavaRDD<LabeledExample> examples, int workers) {
     return examples.mapPartitionsWithIndex((p, it) -> {
-      List<scala.Tuple2<Long, LabeledExample>> keyed = new ArrayList<>();
-      long i = 0;
-      while (it.hasNext()) {
-        keyed.add(new scala.Tuple2<>(((long) p << 40) | i++, it.next()));
-      }
-      return keyed.iterator();
+      // Keyed as they stream past: the partition is never held whole here.
+      long[] next = {0};
+      return new java.util.Iterator<scala.Tuple2<Long, LabeledExample>>() {
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        @Override
+        public scala.Tuple2<Long, LabeledExample> next() {
+          return new scala.Tuple2<>(((long) p << 40) | next[0]++, it.next());
+        }
+      };
     }, true).mapToPair(t -> t)
         .repartitionAndSortWithinPartitions(new RoundRobin(workers))
         .values();
