@@ -61,6 +61,9 @@ public final class BenchSpark {
         .config("spark.executor.memory", executorMb + "m")
         .config("spark.executor.extraClassPath", String.join(File.pathSeparator, folders))
         .config("spark.executor.extraJavaOptions", Jvm.opens())
+        // Executors' memory figures (ExecutorMemory): polled often, reported at heartbeats.
+        .config("spark.executor.metrics.pollingInterval", "200ms")
+        .config("spark.executor.heartbeatInterval", "2s")
         .getOrCreate();
   }
 

@@ -1,6 +1,11 @@
 /**
  * Models that spark-ps trains: the {@link io.sparkps.model.TrainableModel} SPI, the {@link
- * io.sparkps.model.Batch} of examples it computes on, and ready-made models.
+ * io.sparkps.model.Batch} of examples it computes on, and ready-made models. A worker holds its
+ * partition as one {@link io.sparkps.model.ExampleBlock}, takes its mini-batches from it in the
+ * order of an {@link io.sparkps.model.EpochOrder}, and in row-sparse training compacts each
+ * batch over its features ({@link io.sparkps.model.RowSparse}); these are public so that code
+ * outside Spark (a benchmark's single-process baseline, a test) trains on exactly the batches
+ * a worker would.
  *
  * <h2>Built-in models</h2>
  *

@@ -1,13 +1,15 @@
 package io.sparkps.spark;
 
+import io.sparkps.model.ExampleBlock;
 import java.io.Serializable;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 
 /**
- * One training example as workers hold it: a label and the non-zero features, compact and free
- * of Spark types so that a partition converts to batches without copies through Spark vectors.
+ * One training example as the cached training RDD holds it: a label and the non-zero features,
+ * free of Spark types. A training task reads its partition of them once into an {@link
+ * ExampleBlock} ({@link #block}) and keeps no example objects.
  */
 record LabeledExample(float label, int size, int[] indices, float[] values)
     implements Serializable {
@@ -15,6 +17,20 @@ record LabeledExample(float label, int size, int[] indices, float[] values)
   /** One more than the largest feature index present, 0 for no features. */
   int width() {
     return indices.length == 0 ? 0 : indices[indices.length - 1] + 1;
+  }
+
+  /**
+   * A partition's examples as one block, read once from the iterator: the examples themselves
+   * are not kept, so a task holds its partition in a few arrays instead of objects.
+   */
+  static ExampleBlock block(scala.collection.Iterator<LabeledExample> partition,
+      int numFeatures) {
+    ExampleBlock.Builder block = ExampleBlock.builder(numFeatures);
+    while (partition.hasNext()) {
+      LabeledExample e = partition.next();
+      block.add(e.label(), e.indices(), e.values());
+    }
+    return block.build();
   }
 
   static LabeledExample of(double label, Vector features) {

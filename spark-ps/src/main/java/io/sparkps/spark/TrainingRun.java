@@ -13,6 +13,7 @@ import io.sparkps.config.PsConf;
 import io.sparkps.config.PsException;
 import io.sparkps.transport.Secret;
 import java.security.SecureRandom;
+import io.sparkps.model.RowSparse;
 import io.sparkps.model.TrainableModel;
 import io.sparkps.param.Slicer;
 import java.util.ArrayList;
@@ -170,8 +171,8 @@ final class TrainingRun {
     TrainingPlan plan = new TrainingPlan(info, layout, model, topology, optimizer, numFeatures,
         batch, trainer.getMaxEpochs(), stepsPerEpoch, trainer.getSeed(), trainer.getShuffle(),
         conf.get(PsConf.TRANSPORT_IO_THREADS), trainingId,
-        trainer.getLocalAggregation(), byFeature(model, numFeatures),
-        trainer.sparsePulls(numFeatures, byFeature(model, numFeatures)),
+        trainer.getLocalAggregation(), RowSparse.byFeature(model, numFeatures),
+        trainer.sparsePulls(numFeatures, RowSparse.byFeature(model, numFeatures)),
         checkpoints.plan(trainingId),
         maxInFlight(conf, io.sparkps.config.Framework.parse(framework), topology), null);
     AddressExchange exchange = plan.colocated() ? startExchange(conf, plan) : null;
@@ -460,17 +461,6 @@ final class TrainingRun {
     return mean;
   }
 
-  /** Which params have one row per feature: those whose row count follows numFeatures. */
-  static boolean[] byFeature(TrainableModel model, int numFeatures) {
-    List<io.sparkps.param.ParamSpec> a = model.params(numFeatures);
-    List<io.sparkps.param.ParamSpec> b = model.params(numFeatures + 1);
-    boolean[] out = new boolean[a.size()];
-    for (int p = 0; p < out.length; p++) {
-      out[p] = a.get(p).rows() == numFeatures && b.get(p).rows() == numFeatures + 1;
-    }
-    return out;
-  }
-
   /** The SparkConf's settings, then the session's runtime {@code spark.ps.*} settings. */
   private java.util.Map<String, String> sparkSettings(SparkContext sc) {
     java.util.Map<String, String> settings = new java.util.HashMap<>();
@@ -507,12 +497,19 @@ final class TrainingRun {
    */
   static JavaRDD<LabeledExample> inFixedOrder(JavaRDD<LabeledExample> examples, int workers) {
     return examples.mapPartitionsWithIndex((p, it) -> {
-      List<scala.Tuple2<Long, LabeledExample>> keyed = new ArrayList<>();
-      long i = 0;
-      while (it.hasNext()) {
-        keyed.add(new scala.Tuple2<>(((long) p << 40) | i++, it.next()));
-      }
-      return keyed.iterator();
+      // Keyed as they stream past: the partition is never held whole here.
+      long[] next = {0};
+      return new java.util.Iterator<scala.Tuple2<Long, LabeledExample>>() {
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        @Override
+        public scala.Tuple2<Long, LabeledExample> next() {
+          return new scala.Tuple2<>(((long) p << 40) | next[0]++, it.next());
+        }
+      };
     }, true).mapToPair(t -> t)
         .repartitionAndSortWithinPartitions(new RoundRobin(workers))
         .values();

@@ -11,6 +11,8 @@ import io.sparkps.cluster.AddressExchange;
 import io.sparkps.cluster.HostedServer;
 import io.sparkps.config.OptimizerConfig;
 import io.sparkps.model.Batch;
+import io.sparkps.model.ExampleBlock;
+import io.sparkps.model.RowSparse;
 import io.sparkps.model.TrainableModel;
 import io.sparkps.spark.TrainingSummary.StepPhases;
 import io.sparkps.param.SliceInfo;
@@ -21,7 +23,6 @@ import io.sparkps.transport.Secret;
 import io.sparkps.transport.SliceSetup;
 import java.io.Serializable;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.apache.spark.BarrierTaskContext;
@@ -88,8 +89,7 @@ final class TrainingTask
   @Override
   public Iterator<WorkerResult> apply(Iterator<LabeledExample> partition) {
     int worker = TaskContext.getPartitionId();
-    List<LabeledExample> data = new ArrayList<>();
-    partition.foreach(data::add);
+    ExampleBlock data = LabeledExample.block(partition, plan.numFeatures());
     WorkerResult result;
     try (Nd4jThreads threads = Nd4jThreads.limit(TaskContext.get().cpus());
         TaskWatch watch = TaskWatch.of(TaskContext.get())) {
@@ -104,7 +104,7 @@ final class TrainingTask
     return CollectionConverters.asScala(List.of(result).iterator());
   }
 
-  private WorkerResult colocated(int worker, List<LabeledExample> data) {
+  private WorkerResult colocated(int worker, ExampleBlock data) {
     BarrierTaskContext ctx = BarrierTaskContext.get();
     ClusterInfo base = plan.cluster();
     String host = ctx.getTaskInfos()[worker].address().replaceFirst(":[0-9]+$", "");
@@ -178,12 +178,12 @@ final class TrainingTask
     return plan.sparse() ? plan.byFeature() : new boolean[plan.byFeature().length];
   }
 
-  private WorkerResult train(PsClient client, int worker, List<LabeledExample> data) {
+  private WorkerResult train(PsClient client, int worker, ExampleBlock data) {
     long start = System.nanoTime();
     int group = worker / plan.topology().nWorkersPerGroup();
     int steps = plan.stepsPerEpoch();
     StepBatches batches = new StepBatches(data, plan.batchSize(), steps, plan.shuffle(),
-        new Random(plan.seed() * 31 + worker), plan.numFeatures());
+        new Random(plan.seed() * 31 + worker));
     long total = (long) plan.epochs() * steps;
     // This task's steps: all, or those of its one epoch; the epochs before it are passed over
     // (their shuffles included) so that its batches are the ones a single task would use.
@@ -337,7 +337,7 @@ final class TrainingTask
     params.pullWhole(client);
     int window = plan.maxInFlight();
     long timeoutMs = client.timeoutMs();
-    record Ahead(long step, BatchBuilder.Compacted batch, SparseParamSet.Rows rows) {}
+    record Ahead(long step, RowSparse.Compacted batch, SparseParamSet.Rows rows) {}
     java.util.ArrayDeque<Ahead> ahead = new java.util.ArrayDeque<>();
     return new TimedStep() {
       private long asked = -1;
@@ -357,7 +357,7 @@ final class TrainingTask
         batches.current(step);
         while (asked < Math.min(step + window - 1, until - 1)) {
           asked++;
-          BatchBuilder.Compacted compacted = BatchBuilder.compact(batches.at(asked));
+          RowSparse.Compacted compacted = RowSparse.compact(batches.at(asked));
           ahead.addLast(new Ahead(asked, compacted,
               params.prefetch(client, compacted.features())));
         }

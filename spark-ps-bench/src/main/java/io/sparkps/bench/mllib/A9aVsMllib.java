@@ -2,6 +2,7 @@ package io.sparkps.bench.mllib;
 
 import io.sparkps.bench.BenchArgs;
 import io.sparkps.bench.BenchSpark;
+import io.sparkps.bench.MarkdownTable;
 import io.sparkps.bench.Stats;
 import io.sparkps.examples.ExampleData;
 import io.sparkps.spark.PSTrainer;
@@ -188,10 +189,9 @@ public final class A9aVsMllib {
         train.count(), test.count(), mllib.size(), args.get("workers"), args.get("batch-size"),
         args.get("optimizer"), args.get("step-size"), args.get("slack"));
     out.line("Spark %s, Java %s.", spark.version(), System.getProperty("java.version")).line("");
-    out.row("system", "epochs (MLlib: iterations)", "test AUC", "fit wall time, median (s)",
-        "per round (s)", "time / MLlib's");
-    out.row("---", "---", "---", "---", "---", "---");
-    out.row("MLlib LogisticRegression (defaults)", mllib.get(0).budget(),
+    MarkdownTable table = new MarkdownTable("system", "epochs (MLlib: iterations)", "test AUC",
+        "fit wall time, median (s)", "per round (s)", "time / MLlib's");
+    table.row("MLlib LogisticRegression (defaults)", mllib.get(0).budget(),
         Report.fmt("%.5f", mllibAuc), Report.fmt("%.2f", mllibSeconds),
         perRound(mllib.stream().map(Fit::seconds).toList()), "1.00");
     String best = null;
@@ -203,7 +203,7 @@ public final class A9aVsMllib {
       double aucMedian = Stats.median(rounds.stream().mapToDouble(s -> s.fit().auc()).toArray());
       String epochs = rounds.stream().map(s -> s.fit().budget() + (s.reached() ? "" : "*"))
           .toList().toString();
-      out.row("spark-ps " + e.getKey(), epochs, Report.fmt("%.5f", aucMedian),
+      table.row("spark-ps " + e.getKey(), epochs, Report.fmt("%.5f", aucMedian),
           Report.fmt("%.2f", seconds), perRound(rounds.stream().map(s -> s.fit().seconds())
               .toList()), all ? Report.fmt("%.2f", seconds / mllibSeconds) : "target missed");
       if (all && seconds < bestSeconds) {
@@ -211,6 +211,7 @@ public final class A9aVsMllib {
         bestSeconds = seconds;
       }
     }
+    out.table(table);
     out.line("");
     out.line("Target AUC %.5f: the test AUC of MLlib's warm-up fit - %s. Epochs are listed per "
         + "round; * marks a round whose search did not reach the target within %s epochs (its "

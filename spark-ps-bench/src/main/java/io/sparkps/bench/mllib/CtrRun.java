@@ -29,7 +29,10 @@ import org.apache.spark.sql.SparkSession;
  * <p>It appends to {@code --out} as it goes, so that a run stopped at its time limit still
  * tells how far it got: {@code fit BUDGET SECONDS AUC} after each fit, {@code heap BYTES} (the
  * largest old-generation occupancy after a GC so far, a bound of the live heap) after each
- * fit, then {@code done}, or {@code failed REASON}.
+ * fit, {@code cache INPUT FIT} (bytes of the cached training data as Spark's storage reports
+ * them, and the most the fit cached of its own while it ran, {@link ExecutorMemory}) after
+ * each fit, {@code executor-heap BYTES} (the largest peak JVM heap of an executor, from
+ * Spark's executor metrics) at the end, then {@code done}, or {@code failed REASON}.
  */
 public final class CtrRun {
   private static final Map<String, String> DEFAULTS = defaults();
@@ -64,6 +67,7 @@ public final class CtrRun {
       spark = BenchSpark.localCluster("CtrVsMllib " + args.get("system"),
           args.getInt("executors"), args.getInt("executor-mb"));
       run(spark, args, out, heap);
+      append(out, "executor-heap " + executorHeap(spark));
       append(out, "done");
     } catch (RuntimeException e) {
       failed = true;
@@ -101,14 +105,42 @@ public final class CtrRun {
     BinaryClassificationEvaluator evaluator = new BinaryClassificationEvaluator();
     for (int budget : args.getInts("budgets")) {
       long t0 = System.nanoTime();
-      Model<?> model = fit(mllib ? lr : null, train, budget, stepSize);
+      Model<?> model;
+      long fitCache;
+      try (ExecutorMemory memory = ExecutorMemory.watch(spark.sparkContext())) {
+        model = fit(mllib ? lr : null, train, budget, stepSize);
+        fitCache = memory.fitPeakBytes();
+      }
       double seconds = (System.nanoTime() - t0) / 1e9;
       double auc = evaluator.evaluate(model.transform(test));
       append(out, Report.fmt("fit %d %.3f %.6f", budget, seconds, auc));
       append(out, "heap " + heap.bytes());
+      append(out, "cache " + cachedBytes(spark) + " " + fitCache);
       System.out.printf("%s budget %d: AUC %.5f in %.2f s%n", args.get("system"), budget, auc,
           seconds);
     }
+  }
+
+  /** Bytes of the RDDs cached now, in memory and on disk. */
+  private static long cachedBytes(SparkSession spark) {
+    long bytes = 0;
+    for (org.apache.spark.storage.RDDInfo info : spark.sparkContext().getRDDStorageInfo()) {
+      bytes += info.memSize() + info.diskSize();
+    }
+    return bytes;
+  }
+
+  /**
+   * The executors' peak heap, once their last heartbeat (every 2 s, {@link
+   * BenchSpark#localCluster}) has carried it to the driver.
+   */
+  private static long executorHeap(SparkSession spark) {
+    try {
+      Thread.sleep(2_500);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return ExecutorMemory.peakExecutorHeap(spark.sparkContext());
   }
 
   /** MLlib's {@code lr} with maxIter {@code budget}, or (null) spark-ps as SparseCtrExample. */

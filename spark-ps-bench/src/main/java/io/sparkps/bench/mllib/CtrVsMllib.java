@@ -2,6 +2,7 @@ package io.sparkps.bench.mllib;
 
 import io.sparkps.bench.BenchArgs;
 import io.sparkps.bench.Jvm;
+import io.sparkps.bench.MarkdownTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -85,6 +86,15 @@ public final class CtrVsMllib {
     return d;
   }
 
+  /**
+   * Executor memory against the cached training data, as Spark reports both.
+   *
+   * @param inputBytes the cached training data set (memory and disk)
+   * @param fitBytes the most a fit cached of its own while it ran, over the fits
+   * @param executorHeap the largest peak JVM heap of an executor, -1 when none was reported
+   */
+  record Cache(long inputBytes, long fitBytes, long executorHeap) {}
+
   /** One fit of a run: its budget (epochs or maxIter), wall time and test AUC. */
   record Fit(int budget, double seconds, double auc) {}
 
@@ -95,7 +105,7 @@ public final class CtrVsMllib {
    */
   record Run(String system, int features, List<Fit> fits, String failure, long driverHeap,
       List<ProcessTree.Peak> driver, List<ProcessTree.Peak> executors,
-      List<ProcessTree.Peak> servers, int killed) {
+      List<ProcessTree.Peak> servers, int killed, Cache cache) {
 
     double bestAuc() {
       return fits.stream().mapToDouble(Fit::auc).max().orElse(Double.NaN);
@@ -168,6 +178,9 @@ public final class CtrVsMllib {
     }
     List<Fit> fits = new ArrayList<>();
     long heap = -1;
+    long input = -1;
+    long fitCache = -1;
+    long executorHeap = -1;
     String failure = finished ? null
         : "stopped at the time limit of " + limitMin + " min, in the budget after the last fit";
     List<String> lines = Files.exists(result)
@@ -181,6 +194,12 @@ public final class CtrVsMllib {
               Double.parseDouble(v[2])));
         }
         case "heap" -> heap = Long.parseLong(f[1]);
+        case "cache" -> {
+          String[] v = f[1].split(" ");
+          input = Long.parseLong(v[0]);
+          fitCache = Math.max(fitCache, Long.parseLong(v[1]));
+        }
+        case "executor-heap" -> executorHeap = Long.parseLong(f[1]);
         case "failed" -> failure = "failed: " + cell(f[1]);
         default -> { }
       }
@@ -191,7 +210,8 @@ public final class CtrVsMllib {
           : "failed: driver exited with status " + driver.exitValue() + " (see " + log + ")";
     }
     return new Run(system, features, fits, failure, heap, tree.peaks("driver"),
-        tree.peaks("executor"), tree.peaks("server"), killed);
+        tree.peaks("executor"), tree.peaks("server"), killed,
+        new Cache(input, fitCache, executorHeap));
   }
 
   /** A message fit for a table cell: no column bars, at most 200 characters. */
@@ -228,22 +248,23 @@ public final class CtrVsMllib {
         args.get("ps-step-size"), args.get("mllib-reg-param"),
         args.get("mllib-standardization"), args.get("slack"));
     out.line("");
-    out.row("features", "system", "fits: budget (s, AUC)", "target AUC", "time to target (s)",
-        "driver peak RSS", "driver old gen after GC", "executors peak RSS", "servers peak RSS",
-        "outcome");
-    out.row("---", "---", "---", "---", "---", "---", "---", "---", "---", "---");
+    MarkdownTable table = new MarkdownTable("features", "system", "fits: budget (s, AUC)",
+        "target AUC", "time to target (s)", "driver peak RSS", "driver old gen after GC",
+        "executors peak RSS", "executors peak heap", "cached training data",
+        "cached by the fit", "servers peak RSS", "outcome");
     List<String> verdicts = new ArrayList<>();
     for (Run[] pair : results) {
       double target = target(pair[0], pair[1], args.getDouble("slack"));
       for (Run r : pair) {
         Fit hit = r.first(target);
-        out.row(r.features(), r.system(), r.fits().stream()
+        table.row(r.features(), r.system(), r.fits().stream()
                 .map(f -> Report.fmt("%d (%.1f, %.4f)", f.budget(), f.seconds(), f.auc()))
                 .collect(Collectors.joining(", ")),
             Report.fmt("%.4f", target),
             hit == null ? "not reached" : Report.fmt("%.1f (%d)", hit.seconds(), hit.budget()),
             mb(r.driverRss()), mb(r.driverHeap()),
             r.executors().stream().map(p -> mb(p.bytes())).collect(Collectors.joining(" + ")),
+            mb(r.cache().executorHeap()), mb(r.cache().inputBytes()), mb(r.cache().fitBytes()),
             r.servers().isEmpty() ? "-"
                 : r.servers().stream().map(p -> mb(p.bytes())).collect(Collectors.joining(" + ")),
             (r.failure() == null ? "finished" : r.failure())
@@ -251,10 +272,16 @@ public final class CtrVsMllib {
       }
       verdicts.add(verdict(pair[0], pair[1], target));
     }
+    out.table(table);
     out.line("");
     out.line("Budgets are epochs for spark-ps and maxIter for MLlib; each fit is a fresh model. "
         + "Time to target: wall time of the smallest budget whose fit reached the target "
-        + "(its budget in brackets).");
+        + "(its budget in brackets). Executors peak heap: the largest peak JVM heap of an "
+        + "executor over the run (Spark's executor metrics, JVMHeapMemory, polled every "
+        + "200 ms). Cached training data: the cached training Dataset's size in Spark's "
+        + "storage (memory and disk, all executors); cached by the fit: the most the fit's own "
+        + "cached RDDs held at once, sampled every 100 ms (spark-ps's examples, MLlib's "
+        + "instances).");
     verdicts.forEach(v -> out.line("").line("%s", v));
     return out;
   }

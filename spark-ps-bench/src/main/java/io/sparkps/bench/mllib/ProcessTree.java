@@ -65,8 +65,12 @@ final class ProcessTree implements AutoCloseable {
       long pid = p.pid();
       seen.putIfAbsent(pid, p);
       if (roles.getOrDefault(pid, "other").equals("other")) {
-        // A child read between fork and exec still shows its parent's command line.
-        roles.put(pid, p.equals(root) ? "driver" : role(pid));
+        // A child read between fork and exec still shows its parent's command line: a process
+        // of the same role as its parent is the parent's child (a shell it runs), not another
+        // executor or server.
+        String role = p.equals(root) ? "driver" : role(pid);
+        String parentRole = p.parent().map(q -> roles.get(q.pid())).orElse(null);
+        roles.put(pid, !role.equals("other") && role.equals(parentRole) ? "child" : role);
       }
       long hwm = Jvm.peakRssBytes(pid);
       if (hwm > 0) {

@@ -1,6 +1,7 @@
 package io.sparkps.bench.mllib;
 
 import io.sparkps.bench.BenchArgs;
+import io.sparkps.bench.MarkdownTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -31,13 +32,9 @@ final class Report {
     return this;
   }
 
-  /** Appends one table row of the given cells. */
-  Report row(Object... cells) {
-    text.append('|');
-    for (Object c : cells) {
-      text.append(' ').append(c).append(" |");
-    }
-    text.append('\n');
+  /** Appends a table. */
+  Report table(MarkdownTable table) {
+    text.append(table);
     return this;
   }
 

@@ -2,10 +2,14 @@ package io.sparkps.bench.training;
 
 import io.sparkps.examples.ExampleData;
 import io.sparkps.examples.MnistData;
+import io.sparkps.model.ExampleBlock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -54,6 +58,40 @@ public final class BenchData {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Rows of (label, features vector), as the benchmarks' frames hold them, in one block as a
+   * spark-ps worker holds its partition (every index of a dense vector stored, zeros
+   * included), {@code numFeatures} the largest vector size.
+   */
+  static ExampleBlock block(List<Row> rows) {
+    int width = 0;
+    for (Row row : rows) {
+      width = Math.max(width, ((Vector) row.get(1)).size());
+    }
+    ExampleBlock.Builder block = ExampleBlock.builder(width);
+    for (Row row : rows) {
+      Vector v = (Vector) row.get(1);
+      int[] indices;
+      double[] stored;
+      if (v instanceof SparseVector s) {
+        indices = s.indices();
+        stored = s.values();
+      } else {
+        stored = ((DenseVector) v).values();
+        indices = new int[stored.length];
+        for (int i = 0; i < stored.length; i++) {
+          indices[i] = i;
+        }
+      }
+      float[] values = new float[stored.length];
+      for (int i = 0; i < stored.length; i++) {
+        values[i] = (float) stored[i];
+      }
+      block.add((float) row.getDouble(0), indices, values);
+    }
+    return block.build();
   }
 
   /** The frame in 2 partitions, cached and counted, so that a fit reads it from memory. */

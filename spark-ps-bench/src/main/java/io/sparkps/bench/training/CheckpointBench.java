@@ -1,7 +1,12 @@
 package io.sparkps.bench.training;
 
+import static io.sparkps.bench.MarkdownTable.f0;
+import static io.sparkps.bench.MarkdownTable.f1;
+import static io.sparkps.bench.MarkdownTable.f2;
+
 import io.sparkps.bench.BenchArgs;
 import io.sparkps.bench.BenchSpark;
+import io.sparkps.bench.MarkdownTable;
 import io.sparkps.examples.ExampleData;
 import io.sparkps.spark.PSTrainer;
 import io.sparkps.spark.TrainingSummary;
@@ -210,27 +215,26 @@ public final class CheckpointBench {
         + "servers, local[2]; %d steps per fit; a checkpoint every %d steps to local disk; %d "
         + "rounds, the order alternating.%n%n", r.model(), r.floats(),
         r.without().get(0).stepSeconds().length + 1, r.interval(), r.without().size()));
-    out.append("| round | fit | stage s | median step ms | longest step ms | checkpoints "
-        + "committed | MB per checkpoint | write MB/s (median, min) |\n");
-    out.append("| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |\n");
+    MarkdownTable table = new MarkdownTable("round", "fit", "stage s", "median step ms",
+        "longest step ms", "checkpoints committed", "MB per checkpoint",
+        "write MB/s (median, min)");
     for (int i = 0; i < r.without().size(); i++) {
       Fit a = r.without().get(i);
-      out.append(String.format(Locale.ROOT, "| %d | without checkpoints | %.2f | %.1f | %.1f | "
-          + "- | - | - |%n", i + 1, a.trainSeconds(), a.medianStep() * 1e3,
-          a.longestStep() * 1e3));
+      table.row(i + 1, "without checkpoints", f2(a.trainSeconds()), f1(a.medianStep() * 1e3),
+          f1(a.longestStep() * 1e3), "-", "-", "-");
       if (i < r.with().size()) {
         Fit b = r.with().get(i);
         List<Written> w = b.checkpoints();
         double[] rates = w.stream().mapToDouble(Written::mbPerSecond)
             .filter(x -> !Double.isNaN(x)).toArray();
-        out.append(String.format(Locale.ROOT, "| %d | with checkpoints | %.2f | %.1f | %.1f | "
-            + "%d | %.1f | %.0f, %.0f |%n", i + 1, b.trainSeconds(), b.medianStep() * 1e3,
-            b.longestStep() * 1e3, w.size(),
-            w.stream().mapToLong(Written::bytes).average().orElse(0) / 1e6,
-            rates.length == 0 ? Double.NaN : io.sparkps.bench.Stats.median(rates),
-            Arrays.stream(rates).min().orElse(Double.NaN)));
+        table.row(i + 1, "with checkpoints", f2(b.trainSeconds()), f1(b.medianStep() * 1e3),
+            f1(b.longestStep() * 1e3), w.size(),
+            f1(w.stream().mapToLong(Written::bytes).average().orElse(0) / 1e6),
+            f0(rates.length == 0 ? Double.NaN : io.sparkps.bench.Stats.median(rates)) + ", "
+                + f0(Arrays.stream(rates).min().orElse(Double.NaN)));
       }
     }
+    out.append(table);
     out.append(String.format(Locale.ROOT, "%nMedians over the rounds, with / without "
         + "checkpoints: longest step %.2f, median step %.2f, stage time %.2f.%n",
         median(r.with(), Fit::longestStep) / median(r.without(), Fit::longestStep),

@@ -2,6 +2,7 @@ package io.sparkps.bench.training;
 
 import io.sparkps.bench.BenchArgs;
 import io.sparkps.bench.BenchSpark;
+import io.sparkps.bench.MarkdownTable;
 import io.sparkps.bench.Stats;
 import io.sparkps.spark.PSTrainer;
 import io.sparkps.spark.PSTrainerModel;
@@ -114,18 +115,16 @@ public final class FitOverhead {
 
   /** The medians per framework, and each one's fit median over the first framework's. */
   static String table(List<Fits> fits, int rows) {
-    StringBuilder out = new StringBuilder();
-    out.append("| framework | fit seconds | training stage seconds | fit / ")
-        .append(fits.get(0).framework()).append(" fit | last epoch loss |\n");
-    out.append("| --- | ---: | ---: | ---: | ---: |\n");
+    MarkdownTable t = new MarkdownTable("framework", "fit seconds", "training stage seconds",
+        "fit / " + fits.get(0).framework() + " fit", "last epoch loss");
     for (Fits f : fits) {
-      out.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.2f | %.4f |%n",
-          f.framework(), f.medianFit(), f.medianStage(),
-          f.medianFit() / fits.get(0).medianFit(), f.finalLoss()));
+      t.row(f.framework(), MarkdownTable.f3(f.medianFit()), MarkdownTable.f3(f.medianStage()),
+          MarkdownTable.f2(f.medianFit() / fits.get(0).medianFit()),
+          MarkdownTable.f4(f.finalLoss()));
     }
-    out.append(String.format(Locale.ROOT, "%nOne-epoch a9a fits (%d rows), 2 workers, local[2], "
-        + "batch 64; medians over %d rounds of one fit per framework, in alternating order, "
-        + "after one warm-up fit each.%n", rows, fits.get(0).fit().length));
-    return out.toString();
+    return t + String.format(Locale.ROOT, "%nOne-epoch a9a fits (%d rows), 2 workers, "
+        + "local[2], batch 64; medians over %d rounds of one fit per framework, in alternating "
+        + "order, after one warm-up fit each.%n", rows, fits.get(0).fit().length);
   }
+
 }

@@ -1,7 +1,12 @@
 package io.sparkps.bench.training;
 
+import static io.sparkps.bench.MarkdownTable.f0;
+import static io.sparkps.bench.MarkdownTable.f2;
+import static io.sparkps.bench.MarkdownTable.f4;
+
 import io.sparkps.bench.BenchArgs;
 import io.sparkps.bench.BenchSpark;
+import io.sparkps.bench.MarkdownTable;
 import io.sparkps.examples.MnistData;
 import io.sparkps.spark.PSTrainer;
 import io.sparkps.spark.PSTrainerModel;
@@ -154,18 +159,17 @@ public final class FrameworksBench {
   }
 
   static String table(List<PresetResult> results, List<DataSet> sets) {
-    StringBuilder out = new StringBuilder();
-    out.append("| data set | preset | stage seconds | last step at (s) | examples/s | "
-        + "last epoch loss | test metric |\n");
-    out.append("| --- | --- | ---: | ---: | ---: | ---: | --- |\n");
+    MarkdownTable table = new MarkdownTable("data set", "preset", "stage seconds",
+        "last step at (s)", "examples/s", "last epoch loss", "test metric");
     for (PresetResult r : results) {
       String metric = sets.stream().filter(s -> s.name().equals(r.dataset())).findFirst()
           .map(DataSet::metric).orElse("");
       double[] t = r.stepSeconds();
-      out.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.0f | %.4f | %s %.4f |%n",
-          r.dataset(), r.preset(), r.stageSeconds(), t.length == 0 ? 0 : t[t.length - 1],
-          r.examplesPerSecond(), r.finalLoss(), metric, r.testMetric()));
+      table.row(r.dataset(), r.preset(), f2(r.stageSeconds()),
+          f2(t.length == 0 ? 0 : t[t.length - 1]), f0(r.examplesPerSecond()),
+          f4(r.finalLoss()), metric + " " + f4(r.testMetric()));
     }
+    StringBuilder out = new StringBuilder(table.toString());
     out.append("\n2 workers, local[2], one fit per preset after a warm-up fit; sandblaster and "
         + "downpour with 2 server processes, the others with co-located servers.\n");
     return out.toString();

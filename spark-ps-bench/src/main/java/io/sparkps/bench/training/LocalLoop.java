@@ -2,24 +2,30 @@ package io.sparkps.bench.training;
 
 import io.sparkps.config.OptimizerConfig;
 import io.sparkps.model.Batch;
+import io.sparkps.model.EpochOrder;
+import io.sparkps.model.ExampleBlock;
+import io.sparkps.model.RowSparse;
 import io.sparkps.model.TrainableModel;
 import io.sparkps.param.ParamSpec;
 import io.sparkps.server.optim.Optimizer;
 import io.sparkps.server.optim.Optimizers;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.nd4j.linalg.factory.Environment;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Training in one thread without Spark or servers, over the same code as a spark-ps worker and
- * server: the model's gradient of mini-batches packed and shuffled as a worker does, applied by
- * the servers' optimizer classes to one slice per param. In row-sparse mode it works as a
- * row-sparse worker: the gradient over the batch's features only, applied to those rows.
+ * Training in one thread without Spark or servers, over the library's own code: the examples
+ * in an {@link ExampleBlock}, batches and shuffles from an {@link EpochOrder} seeded as worker
+ * 0's, the model's gradient, and the servers' optimizer classes applied to one slice per param.
+ * In row-sparse mode it works as a row-sparse worker: the batch compacted by {@link
+ * RowSparse#compact}, the gradient over the rows of its features of the params {@link
+ * RowSparse#byFeature} names, the optimizer's sparse update of those rows. The rows are read
+ * straight from the params' arrays, where a worker pulls them from a server.
  *
  * <p>What it measures is the cost of the model and optimizer code alone, the baseline of
- * {@link DistributionCost}.
+ * {@link DistributionCost}. With the same seed and one worker, its batches are those of a
+ * spark-ps worker.
  */
 final class LocalLoop {
   private final TrainableModel model;
@@ -57,7 +63,7 @@ final class LocalLoop {
    * Trains {@code epochs} passes over {@code data} from the model's initial values, with ND4J
    * on {@code threads} native threads (0: its default, one per core).
    */
-  Result train(Examples data, int epochs, long seed, int threads) {
+  Result train(ExampleBlock data, int epochs, long seed, int threads) {
     Environment env = Nd4j.getEnvironment();
     int blas = Nd4j.factory().blas().getMaxThreads();
     int master = env.maxMasterThreads();
@@ -77,10 +83,15 @@ final class LocalLoop {
     Nd4j.getEnvironment().setMaxMasterThreads(master);
   }
 
-  private Result train(Examples data, int epochs, long seed) {
+  /** Steps per epoch: as spark-ps plans them for one worker holding all of {@code data}. */
+  int stepsPerEpoch(ExampleBlock data) {
+    return Math.max(1, (data.size() + batchSize - 1) / batchSize);
+  }
+
+  private Result train(ExampleBlock data, int epochs, long seed) {
     int numFeatures = data.numFeatures();
     List<ParamSpec> specs = model.params(numFeatures);
-    boolean[] byFeature = byFeature(numFeatures);
+    boolean[] byFeature = RowSparse.byFeature(model, numFeatures);
     float[][] params = model.initialValues(numFeatures, new Random(seed));
     Optimizer[] optimizers = new Optimizer[params.length];
     float[][] gradients = new float[params.length][];
@@ -88,35 +99,33 @@ final class LocalLoop {
       optimizers[p] = Optimizers.create(optimizer, params[p].length);
       gradients[p] = new float[params[p].length];
     }
-    int n = data.size();
-    int steps = (n + batchSize - 1) / batchSize;
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    Random random = new Random(seed * 31);
+    int steps = stepsPerEpoch(data);
+    // Worker 0's Random: spark-ps seeds worker w's with seed * 31 + w.
+    EpochOrder order = new EpochOrder(data.size(), new Random(seed * 31));
     double[] epochLoss = new double[epochs];
     double[] stepLoss = new double[epochs * steps];
     long computeNanos = 0;
     long updateNanos = 0;
     long start = System.nanoTime();
     for (int epoch = 0; epoch < epochs; epoch++) {
-      shuffle(order, random);
+      order.shuffle();
       double lossSum = 0;
       for (int s = 0; s < steps; s++) {
-        Batch batch = batch(data, order, (int) ((long) s * batchSize % n));
+        Batch batch = order.batch(data, s, batchSize);
         long t0 = System.nanoTime();
         double loss;
         long t1;
         if (rowSparse) {
-          int[] features = distinct(batch);
+          RowSparse.Compacted compacted = RowSparse.compact(batch);
+          int[] features = compacted.features();
           float[][] rows = new float[params.length][];
           float[][] rowGradients = new float[params.length][];
           for (int p = 0; p < params.length; p++) {
-            rows[p] = byFeature[p] ? gather(params[p], features, specs.get(p).cols()) : params[p];
+            rows[p] = byFeature[p] ? rowsOf(params[p], features, specs.get(p).cols())
+                : params[p];
             rowGradients[p] = byFeature[p] ? new float[rows[p].length] : gradients[p];
           }
-          loss = model.gradient(compact(batch, features), rows, rowGradients);
+          loss = model.gradient(compacted.batch(), rows, rowGradients);
           t1 = System.nanoTime();
           for (int p = 0; p < params.length; p++) {
             if (byFeature[p]) {
@@ -146,74 +155,12 @@ final class LocalLoop {
         computeNanos / 1e9, updateNanos / 1e9);
   }
 
-  /** Params with one row per feature: those whose row count follows the feature count. */
-  private boolean[] byFeature(int numFeatures) {
-    List<ParamSpec> a = model.params(numFeatures);
-    List<ParamSpec> b = model.params(numFeatures + 1);
-    boolean[] out = new boolean[a.size()];
-    for (int p = 0; p < out.length; p++) {
-      out[p] = a.get(p).rows() == numFeatures && b.get(p).rows() == numFeatures + 1;
-    }
-    return out;
-  }
-
-  /** {@code batchSize} examples from {@code order[from]} on, wrapping, as a CSR batch. */
-  private Batch batch(Examples data, int[] order, int from) {
-    int nnz = 0;
-    for (int i = 0; i < batchSize; i++) {
-      nnz += data.indices()[order[(from + i) % order.length]].length;
-    }
-    int[] rowStart = new int[batchSize + 1];
-    int[] indices = new int[nnz];
-    float[] values = new float[nnz];
-    float[] labels = new float[batchSize];
-    int at = 0;
-    for (int i = 0; i < batchSize; i++) {
-      int e = order[(from + i) % order.length];
-      int k = data.indices()[e].length;
-      System.arraycopy(data.indices()[e], 0, indices, at, k);
-      System.arraycopy(data.values()[e], 0, values, at, k);
-      at += k;
-      rowStart[i + 1] = at;
-      labels[i] = data.labels()[e];
-    }
-    return new Batch(data.numFeatures(), rowStart, indices, values, labels);
-  }
-
-  private static int[] distinct(Batch batch) {
-    int[] all = Arrays.copyOf(batch.indices(), batch.rowStart()[batch.size()]);
-    Arrays.sort(all);
-    int k = 0;
-    for (int i = 0; i < all.length; i++) {
-      if (k == 0 || all[i] != all[k - 1]) {
-        all[k++] = all[i];
-      }
-    }
-    return Arrays.copyOf(all, k);
-  }
-
-  private static Batch compact(Batch batch, int[] features) {
-    int[] local = new int[batch.rowStart()[batch.size()]];
-    for (int i = 0; i < local.length; i++) {
-      local[i] = Arrays.binarySearch(features, batch.indices()[i]);
-    }
-    return new Batch(features.length, batch.rowStart(), local, batch.values(), batch.labels());
-  }
-
-  private static float[] gather(float[] param, int[] features, int cols) {
+  /** Rows {@code features} of a param of {@code cols} columns: what a worker's pull returns. */
+  private static float[] rowsOf(float[] param, int[] features, int cols) {
     float[] out = new float[features.length * cols];
     for (int i = 0; i < features.length; i++) {
       System.arraycopy(param, features[i] * cols, out, i * cols, cols);
     }
     return out;
-  }
-
-  private static void shuffle(int[] order, Random random) {
-    for (int i = order.length - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
   }
 }

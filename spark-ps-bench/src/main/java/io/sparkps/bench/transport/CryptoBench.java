@@ -1,10 +1,11 @@
 package io.sparkps.bench.transport;
 
-import static io.sparkps.bench.transport.MarkdownTable.f1;
-import static io.sparkps.bench.transport.MarkdownTable.f2;
+import static io.sparkps.bench.MarkdownTable.f1;
+import static io.sparkps.bench.MarkdownTable.f2;
 
 import io.sparkps.bench.BenchArgs;
 import io.sparkps.bench.BenchSpark;
+import io.sparkps.bench.MarkdownTable;
 import io.sparkps.bench.Stats;
 import io.sparkps.bench.training.BenchData;
 import io.sparkps.cluster.PsCluster;
@@ -206,8 +207,8 @@ public final class CryptoBench {
     for (int c = 0; c < 2; c++) {
       table.row(c == 1 ? "on" : "off", "sandblaster (2 workers, 1 server JVM)",
           rows + " x " + epochs, fits,
-          String.format(Locale.ROOT, "%.0f", median[c]), f2(median[c] / median[0]),
-          String.format(Locale.ROOT, "%.4f", loss[c]));
+          MarkdownTable.f0(median[c]), f2(median[c] / median[0]),
+          MarkdownTable.f4(loss[c]));
     }
     return new A9a(table, median[1] / median[0], loss);
   }

@@ -1,7 +1,8 @@
 package io.sparkps.bench.transport;
 
-import static io.sparkps.bench.transport.MarkdownTable.f1;
+import static io.sparkps.bench.MarkdownTable.f1;
 
+import io.sparkps.bench.MarkdownTable;
 import io.sparkps.bench.Stats;
 import io.sparkps.client.PsClient;
 import io.sparkps.cluster.PsCluster;

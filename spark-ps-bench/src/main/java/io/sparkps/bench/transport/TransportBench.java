@@ -1,9 +1,10 @@
 package io.sparkps.bench.transport;
 
-import static io.sparkps.bench.transport.MarkdownTable.f1;
-import static io.sparkps.bench.transport.MarkdownTable.f2;
+import static io.sparkps.bench.MarkdownTable.f1;
+import static io.sparkps.bench.MarkdownTable.f2;
 
 import io.sparkps.bench.BenchArgs;
+import io.sparkps.bench.MarkdownTable;
 import io.sparkps.bench.Stats;
 import io.sparkps.client.PsClient;
 import io.sparkps.cluster.PsCluster;

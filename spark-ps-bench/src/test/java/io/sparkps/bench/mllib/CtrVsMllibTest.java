@@ -46,13 +46,17 @@ class CtrVsMllibTest {
         assertTrue(pids.add(p.pid()), "pid seen twice: " + p);
       }
       assertEquals(0, r.killed(), r.system() + ": processes left running");
+      assertTrue(r.cache().inputBytes() > 0 && r.cache().executorHeap() > 0,
+          r.system() + " " + r.cache());
     }
     assertEquals(2, ps.servers().size(), ps.servers().toString());
+    // spark-ps caches its examples for the length of a fit.
+    assertTrue(ps.cache().fitBytes() > 0, ps.cache().toString());
     assertTrue(mllib.servers().isEmpty(), mllib.servers().toString());
     assertTrue(!pids.contains(ProcessHandle.current().pid()));
     assertEquals(0, ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count());
     String table = CtrVsMllib.report(args, results).toString();
-    assertTrue(table.contains("| 20000 | spark-ps |") && table.contains("| 20000 | mllib |"),
+    assertTrue(table.contains("| 20,000 | spark-ps |") && table.contains("| 20,000 | mllib |"),
         table);
   }
 }

@@ -26,7 +26,7 @@ class DistributionCostTest {
 
   @Test
   void logisticRegressionTrainsAlikeOnBothPathsWithACoLocatedServer() {
-    DistributionCost.Case c = DistributionCost.a9a(spark, 4000, 1);
+    DistributionCost.Case c = DistributionCost.a9a(spark, 4000, 2);
     c.trainer().setFramework("inmemory-hogwild");
     DistributionCost.CaseResult r = DistributionCost.measure(c, 1);
     assertEquals(4000, r.rows());
@@ -35,16 +35,43 @@ class DistributionCostTest {
     assertTrue(r.psLoss() < 0.5, "spark-ps loss " + r.psLoss());
     assertTrue(Math.abs(r.localLoss() - r.psLoss()) < 0.08,
         "single-process " + r.localLoss() + " against spark-ps " + r.psLoss());
-    assertTrue(r.local() > 0 && r.psStage() > 0 && r.psLoops() >= r.psStage());
+    assertTrue(r.local() > 0 && r.psSteady() > 0 && r.psWhole() > 0);
+    // The fit's wall time holds its steps and more: the whole fit is slower than its steps.
+    assertTrue(r.psWhole() < r.psSteady() && r.fixedSeconds() > 0,
+        "whole " + r.psWhole() + ", steady " + r.psSteady() + ", fixed " + r.fixedSeconds());
+    assertTrue(r.networkShare() > 0 && r.networkShare() < 1, "network " + r.networkShare());
     assertTrue(r.psMs()[2] > 0 && r.psMs()[3] > 0, "compute and push time per step");
-    assertTrue(DistributionCost.table(List.of(r))
-        .contains("| a9a LR | inmemory-hogwild | 4000 x 1 |"));
+    String table = DistributionCost.table(List.of(r));
+    assertTrue(table.contains("| a9a LR | inmemory-hogwild | 4,000 x 2 | "), table);
+  }
+
+  /**
+   * The baseline is the library's worker without Spark and servers: with one worker and the
+   * same seed, spark-ps trains on the same batches in the same order from the same values, so
+   * every step's loss is the same up to float rounding (the server applies the gradient sum
+   * over the batch's count where the baseline applies the mean).
+   */
+  @Test
+  void baselineStepsAreThoseOfOneSparkPsWorker() {
+    for (boolean rowSparse : new boolean[] {false, true}) {
+      DistributionCost.Case c = rowSparse ? DistributionCost.ctr(spark, 2000, 2)
+          : DistributionCost.a9a(spark, 2000, 2);
+      // A co-located server: the same updates as a server process, without starting one.
+      double[] ps = c.trainer().setFramework("inmemory-hogwild").setNumWorkers(1).setSeed(7)
+          .fit(c.frame()).summary().stepLoss();
+      double[] local = c.loop().train(c.examples(), 2, 7, 1).stepLoss();
+      assertEquals(2 * c.loop().stepsPerEpoch(c.examples()), local.length);
+      assertEquals(local.length, ps.length);
+      for (int i = 0; i < local.length; i++) {
+        assertEquals(local[i], ps[i], 1e-4, (rowSparse ? "ctr" : "a9a") + " step " + i);
+      }
+    }
   }
 
   @Test
   void mlpTrainsAlikeOnBothPaths() {
     DistributionCost.CaseResult r = DistributionCost.measure(
-        DistributionCost.mnist(spark, 2000, 1), 1);
+        DistributionCost.mnist(spark, 1000, 1), 1);
     // Cross-entropy of a uniform guess over 10 classes is ln 10 = 2.30.
     assertTrue(r.localLoss() < 1.5, "single-process loss " + r.localLoss());
     assertTrue(r.psLoss() < 1.5, "spark-ps loss " + r.psLoss());

@@ -3,6 +3,7 @@ package io.sparkps.bench.transport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkps.bench.MarkdownTable;
 import io.sparkps.config.OptimizerType;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,9 +43,9 @@ class ScalingBenchTest {
     List<List<String>> rows = r.scaling().rows();
     assertEquals(4, rows.size());
     for (List<String> row : rows) {
-      assertTrue(Integer.parseInt(row.get(2)) >= Integer.parseInt(row.get(1)),
+      assertTrue(MarkdownTable.parse(row.get(2)) >= MarkdownTable.parse(row.get(1)),
           "every server holds a slice: " + row);
-      assertTrue(Double.parseDouble(row.get(3)) > 0 && Double.parseDouble(row.get(5)) > 0,
+      assertTrue(MarkdownTable.parse(row.get(3)) > 0 && MarkdownTable.parse(row.get(5)) > 0,
           "timed: " + row);
     }
     assertTrue(Files.readString(out.resolve("ScalingBench.md")).contains("| ADAM |"));

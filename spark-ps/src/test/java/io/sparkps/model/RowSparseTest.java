@@ -1,14 +1,13 @@
-package io.sparkps.spark;
+package io.sparkps.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.sparkps.model.Batch;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-class BatchBuilderTest {
+class RowSparseTest {
   @Test
   void compactRenumbersOverTheSortedDistinctFeatures() {
     SplittableRandom random = new SplittableRandom(3);
@@ -28,7 +27,7 @@ class BatchBuilderTest {
       }
       Batch batch = new Batch(width, rowStart, indices, values, new float[rows]);
 
-      BatchBuilder.Compacted c = BatchBuilder.compact(batch);
+      RowSparse.Compacted c = RowSparse.compact(batch);
 
       int[] expected = Arrays.stream(indices).distinct().sorted().toArray();
       assertArrayEquals(expected, c.features());
@@ -39,5 +38,25 @@ class BatchBuilderTest {
       assertArrayEquals(rowStart, c.batch().rowStart());
       assertArrayEquals(values, c.batch().values());
     }
+  }
+
+  @Test
+  void compactOfAnEmptyBatchHasNoFeatures() {
+    Batch empty = new Batch(10, new int[] {0}, new int[0], new float[0], new float[0]);
+    RowSparse.Compacted c = RowSparse.compact(empty);
+    assertEquals(0, c.features().length);
+    assertEquals(0, c.batch().size());
+  }
+
+  @Test
+  void byFeatureIsTrueForParamsWithOneRowPerFeature() {
+    assertArrayEquals(new boolean[] {true, false},
+        RowSparse.byFeature(new BinaryLogisticRegression(), 123));
+    // A bias of 1 row is not by feature even with 1 feature.
+    assertArrayEquals(new boolean[] {true, false},
+        RowSparse.byFeature(new BinaryLogisticRegression(), 1));
+    // The MLP's first layer is by feature, the layers after it are not.
+    assertArrayEquals(new boolean[] {true, false, false, false},
+        RowSparse.byFeature(new MlpClassifier(new int[] {8}, 3), 20));
   }
 }
