@@ -34,7 +34,6 @@ final class DenseExchange {
   private final float[] values;
   private final AtomicLong answered = new AtomicLong();
   private long pushes;
-  private long step;
 
   DenseExchange(PsCluster cluster, int paramId, int numSlices, int sliceFloats) {
     this.client = cluster.client();
@@ -53,14 +52,17 @@ final class DenseExchange {
   /** {@code requests} pushes, {@code window} in flight. */
   void round(int requests, int window, long timeoutMs)
       throws InterruptedException, TimeoutException {
-    long first = step;
+    long first = pushes;
+    int n = slices.size();
+    // Push k goes to slice k % n as its step k / n: each slice gets its steps in order, as the
+    // servers apply them.
     Window.run(requests, window, timeoutMs, i -> {
-      SliceInfo s = slices.get(i % slices.size());
+      long k = first + i;
+      SliceInfo s = slices.get((int) (k % n));
       int at = (int) s.offset();
-      return client.push(s, Share.of(first + i, 0, 0, 1), gradient, 0,
+      return client.push(s, Share.of(k / n, 0, 0, 1), gradient, 0,
           new FloatSink(values, at, s.length())).thenAccept(v -> check(s, v));
     });
-    step += requests;
     pushes += requests;
   }
 

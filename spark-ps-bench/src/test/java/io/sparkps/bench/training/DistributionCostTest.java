@@ -56,9 +56,16 @@ class DistributionCostTest {
     for (boolean rowSparse : new boolean[] {false, true}) {
       DistributionCost.Case c = rowSparse ? DistributionCost.ctr(spark, 2000, 2)
           : DistributionCost.a9a(spark, 2000, 2);
-      // A co-located server: the same updates as a server process, without starting one.
-      double[] ps = c.trainer().setFramework("inmemory-hogwild").setNumWorkers(1).setSeed(7)
-          .fit(c.frame()).summary().stepLoss();
+      // A co-located server: the same updates as a server process, without starting one. One
+      // step in flight, so that each step sees the values of the one before, as in the loop.
+      double[] ps;
+      spark.conf().set("spark.ps.maxInFlight", "1");
+      try {
+        ps = c.trainer().setFramework("inmemory-hogwild").setNumWorkers(1).setSeed(7)
+            .fit(c.frame()).summary().stepLoss();
+      } finally {
+        spark.conf().unset("spark.ps.maxInFlight");
+      }
       double[] local = c.loop().train(c.examples(), 2, 7, 1).stepLoss();
       assertEquals(2 * c.loop().stepsPerEpoch(c.examples()), local.length);
       assertEquals(local.length, ps.length);
