@@ -61,7 +61,7 @@ class ElasticServersTest {
   @AfterEach
   void fresh() {
     // Paused, killed or resized servers: the next test starts from a clean cluster.
-    background.reset("spark.ps.replication", "spark.ps.slicesPerServer");
+    background.reset("spark.ps.replication", "spark.ps.slicesPerServer", "spark.ps.maxInFlight");
   }
 
 
@@ -176,6 +176,8 @@ class ElasticServersTest {
   @Test
   void anOperatorsServerJoinsADownpourFitWhileAWrongSecretIsRefused() throws Exception {
     spark.conf().set("spark.ps.replication", "1");
+    // Workers that wait for each answer: a fit long enough for a server to start and join.
+    spark.conf().set("spark.ps.maxInFlight", "1");
     PSTrainer downpour = new PSTrainer().setFramework("downpour").setNumWorkers(2)
         .setNumServers(2).setOptimizer("sgd").setStepSize(0.05).setBatchSize(8)
         .setMaxEpochs(4).setSeed(7);
