@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
  * A worker's local copy of every param of a model, as one flat array per param, kept in step
  * with the servers slice by slice. A push either waits for its answers ({@link #pushAll}) or
  * leaves them in flight ({@link #send}): the worker then takes the answers that arrived before
- * each step ({@link #takeArrived}), waiting only when it has as many steps in flight as it
+ * each step ({@link StepWindow#takeArrived}), waiting only when it has as many steps in flight as it
  * allows. Not thread safe: one per worker.
  */
 public final class ParamSet {
@@ -115,7 +115,7 @@ public final class ParamSet {
       float[][] gradientSums) {
     if (localShares > 1 || window.size() > 0) {
       send(client, stub, localShares, share, gradientSums);
-      awaitAll(client.timeoutMs());
+      window.awaitAll(client.timeoutMs());
       return;
     }
     // Nothing else in flight: each slice's gradient is sent from the caller's arrays and its
@@ -147,24 +147,9 @@ public final class ParamSet {
     window.add(allSlices, pending);
   }
 
-  /** Steps sent and not yet answered in full. */
-  public int inFlight() {
-    return window.size();
-  }
-
-  /** Stores the answers that have arrived, without waiting. */
-  public void takeArrived(long timeoutMs) {
-    window.takeArrived(timeoutMs);
-  }
-
-  /** Waits for the answers of the oldest step in flight and stores them. */
-  public void awaitOldest(long timeoutMs) {
-    window.awaitOldest(timeoutMs);
-  }
-
-  /** Waits for the answers of every step in flight and stores them. */
-  public void awaitAll(long timeoutMs) {
-    window.awaitAll(timeoutMs);
+  /** The steps sent and not yet answered in full, whose answers this set takes. */
+  public StepWindow steps() {
+    return window;
   }
 
   private void store(List<CompletableFuture<Values>> pending, long timeoutMs) {

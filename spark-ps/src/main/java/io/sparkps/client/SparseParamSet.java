@@ -203,7 +203,7 @@ public final class SparseParamSet {
    */
   public void push(PsClient client, Share share, float[][] gradientSums) {
     send(client, share, features, gradientSums);
-    awaitAll(client.timeoutMs());
+    window.awaitAll(client.timeoutMs());
   }
 
   /**
@@ -235,24 +235,9 @@ public final class SparseParamSet {
     window.add(indexes, pending);
   }
 
-  /** Steps sent and not yet answered in full. */
-  public int inFlight() {
-    return window.size();
-  }
-
-  /** Stores the answers that have arrived, without waiting. */
-  public void takeArrived(long timeoutMs) {
-    window.takeArrived(timeoutMs);
-  }
-
-  /** Waits for the answers of the oldest step in flight and stores them. */
-  public void awaitOldest(long timeoutMs) {
-    window.awaitOldest(timeoutMs);
-  }
-
-  /** Waits for the answers of every step in flight and stores them. */
-  public void awaitAll(long timeoutMs) {
-    window.awaitAll(timeoutMs);
+  /** The steps sent and not yet answered in full, whose answers this set takes. */
+  public StepWindow steps() {
+    return window;
   }
 
   private void storeAnswer(int slice, Values v) {

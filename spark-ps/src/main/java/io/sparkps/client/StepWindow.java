@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
  * steps were pushed, so that a slice's values never go back to an earlier step even when its
  * answers arrive out of order (resent after a failover). Not thread safe: one per worker.
  */
-final class StepWindow {
+public final class StepWindow {
   /** Stores a slice's answer: {@code slice} indexes the param set's slices. */
   @FunctionalInterface
   interface Store {
@@ -47,7 +47,7 @@ final class StepWindow {
   }
 
   /** Steps pushed and not yet answered in full. */
-  int size() {
+  public int size() {
     return steps.size();
   }
 
@@ -55,7 +55,7 @@ final class StepWindow {
    * Takes every answer that has arrived, without waiting, as long as each slice's answers of
    * earlier steps were taken; a failed answer throws.
    */
-  void takeArrived(long timeoutMs) {
+  public void takeArrived(long timeoutMs) {
     java.util.Arrays.fill(blocked, false);
     for (Step step : steps) {
       for (int i = 0; i < step.slices.length; i++) {
@@ -78,7 +78,7 @@ final class StepWindow {
   }
 
   /** Waits for the oldest step's answers (each up to the timeout) and takes them. */
-  void awaitOldest(long timeoutMs) {
+  public void awaitOldest(long timeoutMs) {
     Step oldest = steps.peekFirst();
     if (oldest == null) {
       return;
@@ -94,7 +94,7 @@ final class StepWindow {
   }
 
   /** Waits for every step's answers and takes them. */
-  void awaitAll(long timeoutMs) {
+  public void awaitAll(long timeoutMs) {
     while (!steps.isEmpty()) {
       awaitOldest(timeoutMs);
     }

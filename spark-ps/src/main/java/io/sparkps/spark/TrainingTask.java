@@ -286,9 +286,9 @@ final class TrainingTask
         Batch batch = batches.current(step);
         batched();
         if (window > 1) {
-          params.takeArrived(timeoutMs);
-          while (params.inFlight() >= window) {
-            params.awaitOldest(timeoutMs);
+          params.steps().takeArrived(timeoutMs);
+          while (params.steps().size() >= window) {
+            params.steps().awaitOldest(timeoutMs);
           }
         }
         pulled();
@@ -308,7 +308,7 @@ final class TrainingTask
 
       @Override
       void settle() {
-        params.awaitAll(timeoutMs);
+        params.steps().awaitAll(timeoutMs);
       }
 
       @Override
@@ -364,9 +364,9 @@ final class TrainingTask
         Ahead mine = ahead.removeFirst();
         batched();
         if (window > 1) {
-          params.takeArrived(timeoutMs);
-          while (params.inFlight() >= window) {
-            params.awaitOldest(timeoutMs);
+          params.steps().takeArrived(timeoutMs);
+          while (params.steps().size() >= window) {
+            params.steps().awaitOldest(timeoutMs);
           }
         }
         float[][] values = params.values(mine.rows(), timeoutMs);
@@ -382,7 +382,7 @@ final class TrainingTask
         params.send(client, Share.of(step, group, worker, examples), mine.rows().features(),
             gradients);
         if (window == 1) {
-          params.awaitAll(timeoutMs);
+          params.steps().awaitAll(timeoutMs);
         }
         pushed();
         return loss;
@@ -390,7 +390,7 @@ final class TrainingTask
 
       @Override
       void settle() {
-        params.awaitAll(timeoutMs);
+        params.steps().awaitAll(timeoutMs);
       }
 
       @Override

@@ -88,15 +88,15 @@ class PipelinedStepsTest {
         Stub stub = Stub.join(1000 + g);
         try {
           for (long step = 0; step < steps; step++) {
-            params.takeArrived(30_000);
-            while (params.inFlight() >= WINDOW) {
-              params.awaitOldest(30_000);
+            params.steps().takeArrived(30_000);
+            while (params.steps().size() >= WINDOW) {
+              params.steps().awaitOldest(30_000);
             }
             params.send(client, stub, 1, new Share(step, g, g, 1, 1),
                 new float[][] {gradient(g, step)});
             done.incrementAndGet();
           }
-          params.awaitAll(30_000);
+          params.steps().awaitAll(30_000);
         } finally {
           stub.leave();
         }
