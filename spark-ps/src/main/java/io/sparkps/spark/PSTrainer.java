@@ -84,6 +84,7 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   private final Param<String> checkpointDir;
   private final Param<String> checkpointInterval;
   private TrainableModel model;
+  private transient java.util.List<TrainingListener> listeners = new java.util.ArrayList<>();
 
   public PSTrainer() {
     this(Identifiable$.MODULE$.randomUID("psTrainer"));
@@ -360,6 +361,21 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   }
 
   /**
+   * Adds a listener that hears the progress of every later {@code fit} of this trainer (and of
+   * its copies, such as those a CrossValidator fits), on the driver. Listeners are not params:
+   * they are neither saved nor compared.
+   */
+  public PSTrainer addListener(TrainingListener listener) {
+    listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    return this;
+  }
+
+  /** The listeners added with {@link #addListener}, in the order they were added. */
+  public java.util.List<TrainingListener> listeners() {
+    return java.util.List.copyOf(listeners);
+  }
+
+  /**
    * The topology of this trainer: the {@code spark.ps.*} settings of {@code sparkConf}, then
    * the framework preset and sizes set on this trainer over them.
    *
@@ -445,6 +461,7 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   public PSTrainer copy(ParamMap extra) {
     PSTrainer copy = defaultCopy(extra);
     copy.model = model;
+    copy.listeners = new java.util.ArrayList<>(listeners);
     return copy;
   }
 
