@@ -217,6 +217,22 @@ class _PSTrainerParams(_PSModelParams):
         "steps between checkpoints (e.g. 500), or a duration (e.g. 30s, 5min); empty: "
         "spark.ps.checkpoint.interval",
         typeConverter=_steps_or_duration)
+    validationIndicatorCol: Param[str] = Param(
+        Params._dummy(), "validationIndicatorCol",
+        "boolean column: rows where it is true are held out of training and evaluated at the "
+        "end of every epoch; empty: no validation set",
+        typeConverter=TypeConverters.toString)
+    earlyStoppingRounds: Param[int] = Param(
+        Params._dummy(), "earlyStoppingRounds",
+        "stop after this many epochs in a row without the validation loss improving by more "
+        "than validationTol, and return the best epoch's model; 0: run maxEpochs (needs "
+        "validationIndicatorCol)",
+        typeConverter=TypeConverters.toInt)
+    validationTol: Param[float] = Param(
+        Params._dummy(), "validationTol",
+        "how much lower than the best so far the validation loss must be for an epoch to "
+        "count as an improvement",
+        typeConverter=TypeConverters.toFloat)
 
     def __init__(self, *args: Any):
         super().__init__(*args)
@@ -226,7 +242,8 @@ class _PSTrainerParams(_PSModelParams):
             elasticNetParam=0.0, seed=42, numWorkersPerGroup=0, numServerGroups=0,
             staleness=-1, syncFreq=1, shuffle=True, localAggregation=True,
             modelType="logistic", pullMode="auto", hiddenLayers=[64], numClasses=0,
-            handleInvalid="error", checkpointDir="", checkpointInterval="")
+            handleInvalid="error", checkpointDir="", checkpointInterval="",
+            validationIndicatorCol="", earlyStoppingRounds=0, validationTol=0.0)
 
     def getLabelCol(self) -> str:
         """Gets the value of labelCol or its default value."""
@@ -324,6 +341,18 @@ class _PSTrainerParams(_PSModelParams):
         """Gets the value of checkpointInterval or its default value."""
         return self.getOrDefault(self.checkpointInterval)
 
+    def getValidationIndicatorCol(self) -> str:
+        """Gets the value of validationIndicatorCol or its default value."""
+        return self.getOrDefault(self.validationIndicatorCol)
+
+    def getEarlyStoppingRounds(self) -> int:
+        """Gets the value of earlyStoppingRounds or its default value."""
+        return self.getOrDefault(self.earlyStoppingRounds)
+
+    def getValidationTol(self) -> float:
+        """Gets the value of validationTol or its default value."""
+        return self.getOrDefault(self.validationTol)
+
 
 class PSTrainer(JavaEstimator["PSTrainerModel"], _PSTrainerParams,
                 JavaMLWritable, JavaMLReadable["PSTrainer"]):
@@ -396,6 +425,9 @@ class PSTrainer(JavaEstimator["PSTrainerModel"], _PSTrainerParams,
         handleInvalid: str = "error",
         checkpointDir: str = "",
         checkpointInterval: Union[int, str] = "",
+        validationIndicatorCol: str = "",
+        earlyStoppingRounds: int = 0,
+        validationTol: float = 0.0,
     ):
         """
         __init__(self, \\*, featuresCol="features", labelCol="label", \
@@ -406,7 +438,8 @@ class PSTrainer(JavaEstimator["PSTrainerModel"], _PSTrainerParams,
                  numServerGroups=0, staleness=-1, syncFreq=1, shuffle=True, \
                  localAggregation=True, modelType="logistic", hiddenLayers=[64], \
                  numClasses=0, pullMode="auto", handleInvalid="error", \
-                 checkpointDir="", checkpointInterval="")
+                 checkpointDir="", checkpointInterval="", validationIndicatorCol="", \
+                 earlyStoppingRounds=0, validationTol=0.0)
 
         Only the arguments given are set; the others keep the JVM defaults (and for
         framework, numServers, staleness and syncFreq an unset param defers to the
@@ -449,6 +482,9 @@ class PSTrainer(JavaEstimator["PSTrainerModel"], _PSTrainerParams,
         handleInvalid: str = "error",
         checkpointDir: str = "",
         checkpointInterval: Union[int, str] = "",
+        validationIndicatorCol: str = "",
+        earlyStoppingRounds: int = 0,
+        validationTol: float = 0.0,
     ) -> "PSTrainer":
         """Sets the params given by keyword; see :class:`PSTrainer`."""
         kwargs = self._input_kwargs
@@ -580,6 +616,18 @@ class PSTrainer(JavaEstimator["PSTrainerModel"], _PSTrainerParams,
     def setCheckpointDir(self, value: str) -> "PSTrainer":
         """Sets the value of :py:attr:`checkpointDir`."""
         return self._set(checkpointDir=value)
+
+    def setValidationIndicatorCol(self, value: str) -> "PSTrainer":
+        """Sets the value of :py:attr:`validationIndicatorCol`."""
+        return self._set(validationIndicatorCol=value)
+
+    def setEarlyStoppingRounds(self, value: int) -> "PSTrainer":
+        """Sets the value of :py:attr:`earlyStoppingRounds`."""
+        return self._set(earlyStoppingRounds=value)
+
+    def setValidationTol(self, value: float) -> "PSTrainer":
+        """Sets the value of :py:attr:`validationTol`."""
+        return self._set(validationTol=value)
 
     def setCheckpointInterval(self, value: Union[int, str]) -> "PSTrainer":
         """Sets the value of :py:attr:`checkpointInterval`: steps (``500``) or a duration

@@ -83,6 +83,9 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   private final Param<String> handleInvalid;
   private final Param<String> checkpointDir;
   private final Param<String> checkpointInterval;
+  private final Param<String> validationIndicatorCol;
+  private final IntParam earlyStoppingRounds;
+  private final DoubleParam validationTol;
   private TrainableModel model;
   private transient java.util.List<TrainingListener> listeners = new java.util.ArrayList<>();
 
@@ -151,6 +154,19 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
         + "the same model a fit resumes; empty: spark.ps.checkpoint.dir (none by default)");
     checkpointInterval = new Param<>(this, "checkpointInterval", "steps between checkpoints "
         + "(e.g. 500), or a duration (e.g. 30s, 5min); empty: spark.ps.checkpoint.interval");
+    validationIndicatorCol = new Param<>(this, "validationIndicatorCol", "boolean column: "
+        + "rows where it is true are held out of training and evaluated at the end of every "
+        + "epoch; empty: no validation set");
+    earlyStoppingRounds = new IntParam(this, "earlyStoppingRounds", "stop after this many "
+        + "epochs in a row without the validation loss improving by more than validationTol, "
+        + "and return the best epoch's model; 0: run maxEpochs (needs validationIndicatorCol)",
+        ParamValidators.gtEq(0));
+    validationTol = new DoubleParam(this, "validationTol", "how much lower than the best so "
+        + "far the validation loss must be for an epoch to count as an improvement",
+        ParamValidators.gtEq(0));
+    setDefault(validationIndicatorCol, "");
+    setDefault(earlyStoppingRounds, 0);
+    setDefault(validationTol, 0.0);
     setDefault(checkpointDir, "");
     setDefault(checkpointInterval, "");
     setDefault(featuresCol, "features");
@@ -211,6 +227,9 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   public IntParam numClasses() { return numClasses; }
   public Param<String> checkpointDir() { return checkpointDir; }
   public Param<String> checkpointInterval() { return checkpointInterval; }
+  public Param<String> validationIndicatorCol() { return validationIndicatorCol; }
+  public IntParam earlyStoppingRounds() { return earlyStoppingRounds; }
+  public DoubleParam validationTol() { return validationTol; }
 
   public String getFeaturesCol() { return $(featuresCol); }
   public String getLabelCol() { return $(labelCol); }
@@ -240,6 +259,9 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   public int getNumClasses() { return (Integer) $(numClasses); }
   public String getCheckpointDir() { return $(checkpointDir); }
   public String getCheckpointInterval() { return $(checkpointInterval); }
+  public String getValidationIndicatorCol() { return $(validationIndicatorCol); }
+  public int getEarlyStoppingRounds() { return (Integer) $(earlyStoppingRounds); }
+  public double getValidationTol() { return (Double) $(validationTol); }
 
   /** Feature count from which {@code pullMode=auto} pulls rows instead of whole params. */
   public static final int SPARSE_FROM_FEATURES = 100_000;
@@ -353,6 +375,13 @@ public class PSTrainer extends Estimator<PSTrainerModel> implements DefaultParam
   public PSTrainer setCheckpointInterval(int steps) {
     return setCheckpointInterval(Integer.toString(steps));
   }
+
+  public PSTrainer setValidationIndicatorCol(String v) {
+    set(validationIndicatorCol, v);
+    return this;
+  }
+  public PSTrainer setEarlyStoppingRounds(int v) { set(earlyStoppingRounds, v); return this; }
+  public PSTrainer setValidationTol(double v) { set(validationTol, v); return this; }
 
   /** Trains {@code model}, a user-defined implementation of the model SPI. */
   public PSTrainer setModel(TrainableModel model) {
