@@ -20,6 +20,8 @@ from py4j.java_gateway import JavaObject
 from py4j.protocol import Py4JJavaError
 from pyspark.sql import DataFrame
 
+from sparkps import _fitting
+
 __all__ = ["InvalidConfigError", "PSTrainer", "PSTrainerModel", "TrainingSummary"]
 
 _JAVA_PACKAGE = "io.sparkps.spark"
@@ -354,7 +356,7 @@ class _PSTrainerParams(_PSModelParams):
         return self.getOrDefault(self.validationTol)
 
 
-class PSTrainer(JavaEstimator["PSTrainerModel"], _PSTrainerParams,
+class PSTrainer(JavaEstimator["PSTrainerModel"], _PSTrainerParams, _fitting._HasCallbacks,
                 JavaMLWritable, JavaMLReadable["PSTrainer"]):
     """Trains a model on a parameter server cluster: the Spark estimator of spark-ps.
 
@@ -505,6 +507,15 @@ class PSTrainer(JavaEstimator["PSTrainerModel"], _PSTrainerParams,
             if config_error is None:
                 raise
             raise config_error from e
+
+    def _fit_java(self, dataset: DataFrame) -> JavaObject:
+        # Callbacks hear the fit on this thread (sparkps.progress).
+        from sparkps.progress import default_callbacks
+
+        assert self._java_obj is not None
+        self._transfer_params_to_java()
+        return _fitting.fit_java(self._java_obj, dataset._jdf,
+                                 self._callbacks or default_callbacks())
 
     def _create_model(self, java_model: JavaObject) -> "PSTrainerModel":
         return PSTrainerModel(java_model)
