@@ -369,6 +369,10 @@ class PSTrainer(JavaEstimator["PSTrainerModel"], _PSTrainerParams, _fitting._Has
     the row and the value) unless ``handleInvalid="skip"`` leaves such rows out, and a step
     size that makes the training diverge (naming ``stepSize``).
 
+    While ``fit`` runs, callbacks added with :meth:`addCallback` hear its start, every epoch's
+    end and its end on the calling thread (see :mod:`sparkps.progress`); without any, a fit in
+    a Jupyter kernel shows a live progress table.
+
     Examples
     --------
     >>> import sparkps
