@@ -292,16 +292,27 @@ final class TrainingTask
           }
         }
         pulled();
+        Share share = Share.of(step, group, worker, examples);
+        float stepSize = plan.optimizer().learningRate();
+        if (window == 1) {
+          // Each param goes out as soon as backprop finishes it, the last layers' first.
+          ParamSet.Push push = params.push(client, stub, localShares, share);
+          double loss = plan.model().gradient(batch, params.values(), gradients, p -> {
+            scale(gradients[p], examples);
+            Divergence.checkGradient(p, gradients[p], step, worker, stepSize);
+            push.param(p, gradients[p]);
+          });
+          Divergence.checkLoss(loss, step, worker, stepSize);
+          computed();
+          push.finish();
+          pushed();
+          return loss;
+        }
         double loss = plan.model().gradient(batch, params.values(), gradients);
         scale(gradients, examples);
-        Divergence.check(loss, gradients, step, worker, plan.optimizer().learningRate());
+        Divergence.check(loss, gradients, step, worker, stepSize);
         computed();
-        Share share = Share.of(step, group, worker, examples);
-        if (window == 1) {
-          params.pushAll(client, stub, localShares, share, gradients);
-        } else {
-          params.send(client, stub, localShares, share, gradients);
-        }
+        params.send(client, stub, localShares, share, gradients);
         pushed();
         return loss;
       }
@@ -423,9 +434,13 @@ final class TrainingTask
 
   private static void scale(float[][] arrays, float factor) {
     for (float[] a : arrays) {
-      for (int i = 0; i < a.length; i++) {
-        a[i] *= factor;
-      }
+      scale(a, factor);
+    }
+  }
+
+  private static void scale(float[] a, float factor) {
+    for (int i = 0; i < a.length; i++) {
+      a[i] *= factor;
     }
   }
 }
