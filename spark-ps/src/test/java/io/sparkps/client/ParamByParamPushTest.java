@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * yet sent the next param, against a real server over a socket.
  */
 @Timeout(60)
-class LayerwisePushTest {
+class ParamByParamPushTest {
   private static final long T = 10_000;
   private static final float LR = 0.5f;
   private static final float[] FIRST = {1f, 2f, 3f, 4f};
