@@ -273,6 +273,7 @@ final class TrainingTask
           + "computed from their values after it", worker, group, params.inexactSlices(), first);
     }
     int window = plan.maxInFlight();
+    InFlightLimit limit = new InFlightLimit(window);
     long timeoutMs = client.timeoutMs();
     return new TimedStep() {
       @Override
@@ -287,7 +288,8 @@ final class TrainingTask
         batched();
         if (window > 1) {
           params.steps().takeArrived(timeoutMs);
-          while (params.steps().size() >= window) {
+          int size = limit.size(params.steps().minRoundTripNanos());
+          while (params.steps().size() >= size) {
             params.steps().awaitOldest(timeoutMs);
           }
         }
@@ -308,7 +310,9 @@ final class TrainingTask
           pushed();
           return loss;
         }
+        long start = System.nanoTime();
         double loss = plan.model().gradient(batch, params.values(), gradients);
+        limit.computed(System.nanoTime() - start);
         scale(gradients, examples);
         Divergence.check(loss, gradients, step, worker, stepSize);
         computed();
@@ -347,6 +351,7 @@ final class TrainingTask
     long first = params.resume(client, group, attempt);
     params.pullWhole(client);
     int window = plan.maxInFlight();
+    InFlightLimit limit = new InFlightLimit(window);
     long timeoutMs = client.timeoutMs();
     record Ahead(long step, RowSparse.Compacted batch, SparseParamSet.Rows rows) {}
     java.util.ArrayDeque<Ahead> ahead = new java.util.ArrayDeque<>();
@@ -366,7 +371,8 @@ final class TrainingTask
           asked = step - 1;
         }
         batches.current(step);
-        while (asked < Math.min(step + window - 1, until - 1)) {
+        int size = limit.size(params.steps().minRoundTripNanos());
+        while (asked < Math.min(step + size - 1, until - 1)) {
           asked++;
           RowSparse.Compacted compacted = RowSparse.compact(batches.at(asked));
           ahead.addLast(new Ahead(asked, compacted,
@@ -376,7 +382,7 @@ final class TrainingTask
         batched();
         if (window > 1) {
           params.steps().takeArrived(timeoutMs);
-          while (params.steps().size() >= window) {
+          while (params.steps().size() >= size) {
             params.steps().awaitOldest(timeoutMs);
           }
         }
@@ -386,7 +392,9 @@ final class TrainingTask
         for (int i = 0; i < values.length; i++) {
           gradients[i] = new float[values[i].length];
         }
+        long start = System.nanoTime();
         double loss = plan.model().gradient(mine.batch().batch(), values, gradients);
+        limit.computed(System.nanoTime() - start);
         scale(gradients, examples);
         Divergence.check(loss, gradients, step, worker, plan.optimizer().learningRate());
         computed();
