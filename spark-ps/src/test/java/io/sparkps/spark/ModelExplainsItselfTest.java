@@ -20,6 +20,7 @@ import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
 import org.apache.spark.ml.evaluation.RegressionEvaluator;
 import org.apache.spark.ml.linalg.DenseMatrix;
 import org.apache.spark.ml.linalg.Matrix;
+import org.apache.spark.ml.linalg.SparseMatrix;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.Param;
@@ -199,6 +200,18 @@ class ModelExplainsItselfTest {
     float[] whole = model.paramValues()[0];
     for (int j = 0; j < whole.length; j++) {
       assertEquals(whole[j], w.apply(j), 0);
+    }
+
+    PSTrainerModel softmax = new PSTrainer().setModelType("multinomial").setNumWorkers(2)
+        .setMaxEpochs(1).setPullMode("sparse").fit(data);
+    SparseMatrix m = assertInstanceOf(SparseMatrix.class, softmax.coefficientMatrix());
+    assertEquals(2, m.numRows());
+    assertEquals(692, m.numCols());
+    assertTrue(m.numActives() < 2 * 692, "actives " + m.numActives());
+    float[] weights = softmax.paramValues()[0]; // 692 x 2 row-major
+    for (int f = 0; f < 692; f++) {
+      assertEquals(weights[f * 2], m.apply(0, f), 0);
+      assertEquals(weights[f * 2 + 1], m.apply(1, f), 0);
     }
   }
 
