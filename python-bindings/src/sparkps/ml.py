@@ -17,37 +17,13 @@ from pyspark.ml.param import Param, Params, TypeConverters
 from pyspark.ml.util import JavaMLReadable, JavaMLReader, JavaMLWritable, RL
 from pyspark.ml.wrapper import JavaEstimator, JavaModel
 from py4j.java_gateway import JavaObject
-from py4j.protocol import Py4JJavaError
 from pyspark.sql import DataFrame
+
+from sparkps._errors import InvalidConfigError, python_errors
 
 __all__ = ["InvalidConfigError", "PSTrainer", "PSTrainerModel", "TrainingSummary"]
 
 _JAVA_PACKAGE = "io.sparkps.spark"
-_INVALID_CONFIG = "io.sparkps.config.InvalidConfigException"
-
-
-class InvalidConfigError(ValueError):
-    """A setting has a value spark-ps cannot work with (the JVM's InvalidConfigException).
-
-    ``str(error)`` is the JVM message, which names the setting, the value seen and what is
-    allowed; :py:attr:`setting` is the param or ``spark.ps.*`` key to change.
-    """
-
-    def __init__(self, message: str, setting: str):
-        super().__init__(message)
-        self.setting = setting
-
-
-def _invalid_config(error: Py4JJavaError) -> Optional[InvalidConfigError]:
-    """The InvalidConfigException in the cause chain of ``error``, as a Python error."""
-    cause = error.java_exception
-    for _ in range(32):  # cause chains are short; the bound guards against cycles
-        if cause is None:
-            return None
-        if cause.getClass().getName() == _INVALID_CONFIG:
-            return InvalidConfigError(str(cause.getMessage()), str(cause.setting()))
-        cause = cause.getCause()
-    return None
 
 
 class _JavaClassReader(JavaMLReader[RL]):
@@ -498,13 +474,8 @@ class PSTrainer(JavaEstimator["PSTrainerModel"], _PSTrainerParams,
         return _JavaClassReader(cls)
 
     def _fit(self, dataset: DataFrame) -> "PSTrainerModel":
-        try:
+        with python_errors():
             return super()._fit(dataset)
-        except Py4JJavaError as e:
-            config_error = _invalid_config(e)
-            if config_error is None:
-                raise
-            raise config_error from e
 
     def _create_model(self, java_model: JavaObject) -> "PSTrainerModel":
         return PSTrainerModel(java_model)
@@ -736,6 +707,10 @@ class PSTrainerModel(JavaModel, _PSModelParams, JavaMLWritable,
     def read(cls) -> JavaMLReader["PSTrainerModel"]:
         """An MLReader that loads with ``io.sparkps.spark.PSTrainerModel.read()``."""
         return _JavaClassReader(cls)
+
+    def _transform(self, dataset: DataFrame) -> DataFrame:
+        with python_errors():
+            return super()._transform(dataset)
 
     def setFeaturesCol(self, value: str) -> "PSTrainerModel":
         """Sets the value of :py:attr:`featuresCol`."""
