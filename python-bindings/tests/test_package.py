@@ -1,0 +1,116 @@
+"""The wheel built from python-bindings carries the spark-ps jar: installed in a fresh venv
+and used from a folder outside the checkout with no SPARKPS_JAR, it finds its jar, and the
+README's Python snippet, as pasted, trains on a9a and evaluates the model.
+
+The wheel is ``$SPARKPS_WHEEL`` when set (bin/test builds it once), else built here with
+``pip wheel`` from this checkout, whose Maven build must have made the -all jar.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Dict
+
+import pytest
+
+_REPO = Path(__file__).resolve().parents[2]
+_SNIPPET_MARKER = "<!-- python-snippet:"
+_MIN_AUC = 0.89
+
+
+def _readme_snippet() -> str:
+    """The first ```python block after the marker in the top README."""
+    text = (_REPO / "README.md").read_text(encoding="utf-8")
+    start = text.find(_SNIPPET_MARKER)
+    assert start >= 0, f"README.md has no {_SNIPPET_MARKER!r} marker"
+    block = re.compile(r"```python\n(.*?)\n```", re.S).search(text, start)
+    assert block is not None, "no ```python block after the README's snippet marker"
+    return block.group(1)
+
+
+def _clean_env(**extra: str) -> Dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("SPARKPS_JAR", "PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    env.update(extra)
+    return env
+
+
+def _run(args, **kwargs) -> subprocess.CompletedProcess:
+    done = subprocess.run(args, capture_output=True, text=True, **kwargs)
+    assert done.returncode == 0, (
+        f"{' '.join(map(str, args))} exited {done.returncode}\n--- stdout\n{done.stdout}"
+        f"\n--- stderr\n{done.stderr[-6000:]}")
+    return done
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    given = os.environ.get("SPARKPS_WHEEL")
+    if given:
+        return Path(given)
+    out = tmp_path_factory.mktemp("wheel")
+    _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-cache-dir",
+          "-w", str(out), str(_REPO / "python-bindings")], env=_clean_env(), timeout=600)
+    return next(out.glob("sparkps-*.whl"))
+
+
+@pytest.fixture(scope="module")
+def venv_python(wheel, tmp_path_factory) -> Path:
+    """A fresh venv that sees the machine's pyspark and numpy, with the wheel installed."""
+    venv = tmp_path_factory.mktemp("venv")
+    _run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], timeout=300)
+    python = venv / "bin" / "python"
+    # --force-reinstall --no-deps: into the venv even when the machine has sparkps installed,
+    # with the dependencies the machine already has.
+    _run([str(python), "-m", "pip", "install", "--quiet", "--no-index", "--no-cache-dir",
+          "--force-reinstall", "--no-deps", str(wheel)], env=_clean_env(), timeout=300)
+    return python
+
+
+def test_wheel_carries_the_jar(wheel):
+    import zipfile
+
+    with zipfile.ZipFile(wheel) as archive:
+        jars = [i for i in archive.infolist() if re.fullmatch(r"sparkps/jars/[^/]+-all\.jar",
+                                                                 i.filename)]
+    assert len(jars) == 1, f"no single sparkps/jars/*-all.jar in {wheel.name}"
+    assert jars[0].file_size > 50_000_000  # spark-ps with ND4J's native libraries
+
+
+def test_installed_package_finds_its_jar_from_anywhere(venv_python, tmp_path):
+    where = _run([str(venv_python), "-c",
+                  "import json, sparkps; print(json.dumps([sparkps.__file__, "
+                  "sparkps.jar_path()]))"],
+                 cwd=tmp_path, env=_clean_env(), timeout=120)
+    package, jar = json.loads(where.stdout)
+    venv = venv_python.parent.parent
+    assert Path(package).is_relative_to(venv), package
+    assert Path(jar).is_relative_to(venv) and Path(jar).is_file(), jar
+    # SPARKPS_JAR still overrides the jar the package carries.
+    other = tmp_path / "other.jar"
+    other.write_bytes(b"")
+    overridden = _run([str(venv_python), "-c", "import sparkps; print(sparkps.jar_path())"],
+                      cwd=tmp_path, env=_clean_env(SPARKPS_JAR=str(other)), timeout=120)
+    assert overridden.stdout.strip() == str(other)
+
+
+def test_readme_snippet_runs_as_pasted(venv_python, tmp_path):
+    from conftest import _data_dir
+
+    data = _data_dir()
+    if not (data / "a9a" / "a9a").is_file():
+        pytest.skip(f"{data}/a9a is missing (set SPARKPS_DATA_DIR to the folder holding a9a/)")
+    script = tmp_path / "snippet.py"
+    script.write_text(_readme_snippet(), encoding="utf-8")
+    done = _run([str(venv_python), str(script)], cwd=tmp_path,
+                env=_clean_env(SPARKPS_DATA_DIR=str(data)), timeout=900)
+    found = re.search(r"^test AUC (\d\.\d+), loss per epoch \[(.*)\]", done.stdout, re.M)
+    assert found, done.stdout
+    assert float(found.group(1)) >= _MIN_AUC, done.stdout
+    losses = [float(x) for x in found.group(2).split(",")]
+    assert len(losses) == 3 and losses[-1] < losses[0], losses
