@@ -18,6 +18,8 @@ from typing import Dict
 
 import pytest
 
+import sparkps
+
 _REPO = Path(__file__).resolve().parents[2]
 _SNIPPET_MARKER = "<!-- python-snippet:"
 _MIN_AUC = 0.89
@@ -114,3 +116,35 @@ def test_readme_snippet_runs_as_pasted(venv_python, tmp_path):
     assert float(found.group(1)) >= _MIN_AUC, done.stdout
     losses = [float(x) for x in found.group(2).split(",")]
     assert len(losses) == 3 and losses[-1] < losses[0], losses
+
+
+def test_jar_path_order(monkeypatch, tmp_path):
+    """SPARKPS_JAR, then the jar in the package, then the checkout's build upward of the
+    working directory; none of them: an error that says how to get one."""
+    import sparkps._jar
+
+    package = tmp_path / "site-packages" / "sparkps"
+    package.mkdir(parents=True)
+    monkeypatch.setattr(sparkps._jar, "__file__", str(package / "_jar.py"))
+    checkout = tmp_path / "checkout"
+    work = checkout / "notebooks"
+    work.mkdir(parents=True)
+    monkeypatch.chdir(work)
+    monkeypatch.delenv("SPARKPS_JAR", raising=False)
+    with pytest.raises(FileNotFoundError, match=r"python3 -m pip install \./python-bindings"):
+        sparkps.jar_path()
+
+    built = checkout / "spark-ps-examples" / "target" / "spark-ps-examples-1.0-all.jar"
+    built.parent.mkdir(parents=True)
+    built.write_bytes(b"")
+    assert sparkps.jar_path() == str(built)
+
+    shipped = package / "jars" / "spark-ps-examples-1.0-all.jar"
+    shipped.parent.mkdir()
+    shipped.write_bytes(b"")
+    assert sparkps.jar_path() == str(shipped)
+
+    configured = tmp_path / "mine.jar"
+    configured.write_bytes(b"")
+    monkeypatch.setenv("SPARKPS_JAR", str(configured))
+    assert sparkps.jar_path() == str(configured)
