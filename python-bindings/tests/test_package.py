@@ -1,20 +1,19 @@
-"""The wheel built from python-bindings carries the spark-ps jar: installed in a fresh venv
-and used from a folder outside the checkout with no SPARKPS_JAR, it finds its jar, and the
-README's Python snippet, as pasted, trains on a9a and evaluates the model.
-
-The wheel is ``$SPARKPS_WHEEL`` when set (bin/test builds it once), else built here with
-``pip wheel`` from this checkout, whose Maven build must have made the -all jar.
+"""The package built from python-bindings carries the spark-ps jar: installed in a fresh venv
+by the README's install command and used from a folder outside the checkout with no
+SPARKPS_JAR, it finds its jar, and the README's Python snippet, as pasted, trains on a9a and
+evaluates the model. The checkout's Maven build must have made the -all jar first.
 """
 
 from __future__ import annotations
 
+import filecmp
 import json
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict
+from typing import Dict, List
 
 import pytest
 
@@ -50,38 +49,45 @@ def _run(args, **kwargs) -> subprocess.CompletedProcess:
     return done
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    given = os.environ.get("SPARKPS_WHEEL")
-    if given:
-        return Path(given)
-    out = tmp_path_factory.mktemp("wheel")
-    _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-cache-dir",
-          "-w", str(out), str(_REPO / "python-bindings")], env=_clean_env(), timeout=600)
-    return next(out.glob("sparkps-*.whl"))
+def _readme_install_commands() -> List[str]:
+    """The ``python3 -m pip install`` lines of the first bash block of "## From Python"."""
+    text = (_REPO / "README.md").read_text(encoding="utf-8")
+    block = re.compile(r"```bash\n(.*?)\n```", re.S).search(text, text.index("## From Python"))
+    assert block is not None, "no bash block in the README's From Python section"
+    commands = [line.split("#")[0].strip() for line in block.group(1).splitlines()
+                if line.startswith("python3 -m pip install")]
+    assert commands, block.group(1)
+    return commands
 
 
 @pytest.fixture(scope="module")
-def venv_python(wheel, tmp_path_factory) -> Path:
-    """A fresh venv that sees the machine's pyspark and numpy, with the wheel installed."""
+def venv_python(tmp_path_factory) -> Path:
+    """A fresh venv that sees the machine's pyspark and numpy, where the README's install
+    command, run in the checkout with the venv's python3, installed sparkps."""
     venv = tmp_path_factory.mktemp("venv")
     _run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], timeout=300)
-    python = venv / "bin" / "python"
-    # --force-reinstall --no-deps: into the venv even when the machine has sparkps installed,
-    # with the dependencies the machine already has.
-    _run([str(python), "-m", "pip", "install", "--quiet", "--no-index", "--no-cache-dir",
-          "--force-reinstall", "--no-deps", str(wheel)], env=_clean_env(), timeout=300)
+    python = venv / "bin" / "python3"
+    for command in _readme_install_commands():
+        args = [str(python)] + command.split()[1:] + ["--quiet", "--no-cache-dir"]
+        _run(args, cwd=_REPO, env=_clean_env(), timeout=600)
     return python
 
 
-def test_wheel_carries_the_jar(wheel):
-    import zipfile
-
-    with zipfile.ZipFile(wheel) as archive:
-        jars = [i for i in archive.infolist() if re.fullmatch(r"sparkps/jars/[^/]+-all\.jar",
-                                                                 i.filename)]
-    assert len(jars) == 1, f"no single sparkps/jars/*-all.jar in {wheel.name}"
-    assert jars[0].file_size > 50_000_000  # spark-ps with ND4J's native libraries
+def test_installed_package_carries_the_built_jar(venv_python):
+    found = _run([str(venv_python), "-c",
+                  "import json, sparkps; from importlib.metadata import distribution; "
+                  "print(json.dumps([sparkps.__file__, "
+                  "distribution('sparkps').read_text('WHEEL')]))"],
+                 env=_clean_env(), timeout=120)
+    package, wheel_info = json.loads(found.stdout)
+    jars = list((Path(package).parent / "jars").glob("*-all.jar"))
+    assert len(jars) == 1, jars
+    built = max((_REPO / "spark-ps-examples" / "target").glob("spark-ps-examples-*-all.jar"),
+                key=os.path.getmtime)
+    assert jars[0].name == built.name and filecmp.cmp(jars[0], built, shallow=False)
+    # ND4J's native code inside: the wheel is tagged for this platform, not "any".
+    tags = re.findall(r"^Tag: (\S+)$", wheel_info, re.M)
+    assert tags and not any(t.endswith("-any") for t in tags), wheel_info
 
 
 def test_installed_package_finds_its_jar_from_anywhere(venv_python, tmp_path):
