@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import glob
 import os
+import shutil
 import sysconfig
 
 from setuptools import setup
@@ -43,14 +44,17 @@ class BuildPyWithJar(build_py):
     """Adds the spark-ps jar to ``sparkps/jars/`` of a (non-editable) build."""
 
     def run(self) -> None:
+        editable = getattr(self, "editable_mode", False)
+        if not editable:
+            # The build folder outlives a build: start afresh, so that a module or jar left by
+            # an earlier build does not end up in this one's wheel.
+            shutil.rmtree(os.path.join(self.build_lib, "sparkps"), ignore_errors=True)
         super().run()
-        if getattr(self, "editable_mode", False):
+        if editable:
             return  # an editable install finds the jar of the checkout's build instead
+        jar = _jar_to_ship()
         target = os.path.join(self.build_lib, "sparkps", "jars")
         os.makedirs(target, exist_ok=True)
-        for stale in glob.glob(os.path.join(target, "*.jar")):
-            os.remove(stale)
-        jar = _jar_to_ship()
         self.copy_file(jar, os.path.join(target, os.path.basename(jar)), preserve_times=False)
 
 
