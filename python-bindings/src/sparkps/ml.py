@@ -23,38 +23,14 @@ from pyspark.ml.param.shared import (
 from pyspark.ml.util import JavaMLReadable, JavaMLReader, JavaMLWritable, RL
 from pyspark.ml.wrapper import JavaEstimator, JavaModel
 from py4j.java_gateway import JavaObject
-from py4j.protocol import Py4JJavaError
 from pyspark.sql import DataFrame
+
+from sparkps._errors import InvalidConfigError, python_errors
 
 __all__ = ["InvalidConfigError", "ModelEvaluation", "PSTrainer", "PSTrainerModel",
            "TrainingSummary"]
 
 _JAVA_PACKAGE = "io.sparkps.spark"
-_INVALID_CONFIG = "io.sparkps.config.InvalidConfigException"
-
-
-class InvalidConfigError(ValueError):
-    """A setting has a value spark-ps cannot work with (the JVM's InvalidConfigException).
-
-    ``str(error)`` is the JVM message, which names the setting, the value seen and what is
-    allowed; :py:attr:`setting` is the param or ``spark.ps.*`` key to change.
-    """
-
-    def __init__(self, message: str, setting: str):
-        super().__init__(message)
-        self.setting = setting
-
-
-def _invalid_config(error: Py4JJavaError) -> Optional[InvalidConfigError]:
-    """The InvalidConfigException in the cause chain of ``error``, as a Python error."""
-    cause = error.java_exception
-    for _ in range(32):  # cause chains are short; the bound guards against cycles
-        if cause is None:
-            return None
-        if cause.getClass().getName() == _INVALID_CONFIG:
-            return InvalidConfigError(str(cause.getMessage()), str(cause.setting()))
-        cause = cause.getCause()
-    return None
 
 
 class _JavaClassReader(JavaMLReader[RL]):
@@ -421,13 +397,8 @@ class PSTrainer(JavaEstimator["PSTrainerModel"], _PSTrainerParams,
         return _JavaClassReader(cls)
 
     def _fit(self, dataset: DataFrame) -> "PSTrainerModel":
-        try:
+        with python_errors():
             return super()._fit(dataset)
-        except Py4JJavaError as e:
-            config_error = _invalid_config(e)
-            if config_error is None:
-                raise
-            raise config_error from e
 
     def _create_model(self, java_model: JavaObject) -> "PSTrainerModel":
         return PSTrainerModel(java_model)
@@ -713,6 +684,10 @@ class PSTrainerModel(JavaModel, _PSTrainerParams, JavaMLWritable,
         """An MLReader that loads with ``io.sparkps.spark.PSTrainerModel.read()``."""
         return _JavaClassReader(cls)
 
+    def _transform(self, dataset: DataFrame) -> DataFrame:
+        with python_errors():
+            return super()._transform(dataset)
+
     def setFeaturesCol(self, value: str) -> "PSTrainerModel":
         """Sets the value of :py:attr:`featuresCol`."""
         return self._set(featuresCol=value)
@@ -777,15 +752,18 @@ class PSTrainerModel(JavaModel, _PSTrainerParams, JavaMLWritable,
 
     def predict(self, value: Vector) -> float:
         """Predicted label (a classifier) or value (a regression) of one feature vector."""
-        return float(self._call_java("predict", value))
+        with python_errors():
+            return float(self._call_java("predict", value))
 
     def predictRaw(self, value: Vector) -> Vector:
         """Raw prediction of one feature vector, as in ``rawPredictionCol``."""
-        return self._call_java("predictRaw", value)
+        with python_errors():
+            return self._call_java("predictRaw", value)
 
     def predictProbability(self, value: Vector) -> Vector:
         """Class probabilities of one feature vector, as in ``probabilityCol``."""
-        return self._call_java("predictProbability", value)
+        with python_errors():
+            return self._call_java("predictProbability", value)
 
     def evaluate(self, dataset: DataFrame) -> ModelEvaluation:
         """Scores ``dataset`` (features and ``labelCol``) and computes the metrics of the
@@ -795,7 +773,8 @@ class PSTrainerModel(JavaModel, _PSTrainerParams, JavaMLWritable,
             raise TypeError(f"dataset must be a DataFrame but got {type(dataset)}.")
         assert self._java_obj is not None
         self._transfer_params_to_java()
-        java_evaluation = self._java_obj.evaluate(dataset._jdf)
+        with python_errors():
+            java_evaluation = self._java_obj.evaluate(dataset._jdf)
         predictions = DataFrame(java_evaluation.predictions(), dataset.sparkSession)
         return ModelEvaluation(java_evaluation, predictions)
 
