@@ -15,8 +15,10 @@ import time
 from typing import Any, Callable, Dict, List, Sequence, Tuple
 
 from py4j.java_gateway import JavaObject
+from py4j.protocol import Py4JJavaError
 from pyspark.util import InheritableThread
 
+from sparkps._errors import translate
 from sparkps._events import TrainingProgress, TrainingStart
 
 LOG = logging.getLogger("sparkps.progress")
@@ -132,8 +134,13 @@ def fit_java(java_trainer: JavaObject, jdf: JavaObject, callbacks: Sequence[Any]
         dispatch.java_event(event)
         event = queue.poll(0)
     if "error" in outcome:
-        dispatch.call("fitFailed", outcome["error"])
-        raise outcome["error"]
+        error = outcome["error"]
+        # The callbacks hear the error fit raises: spark-ps's JVM errors as Python ones.
+        translated = translate(error) if isinstance(error, Py4JJavaError) else None
+        dispatch.call("fitFailed", translated or error)
+        if translated is not None:
+            raise translated from None
+        raise error
     deadline = time.monotonic() + _END_GRACE_SECONDS
     while dispatch.started and not dispatch.ended and time.monotonic() < deadline:
         event = queue.poll(_POLL_MILLIS)
