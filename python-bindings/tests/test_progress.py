@@ -5,6 +5,8 @@ from __future__ import annotations
 import doctest
 import io
 import math
+import os
+import signal
 import threading
 
 import pytest
@@ -245,3 +247,27 @@ def test_mlflow_sink_logs_a_real_fit(a9a, mlflow_uri):
     assert [m.value for m in loss] == pytest.approx(model.summary.epoch_loss, rel=1e-6)
     assert [m.step for m in client.get_metric_history(sink.run_id, "examples_per_second")] \
         == [1, 2]
+
+
+def test_ctrl_c_during_a_fit_cancels_it_and_the_session_goes_on(a9a):
+    """SIGINT while fit polls (here sent by a callback at the first epoch's end, so that it
+    surely falls inside the fit) cancels the fit's jobs and raises KeyboardInterrupt; the
+    session then fits again."""
+    train, _ = a9a
+    recorder = Recorder()
+
+    class Interrupter(TrainingCallback):
+        def progressed(self, p):
+            if p.epoch_ended and p.epoch == 1:
+                os.kill(os.getpid(), signal.SIGINT)
+
+    with pytest.raises(KeyboardInterrupt):
+        (PSTrainer(framework="sandblaster", numWorkers=2, maxEpochs=200)
+         .addCallback(Interrupter()).addCallback(recorder).fit(train))
+    assert recorder.events[-1][0] == "failed"
+    assert isinstance(recorder.events[-1][1], KeyboardInterrupt)
+    heard = [p.epoch for k, p in recorder.events if k == "progress" and p.epoch_ended]
+    assert heard and max(heard) < 200
+    assert not [t for t in threading.enumerate() if t.name == "sparkps-fit"]
+    again = PSTrainer(framework="sandblaster", numWorkers=2, maxEpochs=1).fit(train)
+    assert len(again.summary.epoch_loss) == 1

@@ -11,6 +11,8 @@ lands in the cell that called ``fit``.
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 import time
 from typing import Any, Callable, Dict, List, Sequence, Tuple
 
@@ -29,6 +31,48 @@ _QUEUE_CAPACITY = 256
 _POLL_MILLIS = 100
 #: How long a fit that returned may still take to deliver its end event.
 _END_GRACE_SECONDS = 5.0
+#: How long an interrupted fit may take to end after its jobs are cancelled.
+_CANCEL_WAIT_SECONDS = 60.0
+
+
+class _Interrupts:
+    """While the calling thread polls, Ctrl-C (SIGINT) only sets a flag that the loop reads.
+
+    pyspark's own SIGINT handler calls into the JVM (``cancelAllJobs``) from inside whatever
+    Py4J call the main thread is in, which breaks that call's connection; the loop instead
+    cancels between two short polls. Only the main thread can handle signals; elsewhere this
+    does nothing.
+    """
+
+    def __init__(self) -> None:
+        self._flag = threading.Event()
+        self._previous: Any = None
+        self._installed = False
+
+    def __enter__(self) -> "_Interrupts":
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, lambda *_: self._flag.set())
+            self._installed = True
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._installed:
+            signal.signal(signal.SIGINT, self._previous if self._previous is not None
+                          else signal.default_int_handler)
+
+    def seen(self) -> bool:
+        return self._flag.is_set()
+
+
+def _cancel(worker: threading.Thread) -> None:
+    """Cancels the running jobs, as pyspark does on Ctrl-C, and waits for the fit to end."""
+    from pyspark import SparkContext
+
+    LOG.warning("fit interrupted: cancelling the running Spark jobs")
+    context = SparkContext._active_spark_context
+    if context is not None:
+        context.cancelAllJobs()
+    worker.join(_CANCEL_WAIT_SECONDS)
 
 
 class _HasCallbacks:
@@ -120,14 +164,19 @@ def fit_java(java_trainer: JavaObject, jdf: JavaObject, callbacks: Sequence[Any]
 
     worker = InheritableThread(run, name="sparkps-fit")
     worker.daemon = True
-    worker.start()
     dispatch = _Dispatch(callbacks)
-    while True:
-        event = queue.poll(_POLL_MILLIS)
-        if event is not None:
-            dispatch.java_event(event)
-        elif not worker.is_alive():
-            break
+    with _Interrupts() as interrupts:
+        worker.start()
+        while True:
+            if interrupts.seen():
+                _cancel(worker)
+                dispatch.call("fitFailed", KeyboardInterrupt())
+                raise KeyboardInterrupt
+            event = queue.poll(_POLL_MILLIS)
+            if event is not None:
+                dispatch.java_event(event)
+            elif not worker.is_alive():
+                break
     worker.join()
     event = queue.poll(0)
     while event is not None:
