@@ -174,10 +174,15 @@ def test_mlflow_sink_writes_a_real_local_store(mlflow_uri):
         sink.progressed(_progress(epoch, ended=False))
         sink.progressed(_progress(epoch, validation=True))
 
+    class Validation:
+        loss = [1.1, 0.55, 0.6]
+        best_epoch = 2
+
     class Summary:
         epoch_loss = [1.0, 0.5, 1 / 3]
         final_loss = 1 / 3
         train_seconds = 1.5
+        validation = Validation()
 
     sink.fitEnded(Summary())
     client = MlflowClient(uri)
@@ -191,6 +196,7 @@ def test_mlflow_sink_writes_a_real_local_store(mlflow_uri):
     auc = client.get_metric_history(sink.run_id, "validation_areaUnderROC")
     assert [m.step for m in auc] == [1, 2, 3]
     assert run.data.metrics["train_seconds"] == 1.5
+    assert (run.data.metrics["best_epoch"], run.data.metrics["best_validation_loss"]) == (2, 0.55)
 
 
 def test_fit_with_a_callback_reports_each_epoch_on_the_calling_thread(a9a):

@@ -22,7 +22,8 @@ class MLflowProgress(TrainingCallback):
 
     Per epoch, with the epoch as the step: ``loss``, ``examples_per_second`` and, with a
     validation set, ``validation_loss`` and ``validation_<metric>`` (e.g.
-    ``validation_areaUnderROC``). At the end: ``final_loss`` and ``train_seconds``. Params
+    ``validation_areaUnderROC``). At the end: ``final_loss``, ``train_seconds`` and, with a
+    validation set, ``best_epoch`` and ``best_validation_loss``. Params
     are the trainer's params by name; the tags ``sparkps.framework``, ``sparkps.workers`` and
     ``sparkps.servers`` say what ran. :py:attr:`run_id` is the run of the last fit.
 
@@ -98,8 +99,12 @@ class MLflowProgress(TrainingCallback):
     def fitEnded(self, summary: Any) -> None:
         if self.run_id is None:
             return
-        self._log({"final_loss": summary.final_loss, "train_seconds": summary.train_seconds},
-                  len(summary.epoch_loss))
+        figures = {"final_loss": summary.final_loss, "train_seconds": summary.train_seconds}
+        validation = getattr(summary, "validation", None)
+        if validation is not None and validation.best_epoch > 0:
+            figures["best_epoch"] = validation.best_epoch
+            figures["best_validation_loss"] = validation.loss[validation.best_epoch - 1]
+        self._log(figures, len(summary.epoch_loss))
         if self._created:
             self._client.set_terminated(self.run_id, "FINISHED")
 
