@@ -10,6 +10,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
@@ -43,6 +44,18 @@ public class PSTrainerModel extends Model<PSTrainerModel> implements MLWritable 
   private final Param<String> predictionCol;
   private final Param<String> probabilityCol;
   private final Param<String> rawPredictionCol;
+
+  /**
+   * A model without trained values, which refuses to transform or predict. Spark Connect finds
+   * the models it can load through {@link java.util.ServiceLoader} (this class is listed in
+   * {@code META-INF/services/org.apache.spark.ml.Transformer}), and ServiceLoader requires a
+   * public no-argument constructor of every class listed; without one it fails for every
+   * ML operator of the Connect server. Trained models come from {@link PSTrainer#fit} and
+   * {@link #load}.
+   */
+  public PSTrainerModel() {
+    this(Identifiable$.MODULE$.randomUID("psTrainerModel"), null, 0, null, null);
+  }
 
   PSTrainerModel(String uid, TrainableModel model, int numFeatures,
       io.sparkps.client.ParamValues params, TrainingSummary summary) {
@@ -134,6 +147,7 @@ public class PSTrainerModel extends Model<PSTrainerModel> implements MLWritable 
    * @throws IllegalArgumentException for a vector the model cannot score (see the class doc)
    */
   public double[] predictRaw(Vector features) {
+    requireTrained();
     return outputs(model, params, numFeatures, features, $(featuresCol));
   }
 
@@ -232,6 +246,7 @@ public class PSTrainerModel extends Model<PSTrainerModel> implements MLWritable 
    */
   @Override
   public StructType transformSchema(StructType schema) {
+    requireTrained();
     boolean regression = model.task() == TrainableModel.Task.REGRESSION;
     StructType out = SchemaChecks.outputSchema(schema, $(featuresCol), "", $(predictionCol),
         regression ? "" : $(probabilityCol), regression ? "" : $(rawPredictionCol), false);
@@ -243,6 +258,14 @@ public class PSTrainerModel extends Model<PSTrainerModel> implements MLWritable 
           + "knows cannot be scored");
     }
     return out;
+  }
+
+  private void requireTrained() {
+    if (model == null) {
+      throw new IllegalStateException("PSTrainerModel " + uid + " has no trained values (it was "
+          + "made with the no-argument constructor): use the model that PSTrainer.fit returns "
+          + "or PSTrainerModel.load(path)");
+    }
   }
 
   @Override
