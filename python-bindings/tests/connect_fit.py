@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from pyspark.ml import Pipeline, PipelineModel
 from pyspark.ml.evaluation import BinaryClassificationEvaluator
@@ -20,17 +21,30 @@ from sparkps import PSTrainer, PSTrainerModel
 from sparkps._connect import ConnectUnsupportedError
 
 
+_CACHE_LIMIT = "spark.connect.session.connectML.mlCache.memoryControl.maxInMemorySize"
+
+
 def _libsvm(spark: SparkSession, path: str) -> DataFrame:
     return (spark.read.format("libsvm").option("numFeatures", "123").load(path)
             .withColumn("label", when(col("label") > 0, 1.0).otherwise(0.0)))
 
 
 def main(a9a_dir: str, out_dir: str) -> None:
+    jvm_tmp = Path(out_dir) / "jvm-tmp"
+    jvm_tmp.mkdir()
+    # An ML cache of 1 byte makes the server offload every model to its local disk at once
+    # and load it back when used (what it does to a model left idle for 15 minutes), so the
+    # model also goes through PSTrainerModel's write().saveToLocal and read().loadFromLocal.
     spark = sparkps.session(app_name="sparkps-connect-tests", remote="local[2]",
                             conf={"spark.ui.enabled": "false",
-                                  "spark.sql.shuffle.partitions": "4"})
+                                  "spark.sql.shuffle.partitions": "4",
+                                  _CACHE_LIMIT: "1",
+                                  # The server's temporary files (the offloaded models among
+                                  # them) go to the caller's temporary folder.
+                                  "spark.driver.extraJavaOptions":
+                                      f"-Djava.io.tmpdir={jvm_tmp}"})
     try:
-        result = {"remote": type(spark).__module__}
+        result = {"remote": type(spark).__module__, "cache_limit": spark.conf.get(_CACHE_LIMIT)}
         train = _libsvm(spark, f"{a9a_dir}/a9a")
         test = _libsvm(spark, f"{a9a_dir}/a9a.t")
         trainer = PSTrainer(numWorkers=2, numServers=2, maxEpochs=3, batchSize=64,
@@ -58,6 +72,14 @@ def main(a9a_dir: str, out_dir: str) -> None:
         reloaded = PSTrainer.load(f"{out_dir}/trainer")
         result["trainer_params"] = [reloaded.getMaxEpochs(), reloaded.getSeed(),
                                     reloaded.uid == trainer.uid]
+        try:
+            PSTrainer(numWorkers=2, maxEpochs=1, framework="ring").fit(train)
+            result["bad_setting"] = None
+        except Exception as e:  # what a Connect client sees of an InvalidConfigException
+            result["bad_setting"] = [type(e).__module__ + "." + type(e).__name__, str(e)]
+
+        result["offloaded"] = sorted({p.read_text() for p in jvm_tmp.glob(
+            "spark_connect_model_cache*/**/__model_class_name__")})
         try:
             model.summary
             result["summary_error"] = None
