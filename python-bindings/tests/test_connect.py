@@ -57,6 +57,8 @@ def test_connect_fit_transform_save_load(tmp_path: Path) -> None:
     assert "p" in result["renamed_columns"] and "probability" not in result["renamed_columns"]
     assert result["pipeline_auc"] == pytest.approx(result["auc"], abs=1e-12)
     assert result["trainer_params"] == [3, 7, True]
+    message, setting = result["bad_setting"]
+    assert setting == "framework" and message.startswith("framework='ring': unknown"), message
     assert result["cache_limit"] == "1"
     assert result["offloaded"] == ["io.sparkps.spark.PSTrainerModel"]
     assert "Spark Connect" in result["summary_error"]

@@ -16,13 +16,16 @@ cannot do for a class outside ``pyspark.ml``:
 
 from __future__ import annotations
 
-from typing import Any, Callable, Type
+import re
+from typing import Any, Callable, Optional, Tuple, Type
 
 from pyspark.ml.util import MLReader, RL
 
-__all__ = ["ConnectClassReader", "ConnectUnsupportedError", "call_java"]
+__all__ = ["ConnectClassReader", "ConnectUnsupportedError", "call_java", "invalid_config"]
 
 _NOT_ALLOWED = "CONNECT_ML.ATTRIBUTE_NOT_ALLOWED"
+_INVALID_CONFIG = "(io.sparkps.config.InvalidConfigException) "
+_SETTING = re.compile(r"([A-Za-z][\w.]*)=")
 
 
 class ConnectUnsupportedError(NotImplementedError):
@@ -49,6 +52,22 @@ def call_java(call: Callable[..., Any], owner: str, name: str, *args: Any) -> An
             f"server answers only the model methods it lists for Spark's own model classes "
             f"(fit, transform, save and load of spark-ps work over Connect). Call {name} on a "
             f"classic session: sparkps.session() without remote=") from e
+
+
+def invalid_config(error: BaseException) -> Optional[Tuple[str, str]]:
+    """(message, setting) of an InvalidConfigException that reached a Connect client, or None.
+
+    A Connect client gets a JVM exception that pyspark does not map as an ``UnknownException``
+    whose message is the JVM class in parentheses, then the JVM message; the setting is not
+    sent, so it is read from the message, which starts with ``setting=value`` (empty when it
+    does not).
+    """
+    message = getattr(error, "_message", None)
+    if not isinstance(message, str) or not message.startswith(_INVALID_CONFIG):
+        return None
+    message = message[len(_INVALID_CONFIG):]
+    setting = _SETTING.match(message)
+    return message, setting.group(1) if setting else ""
 
 
 class ConnectClassReader(MLReader[RL]):
