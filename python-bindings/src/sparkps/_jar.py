@@ -91,7 +91,9 @@ def session(
       on a local[N] Spark driver that has the spark-ps jar and ``conf`` (``master`` is not
       used), and connects to it on ``sc://localhost`` (port 15002);
     * an ``sc://host:port`` URL connects to a running Connect server, which must have been
-      started with the jar (``start-connect-server.sh --jars <jar_path()>``); only runtime
+      started with the jar (``start-connect-server.sh --jars <jar_path()>``, or pyspark's
+      ``spark-submit --class org.apache.spark.sql.connect.service.SparkConnectServer
+      --jars <jar_path()>``); ``app_name`` and ``master`` are the server's, and only runtime
       settings of ``conf`` (``spark.sql.*``) reach it.
 
     Once a Connect session has started, pyspark treats every session of this process as
@@ -113,7 +115,7 @@ def session(
         raise ValueError(f"remote={remote!r}: give \"local\", \"local[N]\" (a local Spark "
                          f"Connect server with the spark-ps jar) or an sc://host:port URL")
     if remote is not None and remote.startswith("sc://"):
-        builder = SparkSession.builder.remote(remote).appName(app_name)
+        builder = SparkSession.builder.remote(remote)
         for key, value in settings.items():
             builder = builder.config(key, value)
         return builder.getOrCreate()
