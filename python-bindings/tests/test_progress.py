@@ -277,3 +277,43 @@ def test_ctrl_c_during_a_fit_cancels_it_and_the_session_goes_on(a9a):
     assert not [t for t in threading.enumerate() if t.name == "sparkps-fit"]
     again = PSTrainer(framework="sandblaster", numWorkers=2, maxEpochs=1).fit(train)
     assert len(again.summary.epoch_loss) == 1
+
+
+def test_cross_validator_fits_in_parallel_each_heard_on_its_own_thread(a9a):
+    """CrossValidator(parallelism=2) calls fit from its pool threads: every fit is heard
+    whole, on the thread that called it, and none of the JVM fits' threads calls back."""
+    from pyspark.ml.evaluation import BinaryClassificationEvaluator
+    from pyspark.ml.tuning import CrossValidator, ParamGridBuilder
+
+    train, _ = a9a
+    small = train.limit(2000).cache()
+    heard = []  # (thread name, kind, epoch)
+
+    class ThreadRecorder(TrainingCallback):
+        def fitStarted(self, start):
+            heard.append((threading.current_thread().name, "start", 0))
+
+        def progressed(self, p):
+            if p.epoch_ended:
+                heard.append((threading.current_thread().name, "epoch", p.epoch))
+
+        def fitEnded(self, summary):
+            heard.append((threading.current_thread().name, "end", len(summary.epoch_loss)))
+
+    trainer = PSTrainer(numWorkers=1, numServers=1, maxEpochs=2).addCallback(ThreadRecorder())
+    grid = ParamGridBuilder().addGrid(trainer.stepSize, [0.05, 0.5]).build()
+    CrossValidator(estimator=trainer, estimatorParamMaps=grid, numFolds=2, parallelism=2,
+                   evaluator=BinaryClassificationEvaluator(), seed=1).fit(small)
+    fits = 2 * 2 + 1  # every grid point on every fold, then the best on all the data
+    kinds = [k for _, k, _ in heard]
+    assert (kinds.count("start"), kinds.count("end"), kinds.count("epoch")) == (
+        fits, fits, 2 * fits), heard
+    by_thread = {}
+    for name, kind, epoch in heard:
+        by_thread.setdefault(name, []).append((kind, epoch))
+    assert not [n for n in by_thread if n == "sparkps-fit"]
+    for name, events in by_thread.items():
+        # the fits of one thread follow each other: start, epoch 1, epoch 2, end, ...
+        assert events == [("start", 0), ("epoch", 1), ("epoch", 2), ("end", 2)] * (
+            len(events) // 4), (name, events)
+    small.unpersist()
