@@ -44,6 +44,9 @@ import scala.runtime.AbstractFunction1;
  * <p>With elastic workers ({@link ElasticEpochs}) a task trains one epoch of its partition:
  * it passes over the epochs before it as a task that resumes does, then stops.
  *
+ * <p>The task reports its progress to the driver ({@link FitReporter}) as it goes, and, in
+ * a fit with an epoch-end gate, waits for the driver's decision after every epoch.
+ *
  * <p>The model's native math runs on as many threads as Spark gave the task ({@link
  * Nd4jThreads}).
  *
@@ -91,20 +94,24 @@ final class TrainingTask
     int worker = TaskContext.getPartitionId();
     ExampleBlock data = LabeledExample.block(partition, plan.numFeatures());
     WorkerResult result;
-    try (Nd4jThreads threads = Nd4jThreads.limit(TaskContext.get().cpus());
-        TaskWatch watch = TaskWatch.of(TaskContext.get())) {
+    TaskContext ctx = TaskContext.get();
+    try (Nd4jThreads threads = Nd4jThreads.limit(ctx.cpus());
+        TaskWatch watch = TaskWatch.of(ctx);
+        FitReporter reporter = FitReporter.open(plan.channel(), plan.cluster(),
+            AddressExchange.run(ctx.stageId(), ctx.stageAttemptNumber()), worker,
+            ctx.attemptNumber())) {
       if (plan.colocated()) {
-        result = colocated(worker, data);
+        result = colocated(worker, data, reporter);
       } else {
         try (PsClient client = PsClient.connect(plan.cluster())) {
-          result = train(client, worker, data);
+          result = train(client, worker, data, reporter);
         }
       }
     }
     return CollectionConverters.asScala(List.of(result).iterator());
   }
 
-  private WorkerResult colocated(int worker, ExampleBlock data) {
+  private WorkerResult colocated(int worker, ExampleBlock data, FitReporter reporter) {
     BarrierTaskContext ctx = BarrierTaskContext.get();
     ClusterInfo base = plan.cluster();
     String host = ctx.getTaskInfos()[worker].address().replaceFirst(":[0-9]+$", "");
@@ -128,7 +135,7 @@ final class TrainingTask
               servers);
         }
         rendezvous(client, worker, 0);
-        WorkerResult result = train(client, worker, data);
+        WorkerResult result = train(client, worker, data, reporter);
         rendezvous(client, worker, 1);
         if (worker == 0) {
           plan.layout().flushAll(client);
@@ -178,7 +185,8 @@ final class TrainingTask
     return plan.sparse() ? plan.byFeature() : new boolean[plan.byFeature().length];
   }
 
-  private WorkerResult train(PsClient client, int worker, ExampleBlock data) {
+  private WorkerResult train(PsClient client, int worker, ExampleBlock data,
+      FitReporter reporter) {
     long start = System.nanoTime();
     int group = worker / plan.topology().nWorkersPerGroup();
     int steps = plan.stepsPerEpoch();
@@ -212,6 +220,7 @@ final class TrainingTask
       for (int epoch = 0; epoch < lastEpoch; epoch++) {
         double lossSum = 0;
         long lossExamples = 0;
+        long epochSteps = 0;
         for (int s = 0; s < steps; s++) {
           if (step < first) {
             // Applied by an earlier run of this worker: same data order, nothing to send.
@@ -228,15 +237,30 @@ final class TrainingTask
           lossSum += loss * size;
           lossExamples += size;
           examples += size;
+          epochSteps++;
+          reporter.stepped(epoch, epochSteps, lossExamples, lossSum, size, loss);
         }
         epochLoss[epoch] = lossExamples == 0 ? Double.NaN : lossSum / lossExamples;
         if (step <= first) {
           continue;
         }
+        // The gate decides before the epoch's end is reported, so that the listeners' event
+        // for it carries the decision's validation figures.
+        EpochDecision decision = EpochDecision.GO_ON;
+        if (plan.channel().gated()) {
+          stepper.settle();
+          decision = reporter.gate(epoch, epochFigures(lossSum, lossExamples));
+        }
+        reporter.epochEnded(epoch, epochSteps, lossExamples, lossSum);
         double elapsed = (System.nanoTime() - start) / 1e9;
         LOG.info("spark-ps worker {} (group {}): epoch {}/{}, loss {}, {} examples/s", worker,
             group, epoch + 1, plan.epochs(), String.format("%.5f", epochLoss[epoch]),
             String.format("%.0f", examples / Math.max(elapsed, 1e-9)));
+        if (!decision.goOn()) {
+          LOG.info("spark-ps worker {}: the driver stops the training after epoch {}", worker,
+              epoch + 1);
+          break;
+        }
       }
       stepper.settle();
       checkpoints.finish();
@@ -248,6 +272,14 @@ final class TrainingTask
     return new WorkerResult(worker, group, step - first, first - from, examples, epochLoss,
         stepLoss, stepSeconds, (System.nanoTime() - start) / 1e9, maxLead, phases, null,
         Double.NaN, null);
+  }
+
+  /**
+   * What this worker sends the epoch-end gate after an epoch: its examples and loss sum of
+   * the epoch, and a 1 that sums to the number of workers.
+   */
+  private static double[] epochFigures(double lossSum, long lossExamples) {
+    return new double[] {lossExamples, lossSum, 1};
   }
 
   /**
