@@ -89,22 +89,23 @@ final class TrainingTask
   @Override
   public Iterator<WorkerResult> apply(Iterator<LabeledExample> partition) {
     int worker = TaskContext.getPartitionId();
-    ExampleBlock data = LabeledExample.block(partition, plan.numFeatures());
+    ExampleBlock[] blocks = LabeledExample.blocks(partition, plan.numFeatures());
+    HeldOut heldOut = new HeldOut(blocks[1], null);
     WorkerResult result;
     try (Nd4jThreads threads = Nd4jThreads.limit(TaskContext.get().cpus());
         TaskWatch watch = TaskWatch.of(TaskContext.get())) {
       if (plan.colocated()) {
-        result = colocated(worker, data);
+        result = colocated(worker, blocks[0], heldOut);
       } else {
         try (PsClient client = PsClient.connect(plan.cluster())) {
-          result = train(client, worker, data);
+          result = train(client, worker, blocks[0], heldOut);
         }
       }
     }
     return CollectionConverters.asScala(List.of(result).iterator());
   }
 
-  private WorkerResult colocated(int worker, ExampleBlock data) {
+  private WorkerResult colocated(int worker, ExampleBlock data, HeldOut heldOut) {
     BarrierTaskContext ctx = BarrierTaskContext.get();
     ClusterInfo base = plan.cluster();
     String host = ctx.getTaskInfos()[worker].address().replaceFirst(":[0-9]+$", "");
@@ -128,12 +129,14 @@ final class TrainingTask
               servers);
         }
         rendezvous(client, worker, 0);
-        WorkerResult result = train(client, worker, data);
+        WorkerResult result = train(client, worker, data, heldOut);
         rendezvous(client, worker, 1);
         if (worker == 0) {
-          plan.layout().flushAll(client);
-          result = result.gathered(plan.layout().pullMasters(client, rowSparse()),
-              plan.layout().maxCopyDivergence(client), plan.layout().updatesAndShares(client));
+          // The best epoch's values when early stopping kept a copy, else the final ones.
+          io.sparkps.client.ParamValues values = result.params() != null ? result.params()
+              : masters(client);
+          result = result.gathered(values, plan.layout().maxCopyDivergence(client),
+              plan.layout().updatesAndShares(client));
         }
         rendezvous(client, worker, 2);
         return result;
@@ -173,12 +176,34 @@ final class TrainingTask
         new float[RENDEZVOUS.length()]), client.timeoutMs());
   }
 
+  /** Every param's master copy, once every other copy's change reached it. */
+  private io.sparkps.client.ParamValues masters(PsClient client) {
+    plan.layout().flushAll(client);
+    return plan.layout().pullMasters(client, rowSparse());
+  }
+
+  /**
+   * A worker's validation rows and its end of the epoch-end gate.
+   *
+   * @param rows the partition's held-out rows, evaluated at the end of every epoch
+   * @param gate sends the driver this worker's figures of an epoch and returns the decision;
+   *     null when the fit has no validation set
+   */
+  record HeldOut(ExampleBlock rows, EpochEnds gate) {}
+
+  /** A worker's end of the epoch-end gate. */
+  @FunctionalInterface
+  interface EpochEnds {
+    EpochDecision ended(int epoch, double[] figures);
+  }
+
   /** Which params the gathered model keeps row-sparse: the wide ones, in sparse training. */
   boolean[] rowSparse() {
     return plan.sparse() ? plan.byFeature() : new boolean[plan.byFeature().length];
   }
 
-  private WorkerResult train(PsClient client, int worker, ExampleBlock data) {
+  private WorkerResult train(PsClient client, int worker, ExampleBlock data,
+      HeldOut heldOut) {
     long start = System.nanoTime();
     int group = worker / plan.topology().nWorkersPerGroup();
     int steps = plan.stepsPerEpoch();
@@ -208,6 +233,7 @@ final class TrainingTask
     long examples = 0;
     long step = 0;
     long maxLead = 0;
+    io.sparkps.client.ParamValues kept = null;
     try {
       for (int epoch = 0; epoch < lastEpoch; epoch++) {
         double lossSum = 0;
@@ -230,6 +256,21 @@ final class TrainingTask
           examples += size;
         }
         epochLoss[epoch] = lossExamples == 0 ? Double.NaN : lossSum / lossExamples;
+        // An epoch that ended where this task resumed may not have passed the gate: send it
+        // again (an epoch decided already is answered with its decision).
+        if (heldOut.gate() != null && step >= first && step > from) {
+          stepper.settle();
+          EpochDecision decision = heldOut.gate().ended(epoch,
+              ValidationFigures.of(plan.model(), heldOut.rows(), stepper::scoring));
+          if (decision.best() && plan.colocated() && worker == 0) {
+            kept = masters(client);
+          }
+          if (!decision.goOn()) {
+            LOG.info("spark-ps worker {} (group {}): early stopping after epoch {}/{}",
+                worker, group, epoch + 1, plan.epochs());
+            break;
+          }
+        }
         if (step <= first) {
           continue;
         }
@@ -246,7 +287,7 @@ final class TrainingTask
     StepPhases phases = new StepPhases(stepper.batchNanos() / 1e9, stepper.pullNanos() / 1e9,
         stepper.computeNanos() / 1e9, stepper.pushNanos() / 1e9);
     return new WorkerResult(worker, group, step - first, first - from, examples, epochLoss,
-        stepLoss, stepSeconds, (System.nanoTime() - start) / 1e9, maxLead, phases, null,
+        stepLoss, stepSeconds, (System.nanoTime() - start) / 1e9, maxLead, phases, kept,
         Double.NaN, null);
   }
 
@@ -314,6 +355,11 @@ final class TrainingTask
       @Override
       long minClock() {
         return params.minClock();
+      }
+
+      @Override
+      ValidationFigures.Scoring scoring(Batch chunk) {
+        return new ValidationFigures.Scoring(chunk, params.values());
       }
 
       @Override
@@ -396,6 +442,13 @@ final class TrainingTask
       @Override
       long minClock() {
         return params.minClock();
+      }
+
+      @Override
+      ValidationFigures.Scoring scoring(Batch chunk) {
+        RowSparse.Compacted compacted = RowSparse.compact(chunk);
+        return new ValidationFigures.Scoring(compacted.batch(),
+            params.values(params.prefetch(client, compacted.features()), timeoutMs));
       }
     };
   }
