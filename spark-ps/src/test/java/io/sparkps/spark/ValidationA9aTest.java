@@ -1,0 +1,117 @@
+package io.sparkps.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkps.testing.SharedSpark;
+import io.sparkps.testing.TestData;
+import java.util.List;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A validation set on a9a: evaluated every epoch, early stopping before maxEpochs with the best
+ * epoch's model returned, and no change to the training itself.
+ */
+class ValidationA9aTest {
+  private static final int MAX_EPOCHS = 12;
+  private static Dataset<Row> data;
+
+  @BeforeAll
+  static void data() {
+    SparkSession spark = SharedSpark.get();
+    // About 20% of the rows held out, chosen by a seeded hash of the row's features.
+    data = TestData.a9aTrain(spark)
+        .withColumn("isVal", functions.pmod(functions.hash(functions.col("features")
+            .cast("string"), functions.lit(7)), functions.lit(5)).equalTo(0))
+        .cache();
+    data.count();
+  }
+
+  @AfterAll
+  static void release() {
+    data.unpersist();
+  }
+
+  /** Mean log-loss of {@code model} on the validation rows, from its probabilities. */
+  private static double validationLoss(PSTrainerModel model) {
+    List<Row> rows = model.transform(data.filter("isVal")).select("label", "probability")
+        .collectAsList();
+    double sum = 0;
+    for (Row r : rows) {
+      double p = ((Vector) r.get(1)).apply(1);
+      double y = r.getDouble(0);
+      sum -= y > 0.5 ? Math.log(p) : Math.log1p(-p);
+    }
+    return sum / rows.size();
+  }
+
+  @ParameterizedTest(name = "{0} pullMode={1}")
+  @CsvSource({"sandblaster, dense", "allreduce, dense", "downpour, sparse"})
+  void earlyStoppingEndsTheFitAndReturnsTheBestEpochsModel(String framework, String pull) {
+    // A large SGD step plateaus within a few epochs; the tolerance makes the plateau count.
+    PSTrainerModel model = new PSTrainer().setFramework(framework).setNumWorkers(2)
+        .setNumServers(2).setOptimizer("sgd").setStepSize(2.0).setBatchSize(64)
+        .setMaxEpochs(MAX_EPOCHS).setPullMode(pull).setValidationIndicatorCol("isVal")
+        .setEarlyStoppingRounds(2).setValidationTol(2e-3).fit(data);
+    TrainingSummary s = model.summary();
+    TrainingSummary.Validation v = s.validation();
+    assertNotNull(v);
+    System.out.println(framework + " validation loss " + java.util.Arrays.toString(v.loss())
+        + " AUC " + java.util.Arrays.toString(v.metricValues()) + " best " + v.bestEpoch());
+    assertTrue(v.stoppedEarly(), "stopped early: " + java.util.Arrays.toString(v.loss()));
+    assertTrue(v.epochs() < MAX_EPOCHS);
+    assertEquals(v.epochs(), s.epochLoss().length);
+    assertEquals(v.epochs(), v.metricValues().length);
+    assertEquals(v.bestEpoch() + 2, v.epochs(), "stops two epochs after the best");
+    assertEquals("areaUnderROC", v.metric());
+    long held = data.filter("isVal").count();
+    assertEquals(held, v.rows());
+    assertTrue(held > 5000 && held < 8000, "about 20% held out: " + held);
+    for (double auc : v.metricValues()) {
+      assertTrue(auc > 0.85 && auc < 0.95, "validation AUC " + auc);
+    }
+    // The model is the best epoch's: its loss on the validation rows is the best recorded,
+    // and not the last epoch's.
+    double recomputed = validationLoss(model);
+    double last = v.loss()[v.epochs() - 1];
+    assertEquals(v.bestLoss(), recomputed, 2e-6, "the best epoch's loss");
+    assertTrue(Math.abs(last - v.bestLoss()) > 1e-5, "the last epoch differs: " + last);
+  }
+
+  @Test
+  void withoutEarlyStoppingAValidationSetChangesNoWeight() {
+    PSTrainer trainer = new PSTrainer().setFramework("sandblaster").setNumWorkers(2)
+        .setNumServers(2).setOptimizer("sgd").setStepSize(0.5).setBatchSize(64)
+        .setMaxEpochs(2).setSeed(5);
+    PSTrainerModel validated = trainer.copy(new org.apache.spark.ml.param.ParamMap())
+        .setValidationIndicatorCol("isVal").fit(data);
+    PSTrainerModel alone = trainer.copy(new org.apache.spark.ml.param.ParamMap())
+        .fit(data.filter("NOT isVal"));
+    float[][] a = validated.paramValues();
+    float[][] b = alone.paramValues();
+    for (int p = 0; p < a.length; p++) {
+      assertArrayEquals(b[p], a[p], "param " + p);
+    }
+    assertEquals(alone.summary().totalSteps(), validated.summary().totalSteps());
+    assertEquals(alone.summary().examples(), validated.summary().examples());
+    TrainingSummary.Validation v = validated.summary().validation();
+    assertEquals(2, v.epochs());
+    assertFalse(v.stoppedEarly());
+    assertNull(alone.summary().validation());
+    // The last epoch's model: its validation loss is the last one recorded.
+    assertEquals(v.loss()[1], validationLoss(validated), 2e-6);
+  }
+}
