@@ -32,7 +32,9 @@ import java.util.stream.IntStream;
  * timeoutMs} (spark.ps.server.startTimeout) fails every request of it, naming the workers that
  * did not come, and so does every later request of that run.
  *
- * <p>Authenticated with the fit's secret, like the servers. {@link #close()} stops it.
+ * <p>Authenticated with the fit's secret, like the servers. It listens on its own ({@link
+ * #start}) or answers on a channel someone else listens on ({@link #on}: a fit's driver
+ * channel, which hands it every {@link HostedAt}). {@link #close()} stops what it started.
  */
 public final class AddressExchange implements RequestHandler, AutoCloseable {
   /**
@@ -63,6 +65,7 @@ public final class AddressExchange implements RequestHandler, AutoCloseable {
   }
 
   private final Transport transport;
+  /** The channel it listens on itself; null when it answers on someone else's. */
   private final Channel listening;
   private final Endpoint endpoint;
   private final int[] serverOf;
@@ -101,6 +104,15 @@ public final class AddressExchange implements RequestHandler, AutoCloseable {
       transport.close();
       throw e;
     }
+  }
+
+  /**
+   * An exchange that answers the {@link HostedAt}s handed to its {@link #handle} by an endpoint
+   * listening on {@code transport} at {@code advertised}; it starts and stops nothing.
+   */
+  public static AddressExchange on(Transport transport, InetSocketAddress advertised,
+      int[] serverOf, long timeoutMs) {
+    return new AddressExchange(transport, null, new Endpoint(advertised, timeoutMs), serverOf);
   }
 
   /** The key of one run of a stage: Spark's stage id and attempt number. */
@@ -255,7 +267,9 @@ public final class AddressExchange implements RequestHandler, AutoCloseable {
 
   @Override
   public void close() {
-    listening.close().syncUninterruptibly();
-    transport.close();
+    if (listening != null) {
+      listening.close().syncUninterruptibly();
+      transport.close();
+    }
   }
 }

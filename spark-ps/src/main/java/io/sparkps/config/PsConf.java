@@ -171,6 +171,11 @@ public final class PsConf implements Serializable {
       "spark.ps.server.startTimeout", Duration.ofMillis(60_000), Duration.ofMillis(1),
       "Longest wait for all launched servers to register with the coordinator, and for every"
           + " co-located worker of a run to tell the driver where its server listens.");
+  public static final ConfigKey<Duration> PROGRESS_INTERVAL = ConfigKey.durationKey(
+      "spark.ps.progress.interval", Duration.ofMillis(10_000), Duration.ofMillis(1),
+      "How often, within an epoch, each worker tells the driver how far it got (steps,"
+          + " examples, loss); the driver's training listeners then hear of it. Workers also"
+          + " report at the end of every epoch, whatever this is.");
   public static final ConfigKey<Integer> TRANSPORT_MAX_FRAME_BYTES = ConfigKey.sizeKey(
       "spark.ps.transport.maxFrameBytes", 268_435_456, 1024,
       "Largest frame accepted on a connection; larger ones close it. Bounds slice size.");
@@ -209,7 +214,7 @@ public final class PsConf implements Serializable {
       SERVER_MEMORY, SERVER_JAVA_OPTIONS, SERVER_PLACEMENT, SERVER_CORES, SERVER_HOST,
       SERVER_BIND_ADDRESS, COORDINATOR_HOST, COORDINATOR_BIND_ADDRESS, COORDINATOR_PORT, SERVER_PORT, LEASE,
       HEARTBEAT_INTERVAL, REPLICATION, SERVER_FAILURE_TIMEOUT, MAX_STAGE_ATTEMPTS, ELASTIC_WORKERS,
-      RPC_TIMEOUT, SERVER_START_TIMEOUT, TRANSPORT_MAX_FRAME_BYTES,
+      RPC_TIMEOUT, SERVER_START_TIMEOUT, PROGRESS_INTERVAL, TRANSPORT_MAX_FRAME_BYTES,
       TRANSPORT_IO_THREADS, CRYPTO_ENABLED, CHECKPOINT_DIR, CHECKPOINT_INTERVAL);
   private static final Map<String, ConfigKey<?>> BY_NAME = ALL.stream()
       .collect(Collectors.toUnmodifiableMap(ConfigKey::key, Function.identity()));

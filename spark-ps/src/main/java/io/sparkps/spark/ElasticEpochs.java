@@ -75,12 +75,22 @@ final class ElasticEpochs {
    * training loops, the units one after the other.
    */
   static List<WorkerResult> merge(List<List<WorkerResult>> byEpoch, int stepsPerEpoch) {
+    return merge(byEpoch, stepsPerEpoch, byEpoch.size());
+  }
+
+  /**
+   * As {@link #merge(List, int)}, for a fit of {@code maxEpochs} epochs that the epoch-end gate
+   * may have stopped early: the per-epoch and per-step arrays cover every epoch, NaN for the
+   * ones not trained.
+   */
+  static List<WorkerResult> merge(List<List<WorkerResult>> byEpoch, int stepsPerEpoch,
+      int maxEpochs) {
     int shards = byEpoch.get(0).size();
     int epochs = byEpoch.size();
     List<WorkerResult> merged = new ArrayList<>(shards);
     for (int w = 0; w < shards; w++) {
-      double[] epochLoss = new double[epochs];
-      double[] stepLoss = new double[epochs * stepsPerEpoch];
+      double[] epochLoss = new double[maxEpochs];
+      double[] stepLoss = new double[maxEpochs * stepsPerEpoch];
       double[] stepSeconds = new double[stepLoss.length];
       Arrays.fill(epochLoss, Double.NaN);
       Arrays.fill(stepLoss, Double.NaN);

@@ -3,7 +3,6 @@ package io.sparkps.spark;
 import io.sparkps.client.ClusterInfo;
 import io.sparkps.client.ParamLayout;
 import io.sparkps.client.PsClient;
-import io.sparkps.cluster.AddressExchange;
 import io.sparkps.cluster.PsCluster;
 import io.sparkps.cluster.ServerFailure;
 import io.sparkps.config.ClusterConfig;
@@ -43,6 +42,10 @@ final class TrainingRun {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
   /** Job description prefix of the training stage; tests find its stage by it. */
   static final String JOB_PREFIX = PSTrainer.TRAINING_JOB_PREFIX;
+  /** Job description prefix of the jobs that read the data before the training stage. */
+  static final String JOB_DATA_PREFIX = "spark-ps data";
+  /** The local property that holds the description of the jobs a thread submits. */
+  private static final String JOB_DESCRIPTION = "spark.job.description";
 
   private final PSTrainer trainer;
   private final Dataset<?> dataset;
@@ -51,6 +54,10 @@ final class TrainingRun {
   private ServerPlacement placement;
   /** Whether the workers are elastic: one stage per epoch, of one task per shard. */
   private boolean elastic;
+  /** The driver's side of the fit while it trains; null before the training stage. */
+  private TrainingMonitor monitor;
+  /** An epoch-end gate set from outside (tests); null: the fit's own, if any. */
+  private EpochGate gate;
 
   TrainingRun(PSTrainer trainer, Dataset<?> dataset) {
     this.trainer = trainer;
@@ -92,8 +99,10 @@ final class TrainingRun {
     boolean repartitioned = input.getNumPartitions() != workers;
     JavaRDD<LabeledExample> examples = prepare(input, workers, repartitioned);
     try {
-      List<PartitionStats> stats = examples.mapPartitionsWithIndex(
-          (idx, it) -> List.of(PartitionStats.of(idx, it)).iterator(), true).collect();
+      List<PartitionStats> stats = describedJob(JOB_DATA_PREFIX + ": counting the examples and "
+          + "features of the " + workers + " worker partitions", () -> examples
+          .mapPartitionsWithIndex((idx, it) -> List.of(PartitionStats.of(idx, it)).iterator(),
+              true).collect());
       long skipped = checkInvalid(stats, repartitioned, workers);
       HeldOutRows.checkCounts(trainer, stats, skipped);
       int numFeatures = checkData(stats, skipped);
@@ -178,12 +187,16 @@ final class TrainingRun {
         trainer.getLocalAggregation(), RowSparse.byFeature(model, numFeatures),
         trainer.sparsePulls(numFeatures, RowSparse.byFeature(model, numFeatures)),
         checkpoints.plan(trainingId),
-        maxInFlight(conf, io.sparkps.config.Framework.parse(framework), topology), null);
-    ValidationGate gate = validationGate(model, cluster, layout, plan);
-    AddressExchange exchange = plan.colocated() ? startExchange(conf, plan) : null;
-    if (exchange != null) {
-      plan = plan.withExchange(exchange.endpoint());
+        maxInFlight(conf, io.sparkps.config.Framework.parse(framework), topology), null,
+        null, HeldOutRows.on(trainer));
+    ValidationGate validation = validationGate(model, cluster, layout, plan);
+    long examplesPerEpoch = 0;
+    for (PartitionStats s : stats) {
+      examplesPerEpoch += s.count() == 0 ? 0 : (long) stepsPerEpoch * batch;
     }
+    monitor = TrainingMonitor.start(sc, conf, plan, trainer.listeners(),
+        epochGate(validation), elastic, examplesPerEpoch);
+    plan = monitor.plan();
     String description = JOB_PREFIX + ": " + framework + ", " + topology.totalWorkers()
         + " workers, " + topology.totalServers() + " servers" + (plan.colocated()
         ? " (co-located)" : "") + ", " + trainer.getMaxEpochs() + " epochs"
@@ -211,6 +224,7 @@ final class TrainingRun {
           }
         });
       }
+      monitor.fitStarted(framework, examplesPerEpoch, paramStrings());
       long start = System.nanoTime();
       submitted = true;
       List<WorkerResult> done = runStage(plan, examples, topology, conf, jobGroup, description,
@@ -222,7 +236,8 @@ final class TrainingRun {
       long[] counters;
       if (driver != null) {
         layout.flushAll(driver);
-        values = gate != null && gate.bestValues() != null ? gate.bestValues()
+        values = validation != null && validation.bestValues() != null
+            ? validation.bestValues()
             : layout.pullMasters(driver, task.rowSparse());
         divergence = layout.maxCopyDivergence(driver);
         counters = layout.updatesAndShares(driver);
@@ -237,12 +252,13 @@ final class TrainingRun {
       List<ServerFailure> failures = cluster == null ? List.of()
           : cluster.failures().subList(failuresBefore, cluster.failures().size());
       TrainingSummary summary = summarize(framework, topology, done, seconds, divergence,
-          counters, failures, runs[0], skipped, gate,
+          counters, failures, runs[0], skipped, validation,
           checkpoints.resumedFromStep(), cluster == null ? List.of() : cluster.serverHosts());
       Divergence.checkGrowth(summary, optimizer.learningRate());
       LOG.info("Trained {} in {} s: {} examples/s, final loss {}", description,
           String.format("%.2f", seconds), String.format("%.0f", summary.examplesPerSecond()),
           summary.finalLoss());
+      monitor.fitEnded(summary);
       PSTrainerModel result = new PSTrainerModel(trainer.uid(), model, numFeatures, values,
           summary);
       trainer.copyValues(result, trainer.extractParamMap());
@@ -260,9 +276,7 @@ final class TrainingRun {
     } finally {
       stopWatching.run();
       sc.removeSparkListener(taskFailures);
-      if (exchange != null) {
-        exchange.close();
-      }
+      monitor.close();
       if (cluster != null) {
         try {
           cluster.dropParams(firstParamId, numParams);
@@ -298,25 +312,38 @@ final class TrainingRun {
   }
 
   /**
-   * Starts the driver's end of a co-located fit's address exchange, where the coordinator of
-   * separate servers would listen (spark.ps.coordinator.host and .bindAddress, else the
-   * driver's addresses), at a free port, with the fit's secret.
+   * The fit's epoch-end gate, which every worker waits at after each epoch: one set from
+   * outside, else the validation gate; null when the fit has none (it has one only with a
+   * validation set).
    */
-  private AddressExchange startExchange(PsConf conf, TrainingPlan plan) {
-    org.apache.spark.SparkConf spark = sc.getConf();
-    boolean local = ServerPlacement.isLocal(sc);
-    String host = conf.get(PsConf.COORDINATOR_HOST);
-    if (host.isEmpty()) {
-      host = local ? "127.0.0.1" : spark.get("spark.driver.host", "127.0.0.1");
+  private EpochGate epochGate(ValidationGate validation) {
+    return gate != null ? gate : validation;
+  }
+
+  /** This run with {@code gate} as its epoch-end gate. */
+  TrainingRun withEpochGate(EpochGate gate) {
+    this.gate = gate;
+    return this;
+  }
+
+  /** The trainer's params, by name, as strings, for the listeners' fitStarted. */
+  private java.util.Map<String, String> paramStrings() {
+    java.util.Map<String, String> params = new java.util.TreeMap<>();
+    for (org.apache.spark.ml.param.ParamPair<?> p : trainer.extractParamMap().toList()) {
+      params.put(p.param().name(), String.valueOf(p.value()));
     }
-    String bind = conf.get(PsConf.COORDINATOR_BIND_ADDRESS);
-    if (bind.isEmpty()) {
-      bind = local ? host : spark.get("spark.driver.bindAddress", host);
+    return params;
+  }
+
+  /** Runs {@code job} with a description in the Spark UI, restoring the one before. */
+  private <T> T describedJob(String description, java.util.function.Supplier<T> job) {
+    String before = sc.getLocalProperty(JOB_DESCRIPTION);
+    sc.setJobDescription(description);
+    try {
+      return job.get();
+    } finally {
+      sc.setLocalProperty(JOB_DESCRIPTION, before);
     }
-    ClusterInfo info = plan.cluster();
-    return AddressExchange.start(host, bind, Secret.fromHex(info.secretHex()),
-        info.maxFrameBytes(), info.encrypted(), plan.hostedServers(),
-        conf.get(PsConf.SERVER_START_TIMEOUT).toMillis());
   }
 
   /**
@@ -376,7 +403,7 @@ final class TrainingRun {
   private List<WorkerResult> runEpochs(TrainingPlan plan, JavaRDD<LabeledExample> examples,
       String jobGroup, String description, AtomicReference<String> lost) {
     List<List<WorkerResult>> byEpoch = new ArrayList<>();
-    for (int e = 0; e < plan.epochs(); e++) {
+    for (int e = 0; e < plan.epochs() && (e == 0 || monitor.goOnAfter(e - 1)); e++) {
       if (lost.get() != null) {
         throw new PsException("the training stopped before epoch " + (e + 1) + ": "
             + lost.get());
@@ -390,7 +417,7 @@ final class TrainingRun {
         sc.clearJobGroup();
       }
     }
-    return ElasticEpochs.merge(byEpoch, plan.stepsPerEpoch());
+    return ElasticEpochs.merge(byEpoch, plan.stepsPerEpoch(), plan.epochs());
   }
 
   /** What in {@code e} says a task was lost with its executor or killed; null otherwise. */

@@ -44,6 +44,9 @@ import scala.runtime.AbstractFunction1;
  * <p>With elastic workers ({@link ElasticEpochs}) a task trains one epoch of its partition:
  * it passes over the epochs before it as a task that resumes does, then stops.
  *
+ * <p>The task reports its progress to the driver ({@link FitReporter}) as it goes, and, in
+ * a fit with an epoch-end gate, waits for the driver's decision after every epoch.
+ *
  * <p>The model's native math runs on as many threads as Spark gave the task ({@link
  * Nd4jThreads}).
  *
@@ -90,22 +93,26 @@ final class TrainingTask
   public Iterator<WorkerResult> apply(Iterator<LabeledExample> partition) {
     int worker = TaskContext.getPartitionId();
     ExampleBlock[] blocks = LabeledExample.blocks(partition, plan.numFeatures());
-    HeldOut heldOut = new HeldOut(blocks[1], null);
     WorkerResult result;
-    try (Nd4jThreads threads = Nd4jThreads.limit(TaskContext.get().cpus());
-        TaskWatch watch = TaskWatch.of(TaskContext.get())) {
+    TaskContext ctx = TaskContext.get();
+    try (Nd4jThreads threads = Nd4jThreads.limit(ctx.cpus());
+        TaskWatch watch = TaskWatch.of(ctx);
+        FitReporter reporter = FitReporter.open(plan.channel(), plan.cluster(),
+            AddressExchange.run(ctx.stageId(), ctx.stageAttemptNumber()), worker,
+            ctx.attemptNumber())) {
       if (plan.colocated()) {
-        result = colocated(worker, blocks[0], heldOut);
+        result = colocated(worker, blocks[0], blocks[1], reporter);
       } else {
         try (PsClient client = PsClient.connect(plan.cluster())) {
-          result = train(client, worker, blocks[0], heldOut);
+          result = train(client, worker, blocks[0], blocks[1], reporter);
         }
       }
     }
     return CollectionConverters.asScala(List.of(result).iterator());
   }
 
-  private WorkerResult colocated(int worker, ExampleBlock data, HeldOut heldOut) {
+  private WorkerResult colocated(int worker, ExampleBlock data, ExampleBlock heldOut,
+      FitReporter reporter) {
     BarrierTaskContext ctx = BarrierTaskContext.get();
     ClusterInfo base = plan.cluster();
     String host = ctx.getTaskInfos()[worker].address().replaceFirst(":[0-9]+$", "");
@@ -129,7 +136,7 @@ final class TrainingTask
               servers);
         }
         rendezvous(client, worker, 0);
-        WorkerResult result = train(client, worker, data, heldOut);
+        WorkerResult result = train(client, worker, data, heldOut, reporter);
         rendezvous(client, worker, 1);
         if (worker == 0) {
           // The best epoch's values when early stopping kept a copy, else the final ones.
@@ -182,28 +189,17 @@ final class TrainingTask
     return plan.layout().pullMasters(client, rowSparse());
   }
 
-  /**
-   * A worker's validation rows and its end of the epoch-end gate.
-   *
-   * @param rows the partition's held-out rows, evaluated at the end of every epoch
-   * @param gate sends the driver this worker's figures of an epoch and returns the decision;
-   *     null when the fit has no validation set
-   */
-  record HeldOut(ExampleBlock rows, EpochEnds gate) {}
-
-  /** A worker's end of the epoch-end gate. */
-  @FunctionalInterface
-  interface EpochEnds {
-    EpochDecision ended(int epoch, double[] figures);
-  }
-
   /** Which params the gathered model keeps row-sparse: the wide ones, in sparse training. */
   boolean[] rowSparse() {
     return plan.sparse() ? plan.byFeature() : new boolean[plan.byFeature().length];
   }
 
+  /**
+   * @param heldOut the partition's validation rows, evaluated at every epoch's end when the fit
+   *     has a validation set
+   */
   private WorkerResult train(PsClient client, int worker, ExampleBlock data,
-      HeldOut heldOut) {
+      ExampleBlock heldOut, FitReporter reporter) {
     long start = System.nanoTime();
     int group = worker / plan.topology().nWorkersPerGroup();
     int steps = plan.stepsPerEpoch();
@@ -238,6 +234,7 @@ final class TrainingTask
       for (int epoch = 0; epoch < lastEpoch; epoch++) {
         double lossSum = 0;
         long lossExamples = 0;
+        long epochSteps = 0;
         for (int s = 0; s < steps; s++) {
           if (step < first) {
             // Applied by an earlier run of this worker: same data order, nothing to send.
@@ -254,30 +251,42 @@ final class TrainingTask
           lossSum += loss * size;
           lossExamples += size;
           examples += size;
+          epochSteps++;
+          reporter.stepped(epoch, epochSteps, lossExamples, lossSum, size, loss);
         }
         epochLoss[epoch] = lossExamples == 0 ? Double.NaN : lossSum / lossExamples;
-        // An epoch that ended where this task resumed may not have passed the gate: send it
-        // again (an epoch decided already is answered with its decision).
-        if (heldOut.gate() != null && step >= first && step > from) {
-          stepper.settle();
-          EpochDecision decision = heldOut.gate().ended(epoch,
-              ValidationFigures.of(plan.model(), heldOut.rows(), stepper::scoring));
-          if (decision.best() && plan.colocated() && worker == 0) {
-            kept = masters(client);
-          }
-          if (!decision.goOn()) {
-            LOG.info("spark-ps worker {} (group {}): early stopping after epoch {}/{}",
-                worker, group, epoch + 1, plan.epochs());
-            break;
-          }
-        }
-        if (step <= first) {
+        // An epoch that ended just where this task resumed may not have passed the gate: it
+        // passes it again (an epoch decided already is answered with its decision).
+        boolean gated = plan.channel().gated() && step >= first && step > from;
+        if (step <= first && !gated) {
           continue;
         }
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        LOG.info("spark-ps worker {} (group {}): epoch {}/{}, loss {}, {} examples/s", worker,
-            group, epoch + 1, plan.epochs(), String.format("%.5f", epochLoss[epoch]),
-            String.format("%.0f", examples / Math.max(elapsed, 1e-9)));
+        // The gate decides before the epoch's end is reported, so that the listeners' event
+        // for it carries the decision's validation figures.
+        EpochDecision decision = EpochDecision.GO_ON;
+        if (gated) {
+          stepper.settle();
+          // Evaluated with the values the worker holds once the epoch's last step is answered.
+          decision = reporter.gate(epoch, plan.validation()
+              ? ValidationFigures.of(plan.model(), heldOut, stepper::scoring)
+              : epochFigures(lossSum, lossExamples));
+          if (decision.best() && plan.colocated() && worker == 0) {
+            // Co-located servers: the worker that gathers the params keeps the best epoch's.
+            kept = masters(client);
+          }
+        }
+        if (step > first) {
+          reporter.epochEnded(epoch, epochSteps, lossExamples, lossSum);
+          double elapsed = (System.nanoTime() - start) / 1e9;
+          LOG.info("spark-ps worker {} (group {}): epoch {}/{}, loss {}, {} examples/s", worker,
+              group, epoch + 1, plan.epochs(), String.format("%.5f", epochLoss[epoch]),
+              String.format("%.0f", examples / Math.max(elapsed, 1e-9)));
+        }
+        if (!decision.goOn()) {
+          LOG.info("spark-ps worker {}: the driver stops the training after epoch {}", worker,
+              epoch + 1);
+          break;
+        }
       }
       stepper.settle();
       checkpoints.finish();
@@ -289,6 +298,14 @@ final class TrainingTask
     return new WorkerResult(worker, group, step - first, first - from, examples, epochLoss,
         stepLoss, stepSeconds, (System.nanoTime() - start) / 1e9, maxLead, phases, kept,
         Double.NaN, null);
+  }
+
+  /**
+   * What this worker sends the epoch-end gate after an epoch: its examples and loss sum of
+   * the epoch, and a 1 that sums to the number of workers.
+   */
+  private static double[] epochFigures(double lossSum, long lossExamples) {
+    return new double[] {lossExamples, lossSum, 1};
   }
 
   /**

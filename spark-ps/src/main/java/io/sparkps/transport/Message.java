@@ -13,7 +13,7 @@ public sealed interface Message
         Failure, Sync, Flush, StatsRequest, Stats, Register, Heartbeat, Shutdown, SetRole,
         Replicate, InstallSlice, RoutesRequest, Routes, Resume, Resumed,
         Checkpoint, LoadSlice, CheckpointWritten, DropSlice, Joined,
-        HostedAt {
+        HostedAt, ProgressReport, EpochEnd, EpochDecided {
 
   MessageType type();
 

@@ -35,7 +35,10 @@ public enum MessageType {
   HOSTED_AT(39, HostedAt::read),
   CHECKPOINT(40, Checkpoint::read),
   LOAD_SLICE(41, LoadSlice::read),
-  CHECKPOINT_WRITTEN(42, CheckpointWritten::read);
+  CHECKPOINT_WRITTEN(42, CheckpointWritten::read),
+  PROGRESS_REPORT(43, ProgressReport::read),
+  EPOCH_END(44, EpochEnd::read),
+  EPOCH_DECIDED(45, EpochDecided::read);
 
   /** Reads one message of a type from its header and its complete payload. */
   @FunctionalInterface

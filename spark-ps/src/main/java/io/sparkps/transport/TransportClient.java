@@ -69,6 +69,31 @@ public final class TransportClient implements Connection {
     return future;
   }
 
+  /**
+   * Whether a one-way message written now would go out without queueing behind a full
+   * outbound buffer: the connection is open and Netty's write buffer is under its high mark.
+   */
+  public boolean isWritable() {
+    return channel.isActive() && channel.isWritable();
+  }
+
+  /**
+   * Sends a one-way message (request id 0), not waiting for it to be written; the future
+   * completes once it has been, or fails naming the peer.
+   */
+  public CompletableFuture<Void> send(Message message) {
+    CompletableFuture<Void> written = new CompletableFuture<>();
+    channel.writeAndFlush(message).addListener(f -> {
+      if (f.isSuccess()) {
+        written.complete(null);
+      } else {
+        written.completeExceptionally(new TransportException(
+            "could not send to " + remoteAddress() + ": " + f.cause(), f.cause()));
+      }
+    });
+    return written;
+  }
+
   private void failed(CompletableFuture<Message> future, io.netty.util.concurrent.Future<?> f) {
     if (!f.isSuccess()) {
       future.completeExceptionally(new TransportException(

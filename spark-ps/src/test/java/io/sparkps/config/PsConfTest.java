@@ -76,7 +76,7 @@ class PsConfTest {
       assertFalse(k.doc().isBlank(), k.key());
       assertTrue(k.toString().startsWith(k.key() + " (default: "), k.toString());
     }
-    assertEquals(32, seen.size());
+    assertEquals(33, seen.size());
   }
 
   @Test

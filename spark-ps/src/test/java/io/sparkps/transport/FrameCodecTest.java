@@ -85,6 +85,12 @@ class FrameCodecTest {
         new Joined(30, 7),
         new HostedAt(31, (12L << 32) | 1, 3, 1, "h\u00e4st-b", 7005),
         new HostedAt(32, 0L, 2, -1, "", 0),
+        new ProgressReport((12L << 32) | 1, 3, 2, 7, true, 40L, 2560L, 123.25),
+        new ProgressReport(0L, 0, 0, 0, false, 0L, 0L, Double.NaN),
+        new EpochEnd(33, (12L << 32) | 1, 3, 7, new double[] {0.5, -1e300, Double.NaN}),
+        new EpochEnd(34, 0L, 0, 0, new double[0]),
+        new EpochDecided(35, true, false),
+        new EpochDecided(36, false, true),
         new Replicate(28, 9, 1, 42L, 17L, 2, 16L, 3, 0.25f, null, many),
         new Replicate(29, 9, 1, 42L, 18L, 0, 9L, 1, 1f, new int[] {0, 7}, special),
         new InstallSlice(30, 9, 1, 42L, momentum, new SliceSetup(2, 0, 3, 4, 1, "", 2), 17L,
@@ -406,6 +412,8 @@ class FrameCodecTest {
           assertArrayEquals(eb, (byte[]) a, rc.getName());
         } else if (e instanceof int[] ei) {
           assertArrayEquals(ei, (int[]) a, rc.getName());
+        } else if (e instanceof double[] ed) {
+          assertArrayEquals(ed, (double[]) a, rc.getName());
         } else if (e instanceof long[] el) {
           assertArrayEquals(el, (long[]) a, rc.getName());
         } else if (e instanceof Object[] eo) {
