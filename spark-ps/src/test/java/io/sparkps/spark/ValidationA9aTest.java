@@ -32,6 +32,9 @@ class ValidationA9aTest {
   @BeforeAll
   static void data() {
     SparkSession spark = SharedSpark.get();
+    // The shared session's 3 s lease is for the tests that kill drivers; servers starting on a
+    // busy machine can miss it, and nothing here needs them to exit fast.
+    spark.conf().set("spark.ps.lease", "30s");
     // About 20% of the rows held out, chosen by a seeded hash of the row's features.
     data = TestData.a9aTrain(spark)
         .withColumn("isVal", functions.pmod(functions.hash(functions.col("features")
@@ -43,6 +46,7 @@ class ValidationA9aTest {
   @AfterAll
   static void release() {
     data.unpersist();
+    SharedSpark.get().conf().unset("spark.ps.lease");
   }
 
   /** Mean log-loss of {@code model} on the validation rows, from its probabilities. */
