@@ -194,9 +194,6 @@ final class TrainingRun {
     for (PartitionStats s : stats) {
       examplesPerEpoch += s.count() == 0 ? 0 : (long) stepsPerEpoch * batch;
     }
-    monitor = TrainingMonitor.start(sc, conf, plan, trainer.listeners(),
-        epochGate(validation), elastic, examplesPerEpoch);
-    plan = monitor.plan();
     String description = JOB_PREFIX + ": " + framework + ", " + topology.totalWorkers()
         + " workers, " + topology.totalServers() + " servers" + (plan.colocated()
         ? " (co-located)" : "") + ", " + trainer.getMaxEpochs() + " epochs"
@@ -210,6 +207,9 @@ final class TrainingRun {
     TaskFailures taskFailures = TaskFailures.watch(sc, jobGroup);
     boolean submitted = false;
     try {
+      monitor = TrainingMonitor.start(sc, conf, plan, trainer.listeners(),
+          epochGate(validation), elastic, examplesPerEpoch);
+      plan = monitor.plan();
       PsClient driver = null;
       if (cluster != null) {
         PsCluster c = cluster;
@@ -276,7 +276,9 @@ final class TrainingRun {
     } finally {
       stopWatching.run();
       sc.removeSparkListener(taskFailures);
-      monitor.close();
+      if (monitor != null) {
+        monitor.close();
+      }
       if (cluster != null) {
         try {
           cluster.dropParams(firstParamId, numParams);
