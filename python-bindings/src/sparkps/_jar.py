@@ -30,10 +30,13 @@ def jar_path() -> str:
 
     Looked for, in this order:
 
-    1. the ``SPARKPS_JAR`` environment variable;
-    2. a jar shipped inside the package, ``sparkps/jars/*.jar``;
-    3. in a source checkout, ``spark-ps-examples/target/spark-ps-examples-*-all.jar`` in the
-       first folder upward of this package file (then of the working directory) that has a
+    1. the ``SPARKPS_JAR`` environment variable, which overrides the others;
+    2. the jar inside the installed package, ``sparkps/jars/*.jar``: the wheel built from
+       ``python-bindings`` after the Maven build carries the checkout's
+       ``spark-ps-examples-*-all.jar`` there;
+    3. for a package without one (an editable install, or ``PYTHONPATH=src`` in a checkout),
+       ``spark-ps-examples/target/spark-ps-examples-*-all.jar`` in the first folder upward of
+       this package file (then of the working directory) that has a
        ``spark-ps-examples/target`` folder.
 
     Raises
@@ -67,8 +70,10 @@ def jar_path() -> str:
                 break
     where = f" (no {_BUILT_JAR} in {', '.join(looked)})" if looked else ""
     raise FileNotFoundError(
-        f"spark-ps jar not found{where}: run `mvn -DskipTests package` in the spark-ps "
-        f"checkout, or set {_ENV_JAR} to the path of spark-ps-examples-*-all.jar"
+        f"spark-ps jar not found{where}: this sparkps package carries none. In the spark-ps "
+        f"checkout run `mvn -DskipTests package` (builds {_BUILT_JAR}), then "
+        f"`python3 -m pip install ./python-bindings` (a package with the jar inside); or set "
+        f"{_ENV_JAR} to the path of {_BUILT_JAR}"
     )
 
 

@@ -13,41 +13,24 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Type, Union
 
 from pyspark import keyword_only
+from pyspark.ml.linalg import Matrix, Vector
 from pyspark.ml.param import Param, Params, TypeConverters
+from pyspark.ml.param.shared import (
+    HasElasticNetParam, HasFeaturesCol, HasHandleInvalid, HasLabelCol, HasPredictionCol,
+    HasProbabilityCol, HasRawPredictionCol, HasRegParam, HasSeed, HasStepSize,
+    HasValidationIndicatorCol,
+)
 from pyspark.ml.util import JavaMLReadable, JavaMLReader, JavaMLWritable, RL
 from pyspark.ml.wrapper import JavaEstimator, JavaModel
 from py4j.java_gateway import JavaObject
-from py4j.protocol import Py4JJavaError
 from pyspark.sql import DataFrame
 
-__all__ = ["InvalidConfigError", "PSTrainer", "PSTrainerModel", "TrainingSummary"]
+from sparkps._errors import InvalidConfigError, python_errors
+
+__all__ = ["InvalidConfigError", "ModelEvaluation", "PSTrainer", "PSTrainerModel",
+           "TrainingSummary"]
 
 _JAVA_PACKAGE = "io.sparkps.spark"
-_INVALID_CONFIG = "io.sparkps.config.InvalidConfigException"
-
-
-class InvalidConfigError(ValueError):
-    """A setting has a value spark-ps cannot work with (the JVM's InvalidConfigException).
-
-    ``str(error)`` is the JVM message, which names the setting, the value seen and what is
-    allowed; :py:attr:`setting` is the param or ``spark.ps.*`` key to change.
-    """
-
-    def __init__(self, message: str, setting: str):
-        super().__init__(message)
-        self.setting = setting
-
-
-def _invalid_config(error: Py4JJavaError) -> Optional[InvalidConfigError]:
-    """The InvalidConfigException in the cause chain of ``error``, as a Python error."""
-    cause = error.java_exception
-    for _ in range(32):  # cause chains are short; the bound guards against cycles
-        if cause is None:
-            return None
-        if cause.getClass().getName() == _INVALID_CONFIG:
-            return InvalidConfigError(str(cause.getMessage()), str(cause.setting()))
-        cause = cause.getCause()
-    return None
 
 
 class _JavaClassReader(JavaMLReader[RL]):
@@ -62,44 +45,6 @@ class _JavaClassReader(JavaMLReader[RL]):
         return clazz._java_class
 
 
-class _PSModelParams(Params):
-    """Params that the trainer and its model share: the columns."""
-
-    featuresCol: Param[str] = Param(
-        Params._dummy(), "featuresCol", "features column: ml.linalg.Vector",
-        typeConverter=TypeConverters.toString)
-    predictionCol: Param[str] = Param(
-        Params._dummy(), "predictionCol", "predicted label column name",
-        typeConverter=TypeConverters.toString)
-    probabilityCol: Param[str] = Param(
-        Params._dummy(), "probabilityCol", "class probabilities column name",
-        typeConverter=TypeConverters.toString)
-    rawPredictionCol: Param[str] = Param(
-        Params._dummy(), "rawPredictionCol", "raw prediction (margin) column",
-        typeConverter=TypeConverters.toString)
-
-    def __init__(self, *args: Any):
-        super().__init__(*args)
-        self._setDefault(featuresCol="features", predictionCol="prediction",
-                         probabilityCol="probability", rawPredictionCol="rawPrediction")
-
-    def getFeaturesCol(self) -> str:
-        """Gets the value of featuresCol or its default value."""
-        return self.getOrDefault(self.featuresCol)
-
-    def getPredictionCol(self) -> str:
-        """Gets the value of predictionCol or its default value."""
-        return self.getOrDefault(self.predictionCol)
-
-    def getProbabilityCol(self) -> str:
-        """Gets the value of probabilityCol or its default value."""
-        return self.getOrDefault(self.probabilityCol)
-
-    def getRawPredictionCol(self) -> str:
-        """Gets the value of rawPredictionCol or its default value."""
-        return self.getOrDefault(self.rawPredictionCol)
-
-
 def _steps_or_duration(value: Any) -> str:
     """A checkpoint interval as the JVM takes it: steps (an int, or digits) or a duration."""
     if isinstance(value, bool):
@@ -109,12 +54,17 @@ def _steps_or_duration(value: Any) -> str:
     return TypeConverters.toString(value)
 
 
-class _PSTrainerParams(_PSModelParams):
-    """The params of :class:`PSTrainer`, with the docs and defaults of the JVM class."""
+class _PSTrainerParams(HasFeaturesCol, HasLabelCol, HasPredictionCol, HasProbabilityCol,
+                       HasRawPredictionCol, HasStepSize, HasRegParam, HasElasticNetParam,
+                       HasSeed, HasHandleInvalid, HasValidationIndicatorCol):
+    """The params of :class:`PSTrainer`, shared by :class:`PSTrainerModel` (as pyspark.ml's
+    ``_LogisticRegressionParams``), with the defaults of the JVM's ``PSTrainerParams``.
 
-    labelCol: Param[str] = Param(
-        Params._dummy(), "labelCol", "label column: numeric, 0 or 1 for binary models",
-        typeConverter=TypeConverters.toString)
+    Params that pyspark.ml.param.shared declares come from its mixins (with their docs); the
+    others are declared here with the JVM's docs. Adding a param: declare it and its getter
+    here, its default in ``__init__``, and a setter on :class:`PSTrainer`.
+    """
+
     framework: Param[str] = Param(
         Params._dummy(), "framework",
         "training framework: one of sandblaster|allreduce|downpour|hogwild|"
@@ -136,27 +86,11 @@ class _PSTrainerParams(_PSModelParams):
     batchSize: Param[int] = Param(
         Params._dummy(), "batchSize", "examples per worker per step",
         typeConverter=TypeConverters.toInt)
-    stepSize: Param[float] = Param(
-        Params._dummy(), "stepSize", "learning rate",
-        typeConverter=TypeConverters.toFloat)
     optimizer: Param[str] = Param(
         Params._dummy(), "optimizer",
         "server-side optimizer: sgd, momentum, adagrad, adam, ftrl (FTRL-Proximal; stepSize "
         "is its alpha)",
         typeConverter=TypeConverters.toString)
-    regParam: Param[float] = Param(
-        Params._dummy(), "regParam",
-        "regularisation strength, split between L2 and L1 by elasticNetParam",
-        typeConverter=TypeConverters.toFloat)
-    elasticNetParam: Param[float] = Param(
-        Params._dummy(), "elasticNetParam",
-        "the ElasticNet mixing parameter, in range [0, 1]. For alpha = 0, the penalty is an "
-        "L2 penalty. For alpha = 1, it is an L1 penalty: the optimizer gets l1 = alpha * "
-        "regParam and l2 = (1 - alpha) * regParam",
-        typeConverter=TypeConverters.toFloat)
-    seed: Param[int] = Param(
-        Params._dummy(), "seed", "random seed of data order and initial values",
-        typeConverter=TypeConverters.toInt)
     numWorkersPerGroup: Param[int] = Param(
         Params._dummy(), "numWorkersPerGroup",
         "workers per synchronous group; 0 keeps the framework's value",
@@ -200,12 +134,6 @@ class _PSTrainerParams(_PSModelParams):
         "dense: workers pull and push whole params; sparse: only the rows of the features "
         "each mini-batch touches; auto: sparse from 100000 features on",
         typeConverter=TypeConverters.toString)
-    handleInvalid: Param[str] = Param(
-        Params._dummy(), "handleInvalid",
-        "rows with a NaN or infinite label or feature value: error (the fit fails before "
-        "training, naming the column, the row and the value) or skip (such rows are left out "
-        "and counted in the summary's skippedRows)",
-        typeConverter=TypeConverters.toString)
     checkpointDir: Param[str] = Param(
         Params._dummy(), "checkpointDir",
         "directory (Hadoop path or URI) where separate servers write checkpoints, and from "
@@ -217,11 +145,6 @@ class _PSTrainerParams(_PSModelParams):
         "steps between checkpoints (e.g. 500), or a duration (e.g. 30s, 5min); empty: "
         "spark.ps.checkpoint.interval",
         typeConverter=_steps_or_duration)
-    validationIndicatorCol: Param[str] = Param(
-        Params._dummy(), "validationIndicatorCol",
-        "boolean column: rows where it is true are held out of training and evaluated at the "
-        "end of every epoch; empty: no validation set",
-        typeConverter=TypeConverters.toString)
     earlyStoppingRounds: Param[int] = Param(
         Params._dummy(), "earlyStoppingRounds",
         "stop after this many epochs in a row without the validation loss improving by more "
@@ -237,17 +160,17 @@ class _PSTrainerParams(_PSModelParams):
     def __init__(self, *args: Any):
         super().__init__(*args)
         self._setDefault(
-            labelCol="label", framework="sandblaster", numWorkers=0, numServers=2,
-            maxEpochs=10, batchSize=64, stepSize=0.1, optimizer="adagrad", regParam=0.0,
-            elasticNetParam=0.0, seed=42, numWorkersPerGroup=0, numServerGroups=0,
-            staleness=-1, syncFreq=1, shuffle=True, localAggregation=True,
-            modelType="logistic", pullMode="auto", hiddenLayers=[64], numClasses=0,
+            featuresCol="features", labelCol="label", predictionCol="prediction",
+            probabilityCol="probability", rawPredictionCol="rawPrediction",
+            framework="sandblaster", numWorkers=0, numServers=2, maxEpochs=10, batchSize=64,
+            stepSize=0.1, optimizer="adagrad", regParam=0.0, elasticNetParam=0.0, seed=42,
+            numWorkersPerGroup=0, numServerGroups=0, staleness=-1, syncFreq=1, shuffle=True,
+            localAggregation=True, modelType="logistic", pullMode="auto", hiddenLayers=[64],
             handleInvalid="error", checkpointDir="", checkpointInterval="",
             validationIndicatorCol="", earlyStoppingRounds=0, validationTol=0.0)
-
-    def getLabelCol(self) -> str:
-        """Gets the value of labelCol or its default value."""
-        return self.getOrDefault(self.labelCol)
+        # On the model, numClasses is the number of classes it predicts, not this Param.
+        if isinstance(getattr(type(self), "numClasses", None), Param):
+            self._setDefault(numClasses=0)
 
     def getFramework(self) -> str:
         """Gets the value of framework or its default value."""
@@ -269,25 +192,9 @@ class _PSTrainerParams(_PSModelParams):
         """Gets the value of batchSize or its default value."""
         return self.getOrDefault(self.batchSize)
 
-    def getStepSize(self) -> float:
-        """Gets the value of stepSize or its default value."""
-        return self.getOrDefault(self.stepSize)
-
     def getOptimizer(self) -> str:
         """Gets the value of optimizer or its default value."""
         return self.getOrDefault(self.optimizer)
-
-    def getRegParam(self) -> float:
-        """Gets the value of regParam or its default value."""
-        return self.getOrDefault(self.regParam)
-
-    def getElasticNetParam(self) -> float:
-        """Gets the value of elasticNetParam or its default value."""
-        return self.getOrDefault(self.elasticNetParam)
-
-    def getSeed(self) -> int:
-        """Gets the value of seed or its default value."""
-        return self.getOrDefault(self.seed)
 
     def getNumWorkersPerGroup(self) -> int:
         """Gets the value of numWorkersPerGroup or its default value."""
@@ -329,10 +236,6 @@ class _PSTrainerParams(_PSModelParams):
         """Gets the value of pullMode or its default value."""
         return self.getOrDefault(self.pullMode)
 
-    def getHandleInvalid(self) -> str:
-        """Gets the value of handleInvalid or its default value."""
-        return self.getOrDefault(self.handleInvalid)
-
     def getCheckpointDir(self) -> str:
         """Gets the value of checkpointDir or its default value."""
         return self.getOrDefault(self.checkpointDir)
@@ -340,10 +243,6 @@ class _PSTrainerParams(_PSModelParams):
     def getCheckpointInterval(self) -> str:
         """Gets the value of checkpointInterval or its default value."""
         return self.getOrDefault(self.checkpointInterval)
-
-    def getValidationIndicatorCol(self) -> str:
-        """Gets the value of validationIndicatorCol or its default value."""
-        return self.getOrDefault(self.validationIndicatorCol)
 
     def getEarlyStoppingRounds(self) -> int:
         """Gets the value of earlyStoppingRounds or its default value."""
@@ -374,18 +273,18 @@ class PSTrainer(JavaEstimator["PSTrainerModel"], _PSTrainerParams,
     >>> from pyspark.sql.functions import when, col
     >>> spark = sparkps.session(master="local[2]")  # doctest: +SKIP
     >>> train = (spark.read.format("libsvm").option("numFeatures", "123")
-    ...          .load("a9a")
-    ...          .withColumn("label", when(col("label") > 0, 1.0).otherwise(0.0)))  # doctest: +SKIP
-    >>> trainer = PSTrainer(framework="sandblaster", numWorkers=2, maxEpochs=3)  # doctest: +SKIP
-    >>> trainer.getMaxEpochs()  # doctest: +SKIP
+    ...          .load(a9a_path)
+    ...          .withColumn("label", when(col("label") > 0, 1.0).otherwise(0.0)))
+    >>> trainer = PSTrainer(framework="sandblaster", numWorkers=2, maxEpochs=3)
+    >>> trainer.getMaxEpochs()
     3
-    >>> model = trainer.fit(train)  # doctest: +SKIP
-    >>> model.summary.final_loss < 0.4  # doctest: +SKIP
+    >>> model = trainer.fit(train)
+    >>> model.summary.final_loss < 0.4
     True
-    >>> model.transform(train).select("probability", "prediction").first()  # doctest: +SKIP
+    >>> model.transform(train).select("probability", "prediction").first()
     Row(probability=DenseVector([...]), prediction=0.0)
-    >>> model.write().overwrite().save("/tmp/a9a-model")  # doctest: +SKIP
-    >>> PSTrainerModel.load("/tmp/a9a-model").numFeatures  # doctest: +SKIP
+    >>> model.write().overwrite().save(path + "/a9a-model")
+    >>> PSTrainerModel.load(path + "/a9a-model").numFeatures
     123
     """
 
@@ -498,13 +397,8 @@ class PSTrainer(JavaEstimator["PSTrainerModel"], _PSTrainerParams,
         return _JavaClassReader(cls)
 
     def _fit(self, dataset: DataFrame) -> "PSTrainerModel":
-        try:
+        with python_errors():
             return super()._fit(dataset)
-        except Py4JJavaError as e:
-            config_error = _invalid_config(e)
-            if config_error is None:
-                raise
-            raise config_error from e
 
     def _create_model(self, java_model: JavaObject) -> "PSTrainerModel":
         return PSTrainerModel(java_model)
@@ -757,20 +651,69 @@ class TrainingSummary:
         )
 
 
-class PSTrainerModel(JavaModel, _PSModelParams, JavaMLWritable,
+class ModelEvaluation:
+    """Metrics of a :class:`PSTrainerModel` on a labelled DataFrame, from
+    :meth:`PSTrainerModel.evaluate`, named and computed as pyspark.ml's evaluators and
+    summaries do.
+
+    Each metric is an attribute: ``areaUnderROC``, ``areaUnderPR`` (binary), ``accuracy``,
+    ``weightedPrecision``, ``weightedRecall``, ``weightedFMeasure``,
+    ``weightedTruePositiveRate``, ``weightedFalsePositiveRate``, ``logLoss`` (classifiers),
+    ``rootMeanSquaredError``, ``meanSquaredError``, ``meanAbsoluteError``, ``r2``,
+    ``explainedVariance`` (regression); :py:attr:`metrics` holds them all by name and
+    :py:attr:`predictions` is the scored DataFrame.
+    """
+
+    def __init__(self, java_evaluation: JavaObject, predictions: DataFrame):
+        self._java = java_evaluation
+        self.metrics: Dict[str, float] = {
+            str(k): float(v) for k, v in java_evaluation.metrics().items()}
+        self.predictions = predictions
+        self.labelCol = str(java_evaluation.labelCol())
+
+    def __getattr__(self, name: str) -> float:
+        metrics = self.__dict__.get("metrics", {})
+        if name in metrics:
+            return metrics[name]
+        raise AttributeError(
+            f"{name} is not a metric of this evaluation; it has {', '.join(metrics)}")
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k}={v:.4f}" for k, v in self.metrics.items())
+        return f"ModelEvaluation({shown})"
+
+
+class PSTrainerModel(JavaModel, _PSTrainerParams, JavaMLWritable,
                      JavaMLReadable["PSTrainerModel"]):
     """A model trained by :class:`PSTrainer`: adds ``rawPrediction`` (margins),
     ``probability`` and ``prediction`` columns to a DataFrame of feature vectors (regression
     models add ``prediction`` only). An empty column name leaves that column out.
 
+    The model has every param of the trainer that fitted it, with its getter (also after
+    save/load, and as ``CrossValidatorModel.bestModel``), except that ``numClasses`` is the
+    number of classes the model predicts; the trainer's setting is :meth:`getNumClasses`.
+
     Examples
     --------
-    >>> model = PSTrainer(numWorkers=2, maxEpochs=3).fit(train)  # doctest: +SKIP
-    >>> model.has_summary, len(model.summary.epoch_loss)  # doctest: +SKIP
-    (True, 3)
-    >>> model.save("/tmp/m")  # doctest: +SKIP
-    >>> PSTrainerModel.load("/tmp/m").has_summary  # doctest: +SKIP
-    False
+    >>> model = PSTrainer(numWorkers=2, maxEpochs=2, stepSize=0.3).fit(train)
+    >>> model.getStepSize(), model.getMaxEpochs(), model.numClasses
+    (0.3, 2, 2)
+    >>> model.coefficients.size == model.numFeatures == 123
+    True
+    >>> row = test.first()
+    >>> model.predict(row.features) in (0.0, 1.0)
+    True
+    >>> round(float(model.predictProbability(row.features).toArray().sum()), 6)
+    1.0
+    >>> evaluation = model.evaluate(test)
+    >>> evaluation.areaUnderROC > 0.85, evaluation.accuracy > 0.8
+    (True, True)
+    >>> model.has_summary, len(model.summary.epoch_loss)
+    (True, 2)
+    >>> model.write().overwrite().save(path + "/model")
+    >>> loaded = PSTrainerModel.load(path + "/model")
+    >>> loaded.has_summary, loaded.getStepSize(), loaded.intercept == model.intercept
+    (False, 0.3, True)
     """
 
     _java_class = _JAVA_PACKAGE + ".PSTrainerModel"
@@ -778,14 +721,26 @@ class PSTrainerModel(JavaModel, _PSModelParams, JavaMLWritable,
     def __init__(self, java_model: Optional[JavaObject] = None):
         super().__init__(java_model)
 
+    def _create_params_from_java(self) -> None:
+        """Nothing to create: every JVM param is declared by ``_PSTrainerParams`` (pyspark
+        would otherwise try to bind a Param over the :py:attr:`numClasses` property)."""
+
     @classmethod
     def read(cls) -> JavaMLReader["PSTrainerModel"]:
         """An MLReader that loads with ``io.sparkps.spark.PSTrainerModel.read()``."""
         return _JavaClassReader(cls)
 
+    def _transform(self, dataset: DataFrame) -> DataFrame:
+        with python_errors():
+            return super()._transform(dataset)
+
     def setFeaturesCol(self, value: str) -> "PSTrainerModel":
         """Sets the value of :py:attr:`featuresCol`."""
         return self._set(featuresCol=value)
+
+    def setLabelCol(self, value: str) -> "PSTrainerModel":
+        """Sets the value of :py:attr:`labelCol` (the column :meth:`evaluate` reads)."""
+        return self._set(labelCol=value)
 
     def setPredictionCol(self, value: str) -> "PSTrainerModel":
         """Sets the value of :py:attr:`predictionCol`."""
@@ -803,6 +758,71 @@ class PSTrainerModel(JavaModel, _PSModelParams, JavaMLWritable,
     def numFeatures(self) -> int:
         """Length of the feature vectors the model was trained on."""
         return int(self._call_java("numFeatures"))
+
+    @property  # type: ignore[override]
+    def numClasses(self) -> int:
+        """Classes the model predicts: 2 for a binary model, K for a multinomial or MLP one.
+
+        A regression model has no classes (as pyspark.ml's regression models):
+        AttributeError.
+        """
+        if not self._call_java("isClassifier"):
+            raise AttributeError("numClasses: a regression model predicts a value, not classes")
+        return int(self._call_java("numClasses"))
+
+    def getNumClasses(self) -> int:
+        """Gets the trainer's numClasses setting (0: the largest label + 1), not
+        :py:attr:`numClasses`."""
+        return int(self._call_java("getNumClasses"))
+
+    @property
+    def coefficients(self) -> Vector:
+        """Weights of a binary logistic or linear regression model, one per feature (a
+        SparseVector when the model kept them row-sparse)."""
+        return self._call_java("coefficients")
+
+    @property
+    def intercept(self) -> float:
+        """Bias of a binary logistic or linear regression model."""
+        return float(self._call_java("intercept"))
+
+    @property
+    def coefficientMatrix(self) -> Matrix:
+        """Weights of a logistic model, ``numClasses x numFeatures`` (one row if binary)."""
+        return self._call_java("coefficientMatrix")
+
+    @property
+    def interceptVector(self) -> Vector:
+        """Intercepts of a logistic model, one per row of :py:attr:`coefficientMatrix`."""
+        return self._call_java("interceptVector")
+
+    def predict(self, value: Vector) -> float:
+        """Predicted label (a classifier) or value (a regression) of one feature vector."""
+        with python_errors():
+            return float(self._call_java("predict", value))
+
+    def predictRaw(self, value: Vector) -> Vector:
+        """Raw prediction of one feature vector, as in ``rawPredictionCol``."""
+        with python_errors():
+            return self._call_java("predictRaw", value)
+
+    def predictProbability(self, value: Vector) -> Vector:
+        """Class probabilities of one feature vector, as in ``probabilityCol``."""
+        with python_errors():
+            return self._call_java("predictProbability", value)
+
+    def evaluate(self, dataset: DataFrame) -> ModelEvaluation:
+        """Scores ``dataset`` (features and ``labelCol``) and computes the metrics of the
+        model's task: AUC, accuracy, log loss... for a classifier, RMSE, r2... for a
+        regression."""
+        if not isinstance(dataset, DataFrame):
+            raise TypeError(f"dataset must be a DataFrame but got {type(dataset)}.")
+        assert self._java_obj is not None
+        self._transfer_params_to_java()
+        with python_errors():
+            java_evaluation = self._java_obj.evaluate(dataset._jdf)
+        predictions = DataFrame(java_evaluation.predictions(), dataset.sparkSession)
+        return ModelEvaluation(java_evaluation, predictions)
 
     @property
     def has_summary(self) -> bool:

@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A worker's local copy of every param of a model, as one flat array per param, kept in step
- * with the servers slice by slice. A push either waits for its answers ({@link #pushAll}) or
+ * with the servers slice by slice. A push either waits for its answers ({@link #push}) or
  * leaves them in flight ({@link #send}): the worker then takes the answers that arrived before
  * each step ({@link StepWindow#takeArrived}), waiting only when it has as many steps in flight as it
  * allows. Not thread safe: one per worker.
@@ -23,6 +23,8 @@ public final class ParamSet {
   private final long[] clocks;
   private final StepWindow window;
   private final int[] allSlices;
+  /** For each param, the indexes of its slices in {@code map.slices()}. */
+  private final int[][] slicesOf;
   private int inexact;
 
   public ParamSet(SliceMap map) {
@@ -34,6 +36,12 @@ public final class ParamSet {
     this.clocks = new long[map.slices().size()];
     this.window = new StepWindow(clocks.length, this::store);
     this.allSlices = java.util.stream.IntStream.range(0, clocks.length).toArray();
+    this.slicesOf = new int[values.length][];
+    for (int p = 0; p < values.length; p++) {
+      int param = p;
+      slicesOf[p] = java.util.Arrays.stream(allSlices)
+          .filter(i -> map.slices().get(i).param() == param).toArray();
+    }
   }
 
   /** The current local values, one array per param; updated in place by pulls and pushes. */
@@ -105,30 +113,93 @@ public final class ParamSet {
   }
 
   /**
-   * Pushes the gradient sums of one step, slice by slice, and stores the values the servers
-   * answer with (the parameters after the step), with every step still in flight.
+   * Starts pushing the gradient sums of one step param by param, each as soon as it is final
+   * ({@link io.sparkps.model.TrainableModel#gradient(io.sparkps.model.Batch, float[][],
+   * float[][], java.util.function.IntConsumer)}), so that the servers apply the last layers'
+   * update while the worker computes the first layers' gradient:
+   *
+   * <pre>{@code
+   * ParamSet.Push push = params.push(client, stub, 1, share);
+   * model.gradient(batch, params.values(), grads, p -> push.param(p, grads[p]));
+   * push.finish();   // every answer stored: values() holds the params after the step
+   * }</pre>
+   *
+   * With nothing else in flight and no stub sum, each slice's gradient is sent from the
+   * caller's array and its answer written straight into {@link #values()}, with no copy on
+   * either side: the caller must neither change a param's gradient nor read its values between
+   * {@link Push#param} and {@link Push#finish}.
    *
    * @param stub sums the shares of the {@code localShares} workers of this group in this JVM
-   * @param gradientSums one array per param, the sum of the gradients over {@code examples}
    */
-  public void pushAll(PsClient client, Stub stub, int localShares, Share share,
-      float[][] gradientSums) {
-    if (localShares > 1 || window.size() > 0) {
-      send(client, stub, localShares, share, gradientSums);
-      window.awaitAll(client.timeoutMs());
-      return;
+  public Push push(PsClient client, Stub stub, int localShares, Share share) {
+    return new Push(client, stub, localShares, share);
+  }
+
+  /** One step being pushed param by param; see {@link #push}. */
+  public final class Push {
+    private final PsClient client;
+    private final Stub stub;
+    private final int localShares;
+    private final Share share;
+    /** Whether answers go straight into the values (nothing in flight, no stub sum). */
+    private final boolean direct;
+    private final List<CompletableFuture<Values>> answers;
+    private final boolean[] sent;
+
+    private Push(PsClient client, Stub stub, int localShares, Share share) {
+      this.client = client;
+      this.stub = stub;
+      this.localShares = localShares;
+      this.share = share;
+      this.direct = localShares <= 1 && window.size() == 0;
+      this.answers = new ArrayList<>(java.util.Collections.nCopies(clocks.length, null));
+      this.sent = new boolean[values.length];
     }
-    // Nothing else in flight: each slice's gradient is sent from the caller's arrays and its
-    // answer written straight into the values, with no copy on either side.
-    List<SliceInfo> slices = map.slices();
-    List<CompletableFuture<Values>> pending = new ArrayList<>(slices.size());
-    for (SliceInfo s : slices) {
-      int at = (int) s.offset();
-      pending.add(client.push(s, share, gradientSums[s.param()], at,
-          new FloatSink(values[s.param()], at, s.length())));
+
+    /** Sends the gradient sum of param {@code p} to each of its slices. */
+    public void param(int p, float[] gradientSum) {
+      if (sent[p]) {
+        throw new IllegalStateException("param " + map.params().get(p).name()
+            + " was pushed twice in step " + share.step());
+      }
+      sent[p] = true;
+      for (int i : slicesOf[p]) {
+        SliceInfo s = map.slices().get(i);
+        int at = (int) s.offset();
+        if (direct) {
+          answers.set(i, client.push(s, share, gradientSum, at,
+              new FloatSink(values[p], at, s.length())));
+        } else {
+          float[] part = new float[s.length()];
+          System.arraycopy(gradientSum, at, part, 0, s.length());
+          answers.set(i, stub.push(client, s, share, localShares, part));
+        }
+      }
     }
-    for (int i = 0; i < pending.size(); i++) {
-      clocks[i] = PsClient.await(pending.get(i), client.timeoutMs()).clock();
+
+    /**
+     * Waits for every slice's answer (each up to the client's timeout) and stores the params
+     * after the step.
+     *
+     * @throws IllegalStateException naming a param that was never pushed: the model did not
+     *     announce it
+     */
+    public void finish() {
+      for (int p = 0; p < sent.length; p++) {
+        if (!sent[p]) {
+          throw new IllegalStateException("step " + share.step() + " pushed no gradient of "
+              + "param " + map.params().get(p).name() + ": the model's gradient(batch, "
+              + "params, gradients, ready) must announce every param once");
+        }
+      }
+      if (direct) {
+        for (int i = 0; i < answers.size(); i++) {
+          clocks[i] = PsClient.await(answers.get(i), client.timeoutMs()).clock();
+        }
+      } else {
+        window.add(allSlices, answers);
+        window.awaitAll(client.timeoutMs());
+      }
     }
   }
 

@@ -13,14 +13,34 @@ import java.util.concurrent.CompletableFuture;
  * answers arrive out of order (resent after a failover). Not thread safe: one per worker.
  */
 public final class StepWindow {
+  /** How many of the last round trips {@link #minRoundTripNanos} looks at. */
+  static final int ROUND_TRIPS_KEPT = 64;
+
   /** Stores a slice's answer: {@code slice} indexes the param set's slices. */
   @FunctionalInterface
   interface Store {
     void store(int slice, Values answer);
   }
 
-  /** One pushed step: the answer of each slice it went to. */
-  private record Step(int[] slices, List<CompletableFuture<Values>> answers, boolean[] taken) {
+  /**
+   * One pushed step: the answer of each slice it went to, when it was sent, and when its last
+   * answer arrived (set on the network's thread; 0 until then).
+   */
+  private static final class Step {
+    final int[] slices;
+    final List<CompletableFuture<Values>> answers;
+    final boolean[] taken;
+    final long sent = System.nanoTime();
+    volatile long arrived;
+
+    Step(int[] slices, List<CompletableFuture<Values>> answers) {
+      this.slices = slices;
+      this.answers = answers;
+      this.taken = new boolean[slices.length];
+      CompletableFuture.allOf(answers.toArray(new CompletableFuture<?>[0]))
+          .whenComplete((v, e) -> arrived = System.nanoTime());
+    }
+
     boolean allTaken() {
       for (boolean t : taken) {
         if (!t) {
@@ -30,6 +50,10 @@ public final class StepWindow {
       return true;
     }
   }
+
+  /** Round trips of the last steps answered, in nanoseconds; 0 where none yet. */
+  private final long[] roundTrips = new long[ROUND_TRIPS_KEPT];
+  private int roundTripCount;
 
   private final ArrayDeque<Step> steps = new ArrayDeque<>();
   private final boolean[] blocked;
@@ -43,7 +67,7 @@ public final class StepWindow {
 
   /** Adds a step just pushed: {@code answers.get(i)} is the answer of slice {@code slices[i]}. */
   void add(int[] slices, List<CompletableFuture<Values>> answers) {
-    steps.addLast(new Step(slices, answers, new boolean[slices.length]));
+    steps.addLast(new Step(slices, answers));
   }
 
   /** Steps pushed and not yet answered in full. */
@@ -73,7 +97,27 @@ public final class StepWindow {
       }
     }
     while (!steps.isEmpty() && steps.peekFirst().allTaken()) {
-      steps.removeFirst();
+      done(steps.removeFirst());
+    }
+  }
+
+  /**
+   * The shortest round trip, from push to last answer, of the last {@value #ROUND_TRIPS_KEPT}
+   * steps answered: the network's and the servers' time without the queueing that steps in
+   * flight add; 0 before any step was answered.
+   */
+  public long minRoundTripNanos() {
+    long min = 0;
+    for (int i = 0; i < Math.min(roundTripCount, roundTrips.length); i++) {
+      min = min == 0 ? roundTrips[i] : Math.min(min, roundTrips[i]);
+    }
+    return min;
+  }
+
+  private void done(Step step) {
+    long arrived = step.arrived;
+    if (arrived > 0) {
+      roundTrips[roundTripCount++ % roundTrips.length] = Math.max(1, arrived - step.sent);
     }
   }
 
@@ -89,7 +133,7 @@ public final class StepWindow {
         oldest.taken[i] = true;
       }
     }
-    steps.removeFirst();
+    done(steps.removeFirst());
     takeArrived(timeoutMs);
   }
 

@@ -66,11 +66,14 @@ public final class PsConf implements Serializable {
           + " Unset: the preset's (unbounded).");
   public static final ConfigKey<Integer> MAX_IN_FLIGHT = ConfigKey.intKey(
       "spark.ps.maxInFlight", 8, 1, 1024,
-      "Steps a worker of an asynchronous framework (downpour with one worker per group,"
+      "Most steps a worker of an asynchronous framework (downpour with one worker per group,"
           + " hogwild, inmemory-hogwild) keeps in flight: it computes the next step from the"
           + " freshest values it holds while earlier pushes are on the wire, and waits only"
-          + " when this many are unanswered; with sparse pulls it also asks for the rows of"
-          + " that many coming batches ahead. 1 waits for every answer. Synchronous groups"
+          + " when that many are unanswered; with sparse pulls it also asks for the rows of"
+          + " that many coming batches ahead. Within this bound it keeps as few as hide a"
+          + " push's round trip behind computing the next steps (1 + round trip / compute"
+          + " time), since every step in flight makes the next ones staler. 1 waits for every"
+          + " answer. Synchronous groups"
           + " (sandblaster, allreduce, numWorkersPerGroup > 1) and groups under a staleness"
           + " bound (spark.ps.staleness, which bounds how far groups drift apart and would be"
           + " loosened by steps in flight) always wait.");

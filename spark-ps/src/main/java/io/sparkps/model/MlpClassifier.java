@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntConsumer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -126,14 +127,28 @@ public final class MlpClassifier implements TrainableModel {
    */
   @Override
   public double gradient(Batch batch, float[][] params, float[][] gradients) {
+    return gradient(batch, params, gradients, p -> { });
+  }
+
+  /**
+   * Announces each layer's weights and bias as backprop finishes them, from the last layer to
+   * the first: the forward pass copies every weight matrix it needs, so no param is read after
+   * its gradient is final.
+   *
+   * @throws IllegalArgumentException if a label is not a class index in {@code [0, numClasses)}
+   */
+  @Override
+  public double gradient(Batch batch, float[][] params, float[][] gradients,
+      IntConsumer ready) {
     List<ParamSpec> specs = params(batch.numFeatures());
     ParamArrays.check("param", params, specs);
     ParamArrays.check("gradient", gradients, specs);
     int[] classes = Labels.classIndices(batch, numClasses);
     if (batch.size() == 0) {
       // No examples: the mean is undefined; a zero step leaves the servers' values unchanged.
-      for (float[] gradient : gradients) {
-        Arrays.fill(gradient, 0f);
+      for (int p = 0; p < gradients.length; p++) {
+        Arrays.fill(gradients[p], 0f);
+        ready.accept(p);
       }
       return 0.0;
     }
@@ -146,6 +161,8 @@ public final class MlpClassifier implements TrainableModel {
       INDArray input = pass.activations[layer];
       ParamArrays.copyTo(Nd4j.gemm(input, delta, true, false), gradients[2 * layer]);
       ParamArrays.copyTo(delta.sum(0), gradients[2 * layer + 1]);
+      ready.accept(2 * layer);
+      ready.accept(2 * layer + 1);
       // Back through the weights, then through ReLU: its derivative is 1 where the output is > 0.
       INDArray active = input.gt(0).castTo(DataType.FLOAT);
       delta = Nd4j.gemm(delta, pass.weights[layer], false, true).muli(active);
@@ -157,6 +174,8 @@ public final class MlpClassifier implements TrainableModel {
       x.scatterRows(ParamArrays.flat(perColumn), gradients[0], hiddenLayers[0]);
     }
     ParamArrays.copyTo(delta.sum(0), gradients[1]);
+    ready.accept(0);
+    ready.accept(1);
     return loss;
   }
 

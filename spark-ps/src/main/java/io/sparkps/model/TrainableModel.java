@@ -3,6 +3,7 @@ package io.sparkps.model;
 import io.sparkps.param.ParamSpec;
 import java.io.Serializable;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * The model SPI: what a model tells spark-ps so that workers can train it against the servers.
@@ -44,6 +45,29 @@ public interface TrainableModel extends Serializable {
    * @return the mean loss of the batch
    */
   double gradient(Batch batch, float[][] params, float[][] gradients);
+
+  /**
+   * As {@link #gradient(Batch, float[][], float[][])}, telling {@code ready} the index of each
+   * param as soon as its gradient is final, so that a worker can send it while the rest is
+   * computed: backprop finishes the last layers first, and the servers can apply their update
+   * while the worker computes the first layers' gradient. Each param is announced exactly once,
+   * and all of them before this returns. Once {@code ready.accept(p)} is called, the model must
+   * neither write {@code gradients[p]} nor read {@code params[p]} again: the caller may send
+   * the one and overwrite the other with the servers' answer.
+   *
+   * <p>The default computes the whole gradient, then announces every param in order; a model
+   * whose gradient comes in stages (layers) overrides it.
+   *
+   * @return the mean loss of the batch
+   */
+  default double gradient(Batch batch, float[][] params, float[][] gradients,
+      IntConsumer ready) {
+    double loss = gradient(batch, params, gradients);
+    for (int p = 0; p < gradients.length; p++) {
+      ready.accept(p);
+    }
+    return loss;
+  }
 
   /** Number of outputs per example that {@link #predict} returns (1 for a binary model). */
   int numOutputs();

@@ -45,6 +45,11 @@
  *       batch and writes the mean gradient of exactly that loss. The servers' optimizers add L2
  *       and apply the learning rate, so a model that added its own penalty would regularise
  *       twice; and a mean (not a sum) keeps the step size independent of the batch size.
+ *   <li><b>Layers may go out one by one.</b> A model whose gradient comes in stages (layers)
+ *       overrides {@code gradient(batch, params, gradients, ready)} to announce each param as
+ *       soon as its gradient is final; a synchronous worker sends it at once, so that the
+ *       servers update the last layers while the first ones are computed. After announcing a
+ *       param the model neither writes its gradient nor reads its values again.
  *   <li><b>Batches are sparse rows.</b> A {@link io.sparkps.model.Batch} is CSR: a model can
  *       loop over the stored values directly, or build a dense ND4J matrix as the built-in
  *       models do.

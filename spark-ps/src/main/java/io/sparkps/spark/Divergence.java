@@ -24,21 +24,36 @@ final class Divergence {
    *     infinite; nothing of the step has been pushed then
    */
   static void check(double loss, float[][] gradients, long step, int worker, float stepSize) {
-    String what = null;
-    if (!Double.isFinite(loss)) {
-      what = "the loss is " + loss;
+    checkLoss(loss, step, worker, stepSize);
+    for (int p = 0; p < gradients.length; p++) {
+      checkGradient(p, gradients[p], step, worker, stepSize);
     }
-    for (int p = 0; what == null && p < gradients.length; p++) {
-      float[] g = gradients[p];
-      for (int i = 0; i < g.length; i++) {
-        if (!Float.isFinite(g[i])) {
-          what = "the gradient of param " + p + " is " + g[i] + " at index " + i;
-          break;
-        }
+  }
+
+  /**
+   * Checks one param's gradient of a step, as it is about to be pushed.
+   *
+   * @throws InvalidConfigException naming stepSize when a value is NaN or infinite; no value
+   *     of this param has been pushed then
+   */
+  static void checkGradient(int p, float[] g, long step, int worker, float stepSize) {
+    for (int i = 0; i < g.length; i++) {
+      if (!Float.isFinite(g[i])) {
+        throw diverged(" at step " + step + " of worker " + worker + ": the gradient of param "
+            + p + " is " + g[i] + " at index " + i + " although the training data is finite",
+            stepSize);
       }
     }
-    if (what != null) {
-      throw diverged(" at step " + step + " of worker " + worker + ": " + what
+  }
+
+  /**
+   * Checks one step's loss.
+   *
+   * @throws InvalidConfigException naming stepSize when it is NaN or infinite
+   */
+  static void checkLoss(double loss, long step, int worker, float stepSize) {
+    if (!Double.isFinite(loss)) {
+      throw diverged(" at step " + step + " of worker " + worker + ": the loss is " + loss
           + " although the training data is finite", stepSize);
     }
   }

@@ -17,7 +17,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.ParamPair;
 import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
@@ -29,18 +28,24 @@ import org.apache.spark.ml.util.MLWriter;
  * <pre>
  * metadata/       Spark's standard stage metadata (class, uid, params), which Pipeline and
  *                 CrossValidator readers use to find this class
- * metadata.json   {"formatVersion": 1, "class": ..., "uid": ..., "numFeatures": ...,
- *                  "params": {"featuresCol": "\"features\"", ...}}   (param values as JSON)
+ * metadata.json   {"formatVersion": 2, "class": ..., "uid": ..., "numFeatures": ...,
+ *                  "params": {"stepSize": "0.5", ...},                 (values set, as JSON)
+ *                  "defaultParams": {"featuresCol": "\"features\"", ...}}  (defaults)
  * model.ser       the model's hyper-parameters: the TrainableModel, Java-serialized
  * params.bin      int count of params; per param (big-endian): long rows, int cols, byte kind;
  *                 kind 0 (whole): int length, floats; kind 1 (row-sparse): int count, the
  *                 present rows (ints, ascending), then their floats, cols per row
  * </pre>
  *
- * The reader refuses a format version it does not know, naming both numbers.
+ * Version 2 holds every param of the trainer ({@link PSTrainerParams}), set and default ones
+ * apart. Version 1, written before the model shared the trainer's params, holds the four
+ * column params only, all in "params": its other params read back as their defaults. The reader
+ * refuses a format version it does not know, naming the numbers.
  */
 final class ModelStore {
-  static final int FORMAT_VERSION = 1;
+  static final int FORMAT_VERSION = 2;
+  /** The oldest format version the reader still reads. */
+  static final int OLDEST_VERSION = 1;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ModelStore() {}
@@ -64,9 +69,14 @@ final class ModelStore {
         meta.put("class", PSTrainerModel.class.getName());
         meta.put("uid", model.uid());
         meta.put("numFeatures", model.numFeatures());
-        ObjectNode params = meta.putObject("params");
-        for (ParamPair<?> pair : model.extractParamMap().toList()) {
-          params.put(pair.param().name(), encode(pair));
+        ObjectNode set = meta.putObject("params");
+        ObjectNode defaults = meta.putObject("defaultParams");
+        for (Param<?> p : model.params()) {
+          if (model.isSet(p)) {
+            set.put(p.name(), encode(p, model.getOrDefault(p)));
+          } else if (model.hasDefault(p)) {
+            defaults.put(p.name(), encode(p, model.getOrDefault(p)));
+          }
         }
         try (DataOutputStream out = fs.create(new Path(dir, "metadata.json"), true)) {
           out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
@@ -103,8 +113,8 @@ final class ModelStore {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static String encode(ParamPair<?> pair) {
-      return ((Param) pair.param()).jsonEncode(pair.value());
+    private static String encode(Param<?> param, Object value) {
+      return ((Param) param).jsonEncode(value);
     }
   }
 
@@ -120,9 +130,10 @@ final class ModelStore {
           meta = JSON.readTree(in);
         }
         int version = meta.path("formatVersion").asInt(-1);
-        if (version != FORMAT_VERSION) {
+        if (version < OLDEST_VERSION || version > FORMAT_VERSION) {
           throw new IllegalArgumentException("model at " + path + " has format version "
-              + version + "; this spark-ps reads version " + FORMAT_VERSION);
+              + version + "; this spark-ps reads versions " + OLDEST_VERSION + " to "
+              + FORMAT_VERSION);
         }
         TrainableModel trainable;
         try (ObjectInputStream in = new ObjectInputStream(fs.open(new Path(dir, "model.ser")))) {
@@ -164,6 +175,12 @@ final class ModelStore {
         }
         PSTrainerModel model = new PSTrainerModel(meta.path("uid").asText(), trainable,
             meta.path("numFeatures").asInt(), values, null);
+        for (Iterator<Map.Entry<String, JsonNode>> it = meta.path("defaultParams").fields();
+            it.hasNext(); ) {
+          Map.Entry<String, JsonNode> kv = it.next();
+          Param<Object> p = model.getParam(kv.getKey());
+          model.setDefault(p, p.jsonDecode(kv.getValue().asText()));
+        }
         for (Iterator<Map.Entry<String, JsonNode>> it = meta.path("params").fields();
             it.hasNext(); ) {
           Map.Entry<String, JsonNode> kv = it.next();

@@ -4,11 +4,10 @@ import io.sparkps.config.InvalidConfigException;
 import io.sparkps.model.TrainableModel;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.attribute.AttributeGroup;
-import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.Matrix;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
@@ -26,6 +25,20 @@ import org.apache.spark.sql.types.StructType;
  * A model trained by {@link PSTrainer}: adds the raw prediction (margin), class probabilities
  * and predicted label to a DataFrame of feature vectors.
  *
+ * <p>It explains itself as MLlib's models do: every param of the trainer that fitted it answers
+ * on the model ({@link #getStepSize()}, {@link #getRegParam()}...; they are saved with it), and
+ * it tells its size ({@link #numFeatures()}, {@link #numClasses()}), predicts single vectors
+ * ({@link #predict}, {@link #predictRaw}, {@link #predictProbability}), shows a linear model's
+ * {@link #coefficients()} and {@link #intercept()} (multinomial: {@link #coefficientMatrix()}
+ * and {@link #interceptVector()}), and {@link #evaluate}s itself on labelled data.
+ *
+ * <pre>{@code
+ * PSTrainerModel model = new PSTrainer().setStepSize(0.5).fit(train);
+ * model.getStepSize();                         // 0.5
+ * model.coefficients().size();                 // == model.numFeatures()
+ * double auc = ((BinaryClassificationEvaluation) model.evaluate(test)).areaUnderROC();
+ * }</pre>
+ *
  * <p>Feature vectors must have the model's {@link #numFeatures()} or, for sparse vectors only,
  * fewer: the features a shorter sparse vector lacks count as zeros, which is what they mean in
  * sparse and hashed data. A dense vector of another size, or any vector of more features, is a
@@ -33,16 +46,14 @@ import org.apache.spark.sql.types.StructType;
  * ({@link #transform} fails when a row is scored, or at once when the column's metadata gives
  * a larger size).
  */
-public class PSTrainerModel extends Model<PSTrainerModel> implements MLWritable {
+public class PSTrainerModel extends Model<PSTrainerModel>
+    implements PSTrainerParams, MLWritable {
   private final String uid;
   private final TrainableModel model;
   private final int numFeatures;
   private final io.sparkps.client.ParamValues params;
   private final TrainingSummary summary;
-  private final Param<String> featuresCol;
-  private final Param<String> predictionCol;
-  private final Param<String> probabilityCol;
-  private final Param<String> rawPredictionCol;
+  private final PSTrainerParams.Declared declared;
 
   PSTrainerModel(String uid, TrainableModel model, int numFeatures,
       io.sparkps.client.ParamValues params, TrainingSummary summary) {
@@ -51,27 +62,21 @@ public class PSTrainerModel extends Model<PSTrainerModel> implements MLWritable 
     this.numFeatures = numFeatures;
     this.params = params;
     this.summary = summary;
-    featuresCol = new Param<>(this, "featuresCol", "features column: ml.linalg.Vector");
-    predictionCol = new Param<>(this, "predictionCol", "predicted label column name");
-    probabilityCol = new Param<>(this, "probabilityCol", "class probabilities column name");
-    rawPredictionCol = new Param<>(this, "rawPredictionCol", "raw prediction (margin) column");
-    setDefault(featuresCol, "features");
-    setDefault(predictionCol, "prediction");
-    setDefault(probabilityCol, "probability");
-    setDefault(rawPredictionCol, "rawPrediction");
+    declared = new PSTrainerParams.Declared(this);
   }
 
   @Override public String uid() { return uid; }
 
-  public Param<String> featuresCol() { return featuresCol; }
-  public Param<String> predictionCol() { return predictionCol; }
-  public Param<String> probabilityCol() { return probabilityCol; }
-  public Param<String> rawPredictionCol() { return rawPredictionCol; }
+  @Override public PSTrainerParams.Declared declared() { return declared; }
 
-  public PSTrainerModel setFeaturesCol(String v) { set(featuresCol, v); return this; }
-  public PSTrainerModel setPredictionCol(String v) { set(predictionCol, v); return this; }
-  public PSTrainerModel setProbabilityCol(String v) { set(probabilityCol, v); return this; }
-  public PSTrainerModel setRawPredictionCol(String v) { set(rawPredictionCol, v); return this; }
+  public PSTrainerModel setFeaturesCol(String v) { set(featuresCol(), v); return this; }
+  public PSTrainerModel setLabelCol(String v) { set(labelCol(), v); return this; }
+  public PSTrainerModel setPredictionCol(String v) { set(predictionCol(), v); return this; }
+  public PSTrainerModel setProbabilityCol(String v) { set(probabilityCol(), v); return this; }
+  public PSTrainerModel setRawPredictionCol(String v) {
+    set(rawPredictionCol(), v);
+    return this;
+  }
 
   /**
    * The trained parameter values, one whole array per param of the model, in model order.
@@ -123,56 +128,145 @@ public class PSTrainerModel extends Model<PSTrainerModel> implements MLWritable 
     return read().load(path);
   }
 
-  /** Probability of the positive class for one feature vector. */
-  public double predictProbability(Vector features) {
-    return predictRaw(features)[0];
+  /**
+   * Classes the model predicts: 2 for a binary model, K for a multinomial or MLP one.
+   *
+   * @throws UnsupportedOperationException for a regression model, which has no classes (as
+   *     MLlib's regression models have no numClasses)
+   */
+  public int numClasses() {
+    return switch (model.task()) {
+      case BINARY_CLASSIFICATION -> 2;
+      case MULTICLASS_CLASSIFICATION -> model.numOutputs();
+      case REGRESSION -> throw new UnsupportedOperationException("numClasses: a regression "
+          + "model (" + model.getClass().getSimpleName() + ") predicts a value, not classes");
+    };
+  }
+
+  /** Whether the model predicts classes (not a value, as a regression does). */
+  public boolean isClassifier() {
+    return model.task() != TrainableModel.Task.REGRESSION;
   }
 
   /**
-   * The model's outputs for one feature vector: see {@link TrainableModel#predict}.
+   * The prediction for one feature vector: the label (a class index) of a classifier, the value
+   * of a regression.
    *
    * @throws IllegalArgumentException for a vector the model cannot score (see the class doc)
    */
-  public double[] predictRaw(Vector features) {
-    return outputs(model, params, numFeatures, features, $(featuresCol));
+  public double predict(Vector features) {
+    Vector out = outputs(features);
+    return isClassifier() ? ModelOutputs.label(binary(), out) : out.apply(0);
   }
 
   /**
-   * @throws IllegalArgumentException for a vector of more than {@code d} features, or a dense
-   *     one of fewer, naming {@code column}
+   * The raw prediction of a classifier for one feature vector, as in {@code rawPredictionCol}:
+   * {@code [-margin, margin]} for a binary model, the log-probabilities of the classes
+   * otherwise.
+   *
+   * @throws UnsupportedOperationException for a regression model
    */
-  private static double[] outputs(TrainableModel m, io.sparkps.client.ParamValues p, int d,
-      Vector v, String column) {
-    if (v.size() > d || (v.size() < d && v instanceof DenseVector)) {
-      throw new IllegalArgumentException("featuresCol=" + column + ": a row has a "
-          + (v instanceof DenseVector ? "dense" : "sparse") + " vector of size " + v.size()
-          + ", the model was trained on numFeatures=" + d + (v.size() > d
-          ? "; vectors of more features than the model knows cannot be scored"
-          : "; a dense vector of another size is a different feature layout (sparse vectors "
-              + "of fewer features are accepted: the missing features count as zeros)"));
+  public Vector predictRaw(Vector features) {
+    requireClassifier("predictRaw");
+    return ModelOutputs.raw(binary(), outputs(features));
+  }
+
+  /**
+   * The class probabilities for one feature vector, as in {@code probabilityCol}: {@link
+   * #numClasses()} values that sum to 1.
+   *
+   * @throws UnsupportedOperationException for a regression model
+   */
+  public Vector predictProbability(Vector features) {
+    requireClassifier("predictProbability");
+    return ModelOutputs.probability(binary(), outputs(features));
+  }
+
+  /**
+   * The weights of a binary logistic or linear regression model, one per feature: a
+   * SparseVector when the model kept its weights row-sparse (wide models), else dense.
+   *
+   * @throws UnsupportedOperationException for a multinomial model (see {@link
+   *     #coefficientMatrix()}) or one that is not linear (MLP, a model set with setModel)
+   */
+  public Vector coefficients() {
+    return coefficientsOf().coefficients();
+  }
+
+  /** The bias of a binary logistic or linear regression model; see {@link #coefficients()}. */
+  public double intercept() {
+    return coefficientsOf().intercept();
+  }
+
+  /**
+   * The weights of a logistic model as a {@code numClasses x numFeatures} matrix (one row for
+   * a binary model, as in MLlib's LogisticRegressionModel); sparse when the model kept its
+   * weights row-sparse.
+   *
+   * @throws UnsupportedOperationException for a model other than logistic or multinomial
+   */
+  public Matrix coefficientMatrix() {
+    return coefficientsOf().coefficientMatrix();
+  }
+
+  /** The intercepts of a logistic model, one per row of {@link #coefficientMatrix()}. */
+  public Vector interceptVector() {
+    return coefficientsOf().interceptVector();
+  }
+
+  /**
+   * Scores {@code dataset} (which needs the features and the label column) and computes the
+   * metrics of the model's task as MLlib's evaluators do: a {@link
+   * BinaryClassificationEvaluation}, a {@link ClassificationEvaluation} (multi-class) or a
+   * {@link RegressionEvaluation}.
+   *
+   * @throws InvalidConfigException naming labelCol when the data set has no such column
+   */
+  public ModelEvaluation evaluate(Dataset<?> dataset) {
+    String label = getLabelCol();
+    if (!java.util.Arrays.asList(dataset.columns()).contains(label)) {
+      throw new InvalidConfigException("labelCol", "labelCol=" + label + ": evaluate needs the "
+          + "label column, the data set has " + String.join(", ", dataset.columns()));
     }
-    LabeledExample e = LabeledExample.of(0, v);
-    float[] out;
-    if (p.allWhole()) {
-      float[][] whole = new float[p.size()][];
-      for (int i = 0; i < whole.length; i++) {
-        whole[i] = p.values(i);
-      }
-      out = m.predict(BatchBuilder.single(e.indices(), e.values(), d), whole);
-    } else {
-      // Only the rows of this example's features: indices are ascending and distinct.
-      int[] local = new int[e.indices().length];
-      for (int i = 0; i < local.length; i++) {
-        local[i] = i;
-      }
-      out = m.predict(BatchBuilder.single(local, e.values(), local.length),
-          p.forFeatures(e.indices()));
+    // Empty output columns (left out of transform) get temporary names, as MLlib's evaluate.
+    String tmp = "_" + uid.replace('-', '_');
+    PSTrainerModel scorer = copy(ParamMap.empty());
+    String prediction = orElse(getPredictionCol(), "prediction" + tmp);
+    scorer.setPredictionCol(prediction);
+    if (!isClassifier()) {
+      return new RegressionEvaluation(scorer.transform(dataset), label, prediction);
     }
-    double[] result = new double[out.length];
-    for (int i = 0; i < out.length; i++) {
-      result[i] = out[i];
+    String probability = orElse(getProbabilityCol(), "probability" + tmp);
+    String raw = orElse(getRawPredictionCol(), "rawPrediction" + tmp);
+    Dataset<Row> scored = scorer.setProbabilityCol(probability).setRawPredictionCol(raw)
+        .transform(dataset);
+    return binary()
+        ? new BinaryClassificationEvaluation(scored, label, prediction, probability, raw)
+        : new ClassificationEvaluation(scored, label, prediction, probability);
+  }
+
+  private static String orElse(String column, String fallback) {
+    return column.isEmpty() ? fallback : column;
+  }
+
+  private LinearCoefficients coefficientsOf() {
+    return new LinearCoefficients(model, params, numFeatures);
+  }
+
+  private boolean binary() {
+    return model.task() == TrainableModel.Task.BINARY_CLASSIFICATION;
+  }
+
+  private void requireClassifier(String what) {
+    if (!isClassifier()) {
+      throw new UnsupportedOperationException(what + ": a regression model ("
+          + model.getClass().getSimpleName() + ") predicts a value; use predict");
     }
-    return result;
+  }
+
+  private Vector outputs(Vector features) {
+    return Vectors.dense(ModelOutputs.outputs(model, params, numFeatures, features,
+        getFeaturesCol()));
   }
 
   @Override
@@ -181,47 +275,37 @@ public class PSTrainerModel extends Model<PSTrainerModel> implements MLWritable 
     TrainableModel m = model;
     io.sparkps.client.ParamValues p = params;
     int d = numFeatures;
-    String column = $(featuresCol);
-    TrainableModel.Task task = m.task();
+    String column = getFeaturesCol();
+    boolean binary = binary();
     UserDefinedFunction predict = functions.udf(
-        (UDF1<Vector, Vector>) v -> Vectors.dense(outputs(m, p, d, v, column)),
+        (UDF1<Vector, Vector>) v -> Vectors.dense(ModelOutputs.outputs(m, p, d, v, column)),
         SQLDataTypes.VectorType());
     String tmp = "__sparkps_out_" + uid.replace('-', '_');
-    Dataset<Row> out = dataset.withColumn(tmp, predict.apply(new Column($(featuresCol))));
+    Dataset<Row> out = dataset.withColumn(tmp, predict.apply(new Column(column)));
     Column o = new Column(tmp);
-    if (task == TrainableModel.Task.REGRESSION) {
+    if (!isClassifier()) {
       UserDefinedFunction first = functions.udf((UDF1<Vector, Double>) v -> v.apply(0),
           DataTypes.DoubleType);
-      if (!$(predictionCol).isEmpty()) {
-        out = out.withColumn($(predictionCol), first.apply(o));
+      if (!getPredictionCol().isEmpty()) {
+        out = out.withColumn(getPredictionCol(), first.apply(o));
       }
       return out.drop(tmp);
     }
-    boolean binary = task == TrainableModel.Task.BINARY_CLASSIFICATION;
-    UserDefinedFunction toProbability = functions.udf((UDF1<Vector, Vector>) v -> binary
-        ? Vectors.dense(1 - v.apply(0), v.apply(0)) : v, SQLDataTypes.VectorType());
-    UserDefinedFunction toRaw = functions.udf((UDF1<Vector, Vector>) v -> {
-      if (binary) {
-        double q = v.apply(0);
-        double margin = Math.log(q) - Math.log1p(-q);
-        return Vectors.dense(-margin, margin);
-      }
-      double[] logs = new double[v.size()];
-      for (int i = 0; i < logs.length; i++) {
-        logs[i] = Math.log(v.apply(i));
-      }
-      return Vectors.dense(logs);
-    }, SQLDataTypes.VectorType());
-    UserDefinedFunction toLabel = functions.udf((UDF1<Vector, Double>) v -> binary
-        ? (v.apply(0) > 0.5 ? 1.0 : 0.0) : (double) v.argmax(), DataTypes.DoubleType);
-    if (!$(rawPredictionCol).isEmpty()) {
-      out = out.withColumn($(rawPredictionCol), toRaw.apply(o));
+    UserDefinedFunction toProbability = functions.udf(
+        (UDF1<Vector, Vector>) v -> ModelOutputs.probability(binary, v),
+        SQLDataTypes.VectorType());
+    UserDefinedFunction toRaw = functions.udf(
+        (UDF1<Vector, Vector>) v -> ModelOutputs.raw(binary, v), SQLDataTypes.VectorType());
+    UserDefinedFunction toLabel = functions.udf(
+        (UDF1<Vector, Double>) v -> ModelOutputs.label(binary, v), DataTypes.DoubleType);
+    if (!getRawPredictionCol().isEmpty()) {
+      out = out.withColumn(getRawPredictionCol(), toRaw.apply(o));
     }
-    if (!$(probabilityCol).isEmpty()) {
-      out = out.withColumn($(probabilityCol), toProbability.apply(o));
+    if (!getProbabilityCol().isEmpty()) {
+      out = out.withColumn(getProbabilityCol(), toProbability.apply(o));
     }
-    if (!$(predictionCol).isEmpty()) {
-      out = out.withColumn($(predictionCol), toLabel.apply(o));
+    if (!getPredictionCol().isEmpty()) {
+      out = out.withColumn(getPredictionCol(), toLabel.apply(o));
     }
     return out.drop(tmp);
   }
@@ -233,11 +317,11 @@ public class PSTrainerModel extends Model<PSTrainerModel> implements MLWritable 
   @Override
   public StructType transformSchema(StructType schema) {
     boolean regression = model.task() == TrainableModel.Task.REGRESSION;
-    StructType out = SchemaChecks.outputSchema(schema, $(featuresCol), "", $(predictionCol),
-        regression ? "" : $(probabilityCol), regression ? "" : $(rawPredictionCol), false);
-    int size = AttributeGroup.fromStructField(schema.apply($(featuresCol))).size();
+    StructType out = SchemaChecks.outputSchema(schema, getFeaturesCol(), "", getPredictionCol(),
+        regression ? "" : getProbabilityCol(), regression ? "" : getRawPredictionCol(), false);
+    int size = AttributeGroup.fromStructField(schema.apply(getFeaturesCol())).size();
     if (size > numFeatures) {
-      throw new InvalidConfigException("featuresCol", "featuresCol=" + $(featuresCol)
+      throw new InvalidConfigException("featuresCol", "featuresCol=" + getFeaturesCol()
           + " holds vectors of size " + size + " (from its metadata), the model was trained "
           + "on numFeatures=" + numFeatures + "; vectors of more features than the model "
           + "knows cannot be scored");

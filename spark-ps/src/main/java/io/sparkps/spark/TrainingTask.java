@@ -331,6 +331,7 @@ final class TrainingTask
           + "computed from their values after it", worker, group, params.inexactSlices(), first);
     }
     int window = plan.maxInFlight();
+    InFlightLimit limit = new InFlightLimit(window);
     long timeoutMs = client.timeoutMs();
     return new TimedStep() {
       @Override
@@ -345,21 +346,35 @@ final class TrainingTask
         batched();
         if (window > 1) {
           params.steps().takeArrived(timeoutMs);
-          while (params.steps().size() >= window) {
+          int size = limit.size(params.steps().minRoundTripNanos());
+          while (params.steps().size() >= size) {
             params.steps().awaitOldest(timeoutMs);
           }
         }
         pulled();
-        double loss = plan.model().gradient(batch, params.values(), gradients);
-        scale(gradients, examples);
-        Divergence.check(loss, gradients, step, worker, plan.optimizer().learningRate());
-        computed();
         Share share = Share.of(step, group, worker, examples);
+        float stepSize = plan.optimizer().learningRate();
         if (window == 1) {
-          params.pushAll(client, stub, localShares, share, gradients);
-        } else {
-          params.send(client, stub, localShares, share, gradients);
+          // Each param goes out as soon as backprop finishes it, the last layers' first.
+          ParamSet.Push push = params.push(client, stub, localShares, share);
+          double loss = plan.model().gradient(batch, params.values(), gradients, p -> {
+            scale(gradients[p], examples);
+            Divergence.checkGradient(p, gradients[p], step, worker, stepSize);
+            push.param(p, gradients[p]);
+          });
+          Divergence.checkLoss(loss, step, worker, stepSize);
+          computed();
+          push.finish();
+          pushed();
+          return loss;
         }
+        long start = System.nanoTime();
+        double loss = plan.model().gradient(batch, params.values(), gradients);
+        limit.computed(System.nanoTime() - start);
+        scale(gradients, examples);
+        Divergence.check(loss, gradients, step, worker, stepSize);
+        computed();
+        params.send(client, stub, localShares, share, gradients);
         pushed();
         return loss;
       }
@@ -399,6 +414,7 @@ final class TrainingTask
     long first = params.resume(client, group, attempt);
     params.pullWhole(client);
     int window = plan.maxInFlight();
+    InFlightLimit limit = new InFlightLimit(window);
     long timeoutMs = client.timeoutMs();
     record Ahead(long step, RowSparse.Compacted batch, SparseParamSet.Rows rows) {}
     java.util.ArrayDeque<Ahead> ahead = new java.util.ArrayDeque<>();
@@ -418,7 +434,8 @@ final class TrainingTask
           asked = step - 1;
         }
         batches.current(step);
-        while (asked < Math.min(step + window - 1, until - 1)) {
+        int size = limit.size(params.steps().minRoundTripNanos());
+        while (asked < Math.min(step + size - 1, until - 1)) {
           asked++;
           RowSparse.Compacted compacted = RowSparse.compact(batches.at(asked));
           ahead.addLast(new Ahead(asked, compacted,
@@ -428,7 +445,7 @@ final class TrainingTask
         batched();
         if (window > 1) {
           params.steps().takeArrived(timeoutMs);
-          while (params.steps().size() >= window) {
+          while (params.steps().size() >= size) {
             params.steps().awaitOldest(timeoutMs);
           }
         }
@@ -438,7 +455,9 @@ final class TrainingTask
         for (int i = 0; i < values.length; i++) {
           gradients[i] = new float[values[i].length];
         }
+        long start = System.nanoTime();
         double loss = plan.model().gradient(mine.batch().batch(), values, gradients);
+        limit.computed(System.nanoTime() - start);
         scale(gradients, examples);
         Divergence.check(loss, gradients, step, worker, plan.optimizer().learningRate());
         computed();
@@ -493,9 +512,13 @@ final class TrainingTask
 
   private static void scale(float[][] arrays, float factor) {
     for (float[] a : arrays) {
-      for (int i = 0; i < a.length; i++) {
-        a[i] *= factor;
-      }
+      scale(a, factor);
+    }
+  }
+
+  private static void scale(float[] a, float factor) {
+    for (int i = 0; i < a.length; i++) {
+      a[i] *= factor;
     }
   }
 }

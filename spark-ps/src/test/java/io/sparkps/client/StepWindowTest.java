@@ -2,6 +2,7 @@ package io.sparkps.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkps.transport.Values;
 import java.util.ArrayList;
@@ -64,5 +65,28 @@ class StepWindowTest {
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> window.takeArrived(1000));
     assertEquals("server gone", e.getMessage());
+  }
+
+  @Test
+  void theShortestRecentRoundTripIsKeptFromPushToLastAnswer() throws InterruptedException {
+    assertEquals(0, window.minRoundTripNanos(), "no step answered yet");
+    CompletableFuture<Values> a0 = new CompletableFuture<>();
+    CompletableFuture<Values> b0 = new CompletableFuture<>();
+    long before = System.nanoTime();
+    window.add(new int[] {0, 1}, List.of(a0, b0));
+    a0.complete(values(1));
+    Thread.sleep(20);
+    b0.complete(values(1));
+    long after = System.nanoTime();
+    window.awaitAll(1000);
+    long first = window.minRoundTripNanos();
+    assertTrue(first >= 20_000_000L && first <= after - before,
+        "from the push to its last answer: " + first);
+
+    CompletableFuture<Values> a1 = new CompletableFuture<>();
+    window.add(new int[] {0}, List.of(a1));
+    a1.complete(values(2));
+    window.takeArrived(1000);
+    assertTrue(window.minRoundTripNanos() < first, "a quicker step lowers the minimum");
   }
 }

@@ -71,6 +71,47 @@ class MlpClassifierTest {
   }
 
   @Test
+  void announcesEachLayerAsBackpropFinishesItAndReadsNoParamAfter() {
+    Random random = new Random(44);
+    MlpClassifier mlp = new MlpClassifier(new int[] {5, 4}, 3);
+    Batch batch = TestBatches.withLabels(TestBatches.randomSparse(random, 12, 40, 5),
+        TestBatches.randomClasses(random, 12, 3));
+    float[][] params = randomParams(mlp, 40, random);
+    float[][] expected = zerosLike(params);
+    double expectedLoss = mlp.gradient(batch, params, expected);
+
+    // Each param's values are scribbled over as soon as it is announced, as a worker writing
+    // the servers' answer into them would; its gradient is copied at that moment.
+    float[][] scribbled = new float[params.length][];
+    for (int p = 0; p < params.length; p++) {
+      scribbled[p] = params[p].clone();
+    }
+    float[][] gradients = zerosLike(params);
+    float[][] atAnnouncement = new float[params.length][];
+    java.util.List<Integer> order = new java.util.ArrayList<>();
+    double loss = mlp.gradient(batch, scribbled, gradients, p -> {
+      order.add(p);
+      atAnnouncement[p] = gradients[p].clone();
+      java.util.Arrays.fill(scribbled[p], Float.NaN);
+    });
+
+    assertEquals(java.util.List.of(4, 5, 2, 3, 0, 1), order, "last layer first");
+    assertEquals(expectedLoss, loss, 0.0);
+    for (int p = 0; p < params.length; p++) {
+      assertArrayEquals(expected[p], atAnnouncement[p], 0f, "param " + p + " when announced");
+      assertArrayEquals(expected[p], gradients[p], 0f, "param " + p + " at the end");
+    }
+  }
+
+  private static float[][] zerosLike(float[][] arrays) {
+    float[][] zeros = new float[arrays.length][];
+    for (int p = 0; p < arrays.length; p++) {
+      zeros[p] = new float[arrays[p].length];
+    }
+    return zeros;
+  }
+
+  @Test
   void lossOfTwoExamplesMatchesHandComputedValue() {
     // w0 rows (1, -1) and (0, 1); w1 the identity; zero biases. Row (1, 2) of class 1: hidden
     // (1, 1), logits (1, 1). Row (2, 0) of class 0: hidden pre-activation (2, -2), after ReLU

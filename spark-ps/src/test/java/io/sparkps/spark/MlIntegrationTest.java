@@ -119,5 +119,7 @@ class MlIntegrationTest {
         + metrics[0] + " vs " + metrics[1]);
     PSTrainerModel best = (PSTrainerModel) cv.bestModel();
     assertEquals(0.5, ((PSTrainer) best.parent()).getStepSize());
+    assertEquals(0.5, best.getStepSize()); // the model answers its trainer's params
+    assertEquals("sgd", best.getOptimizer());
   }
 }

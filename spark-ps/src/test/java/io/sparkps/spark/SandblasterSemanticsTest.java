@@ -3,6 +3,8 @@ package io.sparkps.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkps.model.Batch;
+import io.sparkps.model.MlpClassifier;
 import io.sparkps.testing.SharedSpark;
 import io.sparkps.testing.TestData;
 import java.util.List;
@@ -68,6 +70,69 @@ class SandblasterSemanticsTest {
     assertEquals(b[0], trained[1][0], 1e-4, "bias");
     assertTrue(moved > 0.1, "the reference must have moved for the comparison to mean anything");
     assertEquals(2L * 2 * (half / BATCH), model.summary().totalSteps());
+  }
+
+  /**
+   * An MLP's workers push each layer as backprop finishes it, the last layer first; the step is
+   * still the one of a single model on the union of the workers' batches.
+   */
+  @Test
+  void anMlpPushedLayerByLayerEqualsOneModelOnTheUnionOfItsBatches() {
+    SparkSession spark = SharedSpark.get();
+    Dataset<Row> data = TestData.generated(spark, N, D, 5, 2);
+    int[] hidden = {4};
+    PSTrainerModel model = new PSTrainer().setFramework("sandblaster").setNumWorkers(2)
+        .setNumServers(2).setModelType("mlp").setHiddenLayers(hidden).setNumClasses(2)
+        .setOptimizer("sgd").setStepSize(LR).setBatchSize(BATCH).setMaxEpochs(2)
+        .setShuffle(false).setSeed(7).fit(data);
+
+    MlpClassifier mlp = new MlpClassifier(hidden, 2);
+    float[][] params = mlp.initialValues(D, new java.util.Random(7));
+    float[][] initial = new float[params.length][];
+    float[][] gradients = new float[params.length][];
+    for (int p = 0; p < params.length; p++) {
+      initial[p] = params[p].clone();
+      gradients[p] = new float[params[p].length];
+    }
+    List<Row> rows = data.collectAsList();  // partition 0 is the first half, in order
+    int half = N / 2;
+    for (int epoch = 0; epoch < 2; epoch++) {
+      for (int s = 0; s < half / BATCH; s++) {
+        int[] rowStart = new int[2 * BATCH + 1];
+        int[] indices = new int[2 * BATCH * D];
+        float[] values = new float[2 * BATCH * D];
+        float[] labels = new float[2 * BATCH];
+        for (int part = 0; part < 2; part++) {
+          for (int i = 0; i < BATCH; i++) {
+            Row r = rows.get(part * half + s * BATCH + i);
+            int at = part * BATCH + i;
+            double[] x = ((Vector) r.get(1)).toArray();
+            for (int j = 0; j < D; j++) {
+              indices[at * D + j] = j;
+              values[at * D + j] = (float) x[j];
+            }
+            labels[at] = (float) r.getDouble(0);
+            rowStart[at + 1] = (at + 1) * D;
+          }
+        }
+        mlp.gradient(new Batch(D, rowStart, indices, values, labels), params, gradients);
+        for (int p = 0; p < params.length; p++) {
+          for (int i = 0; i < params[p].length; i++) {
+            params[p][i] -= (float) LR * gradients[p][i];
+          }
+        }
+      }
+    }
+    float[][] trained = model.paramValues();
+    double moved = 0;
+    for (int p = 0; p < params.length; p++) {
+      for (int i = 0; i < params[p].length; i++) {
+        assertEquals(params[p][i], trained[p][i], 1e-4, "param " + p + " value " + i);
+        moved = Math.max(moved, Math.abs(params[p][i] - initial[p][i]));
+      }
+    }
+    assertTrue(moved > 0.05, "the reference must have moved for the comparison to mean "
+        + "anything, moved " + moved);
   }
 
   @Test

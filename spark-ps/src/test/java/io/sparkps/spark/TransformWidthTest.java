@@ -77,8 +77,8 @@ class TransformWidthTest {
     double[] shorter = probability(Vectors.sparse(3, idx, vals));
     assertArrayEquals(probability(Vectors.sparse(FEATURES, idx, vals)), shorter, 0);
     assertArrayEquals(probability(Vectors.dense(1.5, 0, -2, 0, 0)), shorter, 1e-12);
-    assertEquals(model.predictRaw(Vectors.sparse(FEATURES, idx, vals))[0],
-        model.predictRaw(Vectors.sparse(3, idx, vals))[0], 0);
+    assertEquals(model.predictRaw(Vectors.sparse(FEATURES, idx, vals)).apply(1),
+        model.predictRaw(Vectors.sparse(3, idx, vals)).apply(1), 0);
   }
 
   @Test
