@@ -122,4 +122,27 @@ class ValidationA9aTest {
     // The last epoch's model: its validation loss is the last one recorded.
     assertEquals(v.loss()[1], validationLoss(validated), 2e-6);
   }
+
+  @Test
+  void elasticWorkersStopBetweenStagesWithTheBestEpochsValues() {
+    SparkSession spark = SharedSpark.get();
+    spark.conf().set("spark.ps.elasticWorkers", "true");
+    try {
+      PSTrainerModel model = new PSTrainer().setFramework("downpour").setNumWorkers(2)
+          .setNumServers(2).setMaxEpochs(MAX_EPOCHS).setValidationIndicatorCol("isVal")
+          .setEarlyStoppingRounds(2).setValidationTol(2e-3).fit(data);
+      TrainingSummary s = model.summary();
+      TrainingSummary.Validation v = s.validation();
+      System.out.println("elastic validation loss " + java.util.Arrays.toString(v.loss())
+          + " best " + v.bestEpoch());
+      assertTrue(v.stoppedEarly(), java.util.Arrays.toString(v.loss()));
+      assertEquals(v.epochs(), s.epochLoss().length);
+      assertEquals(v.bestEpoch() + 2, v.epochs());
+      // The driver pulled the values between two stages, once every shard had ended the best
+      // epoch; its asynchronous workers evaluated as each of them ended it.
+      assertEquals(v.bestLoss(), validationLoss(model), 2e-3);
+    } finally {
+      spark.conf().unset("spark.ps.elasticWorkers");
+    }
+  }
 }
