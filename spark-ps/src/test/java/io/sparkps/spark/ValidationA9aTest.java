@@ -104,8 +104,9 @@ class ValidationA9aTest {
     PSTrainer trainer = new PSTrainer().setFramework("sandblaster").setNumWorkers(2)
         .setNumServers(2).setOptimizer("sgd").setStepSize(0.5).setBatchSize(64)
         .setMaxEpochs(2).setSeed(5);
+    TrainingListenerTest.Recorder recorder = new TrainingListenerTest.Recorder();
     PSTrainerModel validated = trainer.copy(new org.apache.spark.ml.param.ParamMap())
-        .setValidationIndicatorCol("isVal").fit(data);
+        .setValidationIndicatorCol("isVal").addListener(recorder).fit(data);
     PSTrainerModel alone = trainer.copy(new org.apache.spark.ml.param.ParamMap())
         .fit(data.filter("NOT isVal"));
     float[][] a = validated.paramValues();
@@ -119,6 +120,13 @@ class ValidationA9aTest {
     assertEquals(2, v.epochs());
     assertFalse(v.stoppedEarly());
     assertNull(alone.summary().validation());
+    // The listeners' end-of-epoch events carry the validation curve.
+    List<TrainingProgress> ends = recorder.epochEnds();
+    assertArrayEquals(v.loss(),
+        ends.stream().mapToDouble(TrainingProgress::validationLoss).toArray());
+    assertArrayEquals(v.metricValues(),
+        ends.stream().mapToDouble(TrainingProgress::validationValue).toArray());
+    assertEquals("areaUnderROC", ends.get(1).validationMetric());
     // The last epoch's model: its validation loss is the last one recorded.
     assertEquals(v.loss()[1], validationLoss(validated), 2e-6);
   }
