@@ -153,4 +153,19 @@ class ValidationA9aTest {
       spark.conf().unset("spark.ps.elasticWorkers");
     }
   }
+
+  @Test
+  void hogwildKeepsWorkerZerosCopyOfTheBestEpoch() {
+    // Two co-located server groups: worker 0 flushes the copies and pulls the masters when an
+    // epoch is best, while the other group may already train the next epoch.
+    PSTrainerModel model = new PSTrainer().setFramework("hogwild").setNumWorkers(2)
+        .setNumServers(1).setMaxEpochs(MAX_EPOCHS).setValidationIndicatorCol("isVal")
+        .setEarlyStoppingRounds(2).setValidationTol(2e-3).fit(data);
+    TrainingSummary.Validation v = model.summary().validation();
+    System.out.println("hogwild validation loss " + java.util.Arrays.toString(v.loss())
+        + " best " + v.bestEpoch());
+    assertTrue(v.stoppedEarly(), java.util.Arrays.toString(v.loss()));
+    assertEquals(v.bestEpoch() + 2, v.epochs());
+    assertEquals(v.bestLoss(), validationLoss(model), 2e-3);
+  }
 }
