@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import os
+import warnings
 from pathlib import Path
 from typing import Iterator, Mapping, Optional
 
@@ -81,12 +82,27 @@ def session(
     app_name: str = "sparkps",
     master: str = "local[2]",
     conf: Optional[Mapping[str, str]] = None,
+    remote: Optional[str] = None,
 ) -> SparkSession:
-    """A SparkSession with the spark-ps jar on its classpath.
+    """A SparkSession with the spark-ps jar on its classpath, classic or Spark Connect.
 
     ``spark.jars`` is set to :func:`jar_path` (appended to any ``spark.jars`` in ``conf``);
     ``conf`` holds further Spark settings, ``spark.ps.*`` ones included. With a ``local``
     master the driver binds to 127.0.0.1 unless ``conf`` says otherwise.
+
+    ``remote`` asks for a Spark Connect session instead:
+
+    * ``"local"`` or ``"local[N]"`` starts pyspark's local Connect server in this process,
+      on a local[N] Spark driver that has the spark-ps jar and ``conf`` (``master`` is not
+      used), and connects to it on ``sc://localhost`` (port 15002);
+    * an ``sc://host:port`` URL connects to a running Connect server, which must have been
+      started with the jar (``start-connect-server.sh --jars <jar_path()>``, or pyspark's
+      ``spark-submit --class org.apache.spark.sql.connect.service.SparkConnectServer
+      --jars <jar_path()>``); ``app_name`` and ``master`` are the server's, and only runtime
+      settings of ``conf`` (``spark.sql.*``) reach it.
+
+    Once a Connect session has started, pyspark treats every session of this process as
+    remote: a process runs classic or Connect sessions, not both.
 
     The jar reaches the JVM only when this call starts it: if a SparkContext is already
     running in this process, it is returned as is (Spark's ``getOrCreate``).
@@ -97,14 +113,31 @@ def session(
     >>> spark = sparkps.session(master="local[2]",
     ...                         conf={"spark.ps.server.memory": "512m"})  # doctest: +SKIP
     >>> spark.stop()  # doctest: +SKIP
+    >>> connect = sparkps.session(remote="local[2]")  # doctest: +SKIP
     """
     settings = dict(conf or {})
+    if remote is not None and not remote.startswith(("local", "sc://")):
+        raise ValueError(f"remote={remote!r}: give \"local\", \"local[N]\" (a local Spark "
+                         f"Connect server with the spark-ps jar) or an sc://host:port URL")
+    if remote is not None and remote.startswith("sc://"):
+        builder = SparkSession.builder.remote(remote)
+        for key, value in settings.items():
+            builder = builder.config(key, value)
+        return builder.getOrCreate()
     jars = [j for j in settings.pop("spark.jars", "").split(",") if j]
     settings["spark.jars"] = ",".join(jars + [jar_path()])
-    if master.startswith("local"):
+    driver = master if remote is None else remote
+    if driver.startswith("local"):
         settings.setdefault("spark.driver.host", "127.0.0.1")
         settings.setdefault("spark.driver.bindAddress", "127.0.0.1")
-    builder = SparkSession.builder.appName(app_name).master(master)
+    builder = SparkSession.builder.appName(app_name)
+    builder = builder.master(master) if remote is None else builder.remote(remote)
     for key, value in settings.items():
         builder = builder.config(key, value)
-    return builder.getOrCreate()
+    if remote is None:
+        return builder.getOrCreate()
+    with warnings.catch_warnings():
+        # pyspark starts the local server with every setting, then offers them all again to
+        # the Connect session, which warns about each static one (spark.jars, ...) it keeps.
+        warnings.filterwarnings("ignore", message=r"Failed to set spark\..*CANNOT_MODIFY_CONFIG")
+        return builder.getOrCreate()

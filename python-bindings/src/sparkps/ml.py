@@ -23,7 +23,9 @@ from pyspark.ml.param.shared import (
 from pyspark.ml.util import JavaMLReadable, JavaMLReader, JavaMLWritable, RL
 from pyspark.ml.wrapper import JavaEstimator, JavaModel
 from py4j.java_gateway import JavaObject
-from pyspark.sql import DataFrame
+from pyspark.sql import DataFrame, is_remote
+
+from sparkps import _connect
 
 from sparkps._errors import InvalidConfigError, python_errors
 
@@ -394,7 +396,7 @@ class PSTrainer(JavaEstimator["PSTrainerModel"], _PSTrainerParams,
     @classmethod
     def read(cls) -> JavaMLReader["PSTrainer"]:
         """An MLReader that loads with ``io.sparkps.spark.PSTrainer.read()``."""
-        return _JavaClassReader(cls)
+        return _connect.ConnectClassReader(cls) if is_remote() else _JavaClassReader(cls)
 
     def _fit(self, dataset: DataFrame) -> "PSTrainerModel":
         with python_errors():
@@ -728,7 +730,11 @@ class PSTrainerModel(JavaModel, _PSTrainerParams, JavaMLWritable,
     @classmethod
     def read(cls) -> JavaMLReader["PSTrainerModel"]:
         """An MLReader that loads with ``io.sparkps.spark.PSTrainerModel.read()``."""
-        return _JavaClassReader(cls)
+        return _connect.ConnectClassReader(cls) if is_remote() else _JavaClassReader(cls)
+
+    def _call_java(self, name: str, *args: Any) -> Any:
+        # Over Spark Connect the server refuses most model methods: say so clearly.
+        return _connect.call_java(super()._call_java, type(self).__name__, name, *args)
 
     def _transform(self, dataset: DataFrame) -> DataFrame:
         with python_errors():

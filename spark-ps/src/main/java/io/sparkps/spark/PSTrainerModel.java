@@ -9,6 +9,7 @@ import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
@@ -54,6 +55,18 @@ public class PSTrainerModel extends Model<PSTrainerModel>
   private final io.sparkps.client.ParamValues params;
   private final TrainingSummary summary;
   private final PSTrainerParams.Declared declared;
+
+  /**
+   * A model without trained values, which refuses to transform or predict. Spark Connect finds
+   * the models it can load through {@link java.util.ServiceLoader} (this class is listed in
+   * {@code META-INF/services/org.apache.spark.ml.Transformer}), and ServiceLoader requires a
+   * public no-argument constructor of every class listed; without one it fails for every
+   * ML operator of the Connect server. Trained models come from {@link PSTrainer#fit} and
+   * {@link #load}.
+   */
+  public PSTrainerModel() {
+    this(Identifiable$.MODULE$.randomUID("psTrainerModel"), null, 0, null, null);
+  }
 
   PSTrainerModel(String uid, TrainableModel model, int numFeatures,
       io.sparkps.client.ParamValues params, TrainingSummary summary) {
@@ -135,6 +148,7 @@ public class PSTrainerModel extends Model<PSTrainerModel>
    *     MLlib's regression models have no numClasses)
    */
   public int numClasses() {
+    requireTrained();
     return switch (model.task()) {
       case BINARY_CLASSIFICATION -> 2;
       case MULTICLASS_CLASSIFICATION -> model.numOutputs();
@@ -145,6 +159,7 @@ public class PSTrainerModel extends Model<PSTrainerModel>
 
   /** Whether the model predicts classes (not a value, as a regression does). */
   public boolean isClassifier() {
+    requireTrained();
     return model.task() != TrainableModel.Task.REGRESSION;
   }
 
@@ -254,6 +269,7 @@ public class PSTrainerModel extends Model<PSTrainerModel>
   }
 
   private boolean binary() {
+    requireTrained();
     return model.task() == TrainableModel.Task.BINARY_CLASSIFICATION;
   }
 
@@ -265,6 +281,7 @@ public class PSTrainerModel extends Model<PSTrainerModel>
   }
 
   private Vector outputs(Vector features) {
+    requireTrained();
     return Vectors.dense(ModelOutputs.outputs(model, params, numFeatures, features,
         getFeaturesCol()));
   }
@@ -316,6 +333,7 @@ public class PSTrainerModel extends Model<PSTrainerModel>
    */
   @Override
   public StructType transformSchema(StructType schema) {
+    requireTrained();
     boolean regression = model.task() == TrainableModel.Task.REGRESSION;
     StructType out = SchemaChecks.outputSchema(schema, getFeaturesCol(), "", getPredictionCol(),
         regression ? "" : getProbabilityCol(), regression ? "" : getRawPredictionCol(), false);
@@ -327,6 +345,14 @@ public class PSTrainerModel extends Model<PSTrainerModel>
           + "knows cannot be scored");
     }
     return out;
+  }
+
+  private void requireTrained() {
+    if (model == null) {
+      throw new IllegalStateException("PSTrainerModel " + uid + " has no trained values (it was "
+          + "made with the no-argument constructor): use the model that PSTrainer.fit returns "
+          + "or PSTrainerModel.load(path)");
+    }
   }
 
   @Override
