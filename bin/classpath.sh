@@ -8,8 +8,12 @@ stale=$(find "$root/spark-ps/src/main" "$root/spark-ps-examples/src/main" "$root
   "$root/spark-ps/pom.xml" "$root/spark-ps-examples/pom.xml" -newer "$examples/run-classpath.txt" \
   -type f 2>/dev/null | head -n 1 || true)
 if [[ -z $jar || ! -f $examples/run-classpath.txt || -n $stale ]]; then
-  echo "Building spark-ps (mvn -DskipTests install)..." >&2
-  (cd "$root" && mvn -B -q -DskipTests install) >&2
+  # package, not install: the classpath names spark-ps/target's jar, and nothing is written to
+  # the local Maven repository that other checkouts build against.
+  echo "Building spark-ps (mvn -DskipTests package -pl spark-ps-examples -am)..." >&2
+  (cd "$root" && mvn -B -q -DskipTests package -pl spark-ps-examples -am) >&2
+  # The classpath file keeps its old time when its content did not change.
+  touch "$examples/run-classpath.txt"
   jar=$(ls "$examples"/spark-ps-examples-*.jar | grep -v -e sources -e javadoc -e -all.jar | head -n 1)
 fi
 classpath="$jar:$(cat "$examples/run-classpath.txt")"

@@ -18,7 +18,7 @@ from pyspark.sql.functions import col, when
 
 import sparkps
 from sparkps import PSTrainer, PSTrainerModel
-from sparkps._connect import ConnectUnsupportedError, invalid_config
+from sparkps._connect import ConnectUnsupportedError
 
 
 _CACHE_LIMIT = "spark.connect.session.connectML.mlCache.memoryControl.maxInMemorySize"
@@ -75,8 +75,8 @@ def main(a9a_dir: str, out_dir: str) -> None:
         try:
             PSTrainer(numWorkers=2, maxEpochs=1, framework="ring").fit(train)
             result["bad_setting"] = None
-        except Exception as e:  # what a Connect client sees of an InvalidConfigException
-            result["bad_setting"] = invalid_config(e)
+        except sparkps.InvalidConfigError as e:
+            result["bad_setting"] = [str(e), e.setting]
 
         result["offloaded"] = sorted({p.read_text() for p in jvm_tmp.glob(
             "spark_connect_model_cache*/**/__model_class_name__")})

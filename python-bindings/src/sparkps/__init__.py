@@ -13,11 +13,13 @@ Importing this package also makes the JVM package name ``io.sparkps.spark`` reso
 Python class of a saved spark-ps stage (see ``sparkps.ml._alias_java_package``).
 """
 
+from sparkps._connect import ConnectUnsupportedError
 from sparkps._errors import InvalidConfigError, InvalidDataError, TrainingError
 from sparkps._jar import jar_path, session
-from sparkps.ml import PSTrainer, PSTrainerModel, TrainingSummary
+from sparkps.ml import ModelEvaluation, PSTrainer, PSTrainerModel, TrainingSummary
 
 __version__ = "0.1.0"
 
-__all__ = ["jar_path", "session", "InvalidConfigError", "InvalidDataError", "TrainingError",
-           "PSTrainer", "PSTrainerModel", "TrainingSummary"]
+__all__ = ["jar_path", "session", "ConnectUnsupportedError", "InvalidConfigError",
+           "InvalidDataError", "TrainingError", "ModelEvaluation", "PSTrainer", "PSTrainerModel",
+           "TrainingSummary"]

@@ -28,8 +28,13 @@ _INVALID_CONFIG = "(io.sparkps.config.InvalidConfigException) "
 _SETTING = re.compile(r"([A-Za-z][\w.]*)=")
 
 
-class ConnectUnsupportedError(NotImplementedError):
-    """A model attribute that a Spark Connect server of Spark 4.1 does not let clients read."""
+class ConnectUnsupportedError(NotImplementedError, AttributeError):
+    """A model attribute that a Spark Connect server of Spark 4.1 does not let clients read.
+
+    Also an AttributeError, so that ``getattr(model, name, default)`` and ``hasattr`` treat
+    it as a missing attribute: pyspark's ``Params.hasParam`` probes the model's properties so
+    while copying params onto a fitted model.
+    """
 
 
 def call_java(call: Callable[..., Any], owner: str, name: str, *args: Any) -> Any:

@@ -24,6 +24,8 @@ from typing import Any, Iterator, Optional
 
 from py4j.protocol import Py4JJavaError
 
+from sparkps import _connect
+
 __all__ = ["InvalidConfigError", "InvalidDataError", "TrainingError", "python_errors"]
 
 _INVALID_CONFIG = "io.sparkps.config.InvalidConfigException"
@@ -127,3 +129,10 @@ def python_errors() -> Iterator[None]:
         if translated is None:
             raise
         raise translated from None
+    except Exception as error:
+        # A Spark Connect client gets the JVM exception as pyspark's UnknownException.
+        found = _connect.invalid_config(error)
+        if found is None:
+            raise
+        message, setting = found
+        raise InvalidConfigError(message, setting) from None

@@ -546,6 +546,46 @@ class PSTrainer(JavaEstimator["PSTrainerModel"], _PSTrainerParams, _fitting._Has
 
 
 @dataclass(frozen=True)
+class ValidationSummary:
+    """The validation curve of a fit with ``validationIndicatorCol``: the held-out rows'
+    figures at the end of every epoch the fit ran (index ``e`` is epoch ``e + 1``).
+
+    ``loss`` is the model's mean loss over the validation rows (the loss training reports);
+    ``metric`` names the second figure, ``metric_values``: ``"areaUnderROC"`` for binary
+    models (from a 4096-bin score histogram, off the exact value by at most half the share of
+    positive-negative pairs in one bin), ``"accuracy"`` for multi-class ones, ``"rmse"`` for
+    regression. ``best_epoch`` (counted from 1) has the lowest validation loss, an
+    improvement counting only when lower than the best by more than ``validationTol``; with
+    ``earlyStoppingRounds > 0`` the fitted model is that epoch's. ``stopped_early`` says
+    whether early stopping ended the fit before ``maxEpochs``; ``rows`` counts the validation
+    rows.
+    """
+
+    metric: str
+    loss: List[float]
+    metric_values: List[float]
+    best_epoch: int
+    stopped_early: bool
+    rows: int
+
+    @property
+    def best_loss(self) -> float:
+        """The lowest validation loss (NaN when no epoch had a finite one)."""
+        return self.loss[self.best_epoch - 1] if self.best_epoch > 0 else float("nan")
+
+    @classmethod
+    def _from_java(cls, v: JavaObject) -> "ValidationSummary":
+        return cls(
+            metric=str(v.metric()),
+            loss=[float(x) for x in v.loss()],
+            metric_values=[float(x) for x in v.metricValues()],
+            best_epoch=int(v.bestEpoch()),
+            stopped_early=bool(v.stoppedEarly()),
+            rows=int(v.rows()),
+        )
+
+
+@dataclass(frozen=True)
 class TrainingSummary:
     """What happened during a training, copied out of the JVM into plain Python values.
 
@@ -567,6 +607,9 @@ class TrainingSummary:
     (``handleInvalid="skip"``; 0 otherwise); ``resumed_from_step`` the step of the
     checkpoint the fit resumed from (None when it started afresh). ``server_hosts`` lists the
     distinct hosts separate servers ran on (empty for co-located servers).
+    ``validation`` holds the validation curve (a :class:`ValidationSummary`) of a fit with
+    ``validationIndicatorCol``, None otherwise; with early stopping ``epoch_loss`` and
+    ``step_loss`` cover the epochs that ran.
     """
 
     framework: str
@@ -591,6 +634,7 @@ class TrainingSummary:
     skipped_rows: int
     resumed_from_step: Optional[int]
     server_hosts: List[str]
+    validation: Optional[ValidationSummary] = None
 
     @classmethod
     def _from_java(cls, java_summary: JavaObject) -> "TrainingSummary":
@@ -618,6 +662,8 @@ class TrainingSummary:
             skipped_rows=int(s.skippedRows()),
             resumed_from_step=None if s.resumedFromStep() is None else int(s.resumedFromStep()),
             server_hosts=[str(h) for h in s.serverHosts()],
+            validation=None if s.validation() is None
+            else ValidationSummary._from_java(s.validation()),
         )
 
 

@@ -2,6 +2,7 @@ package io.sparkps.examples;
 
 import io.sparkps.cluster.PsCluster;
 import io.sparkps.cluster.SliceMove;
+import io.sparkps.spark.ConsoleProgress;
 import io.sparkps.spark.PSTrainer;
 import io.sparkps.spark.PsClusters;
 import io.sparkps.spark.PSTrainerModel;
@@ -76,7 +77,8 @@ public final class LogisticRegressionExample {
           .setBatchSize(args.getInt("batch-size", 64))
           .setStepSize(args.getDouble("step-size", 0.1))
           .setOptimizer(args.get("optimizer", "adagrad"))
-          .setHandleInvalid(args.get("handle-invalid", "error"));
+          .setHandleInvalid(args.get("handle-invalid", "error"))
+          .addListener(new ConsoleProgress());
       if (args.has("seed")) {
         trainer.setSeed(args.getInt("seed", 0));
       }

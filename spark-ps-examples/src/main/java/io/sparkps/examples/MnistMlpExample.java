@@ -1,5 +1,6 @@
 package io.sparkps.examples;
 
+import io.sparkps.spark.ConsoleProgress;
 import io.sparkps.spark.PSTrainer;
 import io.sparkps.spark.PSTrainerModel;
 import io.sparkps.spark.TrainingSummary;
@@ -66,7 +67,8 @@ public final class MnistMlpExample {
           .setNumClasses(10).setFramework(framework).setNumWorkers(args.getInt("workers", 2))
           .setMaxEpochs(args.getInt("epochs", 10)).setBatchSize(args.getInt("batch-size", 32))
           .setOptimizer(args.get("optimizer", "adam"))
-          .setStepSize(args.getDouble("step-size", 0.002));
+          .setStepSize(args.getDouble("step-size", 0.002))
+          .addListener(new ConsoleProgress());
       Dataset<Row> trainDf = MnistData.frame(spark, train).repartition(2).cache();
       PSTrainerModel model = trainer.fit(trainDf);
       double accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy")

@@ -1,5 +1,6 @@
 package io.sparkps.examples;
 
+import io.sparkps.spark.ConsoleProgress;
 import io.sparkps.spark.PSTrainer;
 import io.sparkps.spark.PSTrainerModel;
 import io.sparkps.spark.TrainingSummary;
@@ -46,7 +47,8 @@ public final class SparseCtrExample {
       PSTrainerModel model = new PSTrainer().setFramework(framework).setNumWorkers(workers)
           .setNumServers(args.getInt("servers", 2)).setMaxEpochs(args.getInt("epochs", 2))
           .setBatchSize(args.getInt("batch-size", 256)).setOptimizer("adagrad")
-          .setStepSize(args.getDouble("step-size", 0.1)).fit(train);
+          .setStepSize(args.getDouble("step-size", 0.1)).addListener(new ConsoleProgress())
+          .fit(train);
       double auc = new BinaryClassificationEvaluator().evaluate(model.transform(test));
       TrainingSummary s = model.summary();
       io.sparkps.client.ParamValues store = model.paramStore();

@@ -78,6 +78,17 @@ class RunExampleIT {
     assertTrue(number(json, "train_seconds") > 0, json);
     assertTrue(number(json, "examples_per_second") > 0, json);
     assertTrue(number(json, "test_auc") >= 0.89, json);
+    // A quiet console: the fit's start, one progress line per epoch, its end and the result.
+    List<String> out = Files.readAllLines(dir.resolve("stdout.txt"), StandardCharsets.UTF_8);
+    List<String> err = Files.readAllLines(dir.resolve("stderr.txt"), StandardCharsets.UTF_8);
+    List<String> epochs = out.stream().filter(l -> l.startsWith("epoch ")).toList();
+    assertEquals(3, epochs.size(), String.join("\n", out));
+    for (int e = 0; e < 3; e++) {
+      assertTrue(epochs.get(e).matches("epoch " + (e + 1) + "/3  loss [0-9.]+  [0-9,]+ "
+          + "examples/s  ETA .*"), epochs.get(e));
+    }
+    assertTrue(out.size() + err.size() <= 20, "more than 20 lines on the console:\n"
+        + String.join("\n", out) + "\n" + String.join("\n", err));
   }
 
   /**

@@ -5,20 +5,23 @@ import java.util.Iterator;
 
 /**
  * Counts of one input partition, gathered before training to plan steps and check the data.
- * Rows with a NaN or infinite value are counted apart and left out of the other figures.
+ * Rows with a NaN or infinite value are counted apart and left out of the other figures; the
+ * labels and widths cover training and held-out rows alike.
  *
- * @param count rows whose values are all finite
+ * @param count training rows whose values are all finite
+ * @param heldOut held-out (validation) rows whose values are all finite
  * @param nonIntegerLabels labels with a fractional part
  * @param numFeatures largest feature vector size seen (over every row)
  * @param invalidRows rows with a NaN or infinite label or feature value
  * @param firstInvalid the first of those, or null
  */
-record PartitionStats(int partition, long count, double minLabel, double maxLabel,
+record PartitionStats(int partition, long count, long heldOut, double minLabel, double maxLabel,
     long nonIntegerLabels, int numFeatures, long invalidRows, InvalidRow firstInvalid)
     implements Serializable {
 
   static PartitionStats of(int partition, Iterator<LabeledExample> rows) {
     long count = 0;
+    long held = 0;
     long fractional = 0;
     long invalid = 0;
     InvalidRow first = null;
@@ -34,7 +37,11 @@ record PartitionStats(int partition, long count, double minLabel, double maxLabe
         first = first == null ? bad : first;
         continue;
       }
-      count++;
+      if (e.heldOut()) {
+        held++;
+      } else {
+        count++;
+      }
       float y = e.label();
       min = Math.min(min, y);
       max = Math.max(max, y);
@@ -42,6 +49,6 @@ record PartitionStats(int partition, long count, double minLabel, double maxLabe
         fractional++;
       }
     }
-    return new PartitionStats(partition, count, min, max, fractional, width, invalid, first);
+    return new PartitionStats(partition, count, held, min, max, fractional, width, invalid, first);
   }
 }

@@ -28,7 +28,8 @@ final class ProgressTracker {
   private final long intervalNanos;
   private final TrainingEvents events;
   private final EpochGate gate;
-  private final long start = System.nanoTime();
+  /** When the first step was about to run ({@link #started}). */
+  private long start = System.nanoTime();
   private final Map<Long, Entry> entries = new HashMap<>();
   /** The next epoch to announce as ended. */
   private int nextEpoch;
@@ -47,6 +48,11 @@ final class ProgressTracker {
     this.intervalNanos = intervalMs * 1_000_000L;
     this.events = events;
     this.gate = gate;
+  }
+
+  /** The training stage is about to start: elapsed time and pace count from now. */
+  synchronized void started() {
+    start = System.nanoTime();
   }
 
   synchronized void report(ProgressReport r) {

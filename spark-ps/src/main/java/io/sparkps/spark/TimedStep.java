@@ -25,6 +25,12 @@ abstract class TimedStep implements AutoCloseable {
 
   abstract long minClock();
 
+  /**
+   * The params to evaluate a chunk of validation rows with, once {@link #settle} returned: the
+   * values the worker holds (dense), or the rows the chunk touches, pulled now (row-sparse).
+   */
+  abstract ValidationFigures.Scoring scoring(io.sparkps.model.Batch chunk);
+
   /** The step this task starts at: the first one its group has not applied on every slice. */
   abstract long firstStep();
 

@@ -15,11 +15,14 @@ import org.apache.spark.SparkContext;
  */
 final class TrainingMonitor implements AutoCloseable {
   private final TrainingEvents events;
+  private final ProgressTracker tracker;
   private final FitChannel channel;
   private final TrainingPlan plan;
 
-  private TrainingMonitor(TrainingEvents events, FitChannel channel, TrainingPlan plan) {
+  private TrainingMonitor(TrainingEvents events, ProgressTracker tracker, FitChannel channel,
+      TrainingPlan plan) {
     this.events = events;
+    this.tracker = tracker;
     this.channel = channel;
     this.plan = plan;
   }
@@ -70,7 +73,7 @@ final class TrainingMonitor implements AutoCloseable {
       withChannel = withChannel.withExchange(channel.exchangeAddresses(plan.hostedServers(),
           conf.get(PsConf.SERVER_START_TIMEOUT).toMillis()));
     }
-    return new TrainingMonitor(events, channel, withChannel);
+    return new TrainingMonitor(events, tracker, channel, withChannel);
   }
 
   /** The plan the training tasks get: with where the driver listens. */
@@ -78,7 +81,9 @@ final class TrainingMonitor implements AutoCloseable {
     return plan;
   }
 
+  /** Tells the listeners the fit starts training; its pace counts from now. */
   void fitStarted(String framework, long examplesPerEpoch, Map<String, String> params) {
+    tracker.started();
     events.fitStarted(new TrainingStart(framework, plan.topology().totalWorkers(),
         plan.topology().totalServers(), plan.epochs(), plan.stepsPerEpoch(), examplesPerEpoch,
         params));

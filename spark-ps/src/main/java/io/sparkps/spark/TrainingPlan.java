@@ -25,26 +25,28 @@ import java.io.Serializable;
  *     AddressExchange}); null for separate servers
  * @param channel where workers report progress and meet the epoch-end gate ({@link
  *     FitChannel})
+ * @param validation whether workers evaluate their held-out rows at every epoch's end and
+ *     send the gate their {@link ValidationFigures}
  */
 record TrainingPlan(ClusterInfo cluster, ParamLayout layout, TrainableModel model,
     ClusterConfig topology, OptimizerConfig optimizer, int numFeatures, int batchSize,
     int epochs, int stepsPerEpoch, long seed, boolean shuffle, int ioThreads, long trainingId,
     boolean localAggregation, boolean[] byFeature, boolean sparse,
     CheckpointPlan checkpoints, int maxInFlight, AddressExchange.Endpoint exchange,
-    FitChannel.Endpoint channel) implements Serializable {
+    FitChannel.Endpoint channel, boolean validation) implements Serializable {
 
   /** The same plan, with co-located workers exchanging addresses through {@code endpoint}. */
   TrainingPlan withExchange(AddressExchange.Endpoint endpoint) {
     return new TrainingPlan(cluster, layout, model, topology, optimizer, numFeatures, batchSize,
         epochs, stepsPerEpoch, seed, shuffle, ioThreads, trainingId, localAggregation, byFeature,
-        sparse, checkpoints, maxInFlight, endpoint, channel);
+        sparse, checkpoints, maxInFlight, endpoint, channel, validation);
   }
 
   /** The same plan, with workers reporting to the driver at {@code endpoint}. */
   TrainingPlan withChannel(FitChannel.Endpoint endpoint) {
     return new TrainingPlan(cluster, layout, model, topology, optimizer, numFeatures, batchSize,
         epochs, stepsPerEpoch, seed, shuffle, ioThreads, trainingId, localAggregation, byFeature,
-        sparse, checkpoints, maxInFlight, exchange, endpoint);
+        sparse, checkpoints, maxInFlight, exchange, endpoint, validation);
   }
 
   boolean colocated() {

@@ -89,10 +89,13 @@ final class TrainingRun {
 
 
     int workers = topology.totalWorkers();
+    HeldOutRows.checkSettings(trainer, dataset.schema());
+    // Validation rows stay in their worker's partition, flagged: no shuffle sets them apart.
     JavaRDD<LabeledExample> input = dataset.select(
         functions.col(trainer.getLabelCol()).cast("double"),
-        functions.col(trainer.getFeaturesCol())).javaRDD()
-        .map(r -> LabeledExample.of(r.getDouble(0), (Vector) r.get(1)));
+        functions.col(trainer.getFeaturesCol()), HeldOutRows.flag(trainer)).javaRDD()
+        .map(r -> LabeledExample.of(r.getDouble(0), (Vector) r.get(1),
+            !r.isNullAt(2) && r.getBoolean(2)));
     boolean repartitioned = input.getNumPartitions() != workers;
     JavaRDD<LabeledExample> examples = prepare(input, workers, repartitioned);
     try {
@@ -101,6 +104,7 @@ final class TrainingRun {
           .mapPartitionsWithIndex((idx, it) -> List.of(PartitionStats.of(idx, it)).iterator(),
               true).collect());
       long skipped = checkInvalid(stats, repartitioned, workers);
+      HeldOutRows.checkCounts(trainer, stats, skipped);
       int numFeatures = checkData(stats, skipped);
       TrainableModel model = trainer.modelFor(numClasses(stats));
       checkLabels(model, stats);
@@ -184,14 +188,12 @@ final class TrainingRun {
         trainer.sparsePulls(numFeatures, RowSparse.byFeature(model, numFeatures)),
         checkpoints.plan(trainingId),
         maxInFlight(conf, io.sparkps.config.Framework.parse(framework), topology), null,
-        null);
+        null, HeldOutRows.on(trainer));
+    ValidationGate validation = validationGate(model, cluster, layout, plan);
     long examplesPerEpoch = 0;
     for (PartitionStats s : stats) {
       examplesPerEpoch += s.count() == 0 ? 0 : (long) stepsPerEpoch * batch;
     }
-    monitor = TrainingMonitor.start(sc, conf, plan, trainer.listeners(), epochGate(), elastic,
-        examplesPerEpoch);
-    plan = monitor.plan();
     String description = JOB_PREFIX + ": " + framework + ", " + topology.totalWorkers()
         + " workers, " + topology.totalServers() + " servers" + (plan.colocated()
         ? " (co-located)" : "") + ", " + trainer.getMaxEpochs() + " epochs"
@@ -205,6 +207,9 @@ final class TrainingRun {
     TaskFailures taskFailures = TaskFailures.watch(sc, jobGroup);
     boolean submitted = false;
     try {
+      monitor = TrainingMonitor.start(sc, conf, plan, trainer.listeners(),
+          epochGate(validation), elastic, examplesPerEpoch);
+      plan = monitor.plan();
       PsClient driver = null;
       if (cluster != null) {
         PsCluster c = cluster;
@@ -231,7 +236,9 @@ final class TrainingRun {
       long[] counters;
       if (driver != null) {
         layout.flushAll(driver);
-        values = layout.pullMasters(driver, task.rowSparse());
+        values = validation != null && validation.bestValues() != null
+            ? validation.bestValues()
+            : layout.pullMasters(driver, task.rowSparse());
         divergence = layout.maxCopyDivergence(driver);
         counters = layout.updatesAndShares(driver);
       } else {
@@ -245,7 +252,7 @@ final class TrainingRun {
       List<ServerFailure> failures = cluster == null ? List.of()
           : cluster.failures().subList(failuresBefore, cluster.failures().size());
       TrainingSummary summary = summarize(framework, topology, done, seconds, divergence,
-          counters, failures, runs[0], skipped,
+          counters, failures, runs[0], skipped, validation,
           checkpoints.resumedFromStep(), cluster == null ? List.of() : cluster.serverHosts());
       Divergence.checkGrowth(summary, optimizer.learningRate());
       LOG.info("Trained {} in {} s: {} examples/s, final loss {}", description,
@@ -269,7 +276,9 @@ final class TrainingRun {
     } finally {
       stopWatching.run();
       sc.removeSparkListener(taskFailures);
-      monitor.close();
+      if (monitor != null) {
+        monitor.close();
+      }
       if (cluster != null) {
         try {
           cluster.dropParams(firstParamId, numParams);
@@ -284,11 +293,33 @@ final class TrainingRun {
   }
 
   /**
-   * The fit's epoch-end gate, which every worker waits at after each epoch; null when the fit
-   * has none (it has one only with a validation set).
+   * The epoch-end gate of a fit with a validation set, null without one. With separate
+   * servers it keeps the best epoch's values by pulling them from the servers while the
+   * workers wait for its decision; with co-located ones worker 0 keeps them.
    */
-  private EpochGate epochGate() {
-    return gate;
+  private ValidationGate validationGate(TrainableModel model, PsCluster cluster,
+      ParamLayout layout, TrainingPlan plan) {
+    if (!HeldOutRows.on(trainer)) {
+      return null;
+    }
+    boolean[] rowSparse = new TrainingTask(plan, 0).rowSparse();
+    java.util.function.Supplier<io.sparkps.client.ParamValues> pull = cluster == null ? null
+        : () -> {
+          PsClient client = cluster.client();
+          layout.flushAll(client);
+          return layout.pullMasters(client, rowSparse);
+        };
+    return new ValidationGate(model.task(), trainer.getMaxEpochs(),
+        trainer.getEarlyStoppingRounds(), trainer.getValidationTol(), pull);
+  }
+
+  /**
+   * The fit's epoch-end gate, which every worker waits at after each epoch: one set from
+   * outside, else the validation gate; null when the fit has none (it has one only with a
+   * validation set).
+   */
+  private EpochGate epochGate(ValidationGate validation) {
+    return gate != null ? gate : validation;
   }
 
   /** This run with {@code gate} as its epoch-end gate. */
@@ -518,12 +549,14 @@ final class TrainingRun {
    * the rows' places in the input. Unlike {@code repartition}, whose partitions hold the rows
    * in the order their blocks were fetched, a partition computed again (its executor was lost,
    * or the application runs again to resume from a checkpoint) holds the same rows in the same
-   * order, so that a resumed worker's mini-batches are those of the steps it resumes.
+   * order, so that a resumed worker's mini-batches are those of the steps it resumes. Training
+   * and held-out rows are dealt each on their own count, so that the training rows land where
+   * they would without the held-out ones.
    */
   static JavaRDD<LabeledExample> inFixedOrder(JavaRDD<LabeledExample> examples, int workers) {
     return examples.mapPartitionsWithIndex((p, it) -> {
       // Keyed as they stream past: the partition is never held whole here.
-      long[] next = {0};
+      long[] next = {0, 0};
       return new java.util.Iterator<scala.Tuple2<Long, LabeledExample>>() {
         @Override
         public boolean hasNext() {
@@ -532,7 +565,9 @@ final class TrainingRun {
 
         @Override
         public scala.Tuple2<Long, LabeledExample> next() {
-          return new scala.Tuple2<>(((long) p << 40) | next[0]++, it.next());
+          LabeledExample e = it.next();
+          int held = e.heldOut() ? 1 : 0;
+          return new scala.Tuple2<>(((long) p << 41) | ((long) held << 40) | next[held]++, e);
         }
       };
     }, true).mapToPair(t -> t)
@@ -540,7 +575,10 @@ final class TrainingRun {
         .values();
   }
 
-  /** Row {@code i} of input partition {@code p} (key {@code p << 40 | i}) goes to (p + i) % n. */
+  /**
+   * Row {@code i} of input partition {@code p} (key {@code p << 41 | heldOut << 40 | i}, {@code
+   * i} counting training and held-out rows apart) goes to (p + i) % n.
+   */
   static final class RoundRobin extends org.apache.spark.Partitioner {
     private final int n;
 
@@ -556,7 +594,7 @@ final class TrainingRun {
     @Override
     public int getPartition(Object key) {
       long k = (Long) key;
-      return (int) (((k >>> 40) + (k & ((1L << 40) - 1))) % n);
+      return (int) (((k >>> 41) + (k & ((1L << 40) - 1))) % n);
     }
 
     @Override
@@ -670,7 +708,7 @@ final class TrainingRun {
   private static int numClasses(List<PartitionStats> stats) {
     double max = 0;
     for (PartitionStats s : stats) {
-      if (s.count() > 0) {
+      if (s.count() + s.heldOut() > 0) {
         max = Math.max(max, s.maxLabel());
       }
     }
@@ -680,7 +718,7 @@ final class TrainingRun {
   private void checkLabels(TrainableModel model, List<PartitionStats> stats) {
     for (PartitionStats s : stats) {
       String problem = null;
-      if (s.count() > 0) {
+      if (s.count() + s.heldOut() > 0) {
         problem = model.checkLabel(s.minLabel());
         if (problem == null) {
           problem = model.checkLabel(s.maxLabel());
@@ -703,9 +741,10 @@ final class TrainingRun {
 
   private TrainingSummary summarize(String framework, ClusterConfig topology,
       List<WorkerResult> done, double seconds, double divergence, long[] counters,
-      List<ServerFailure> failures, int stageRuns, long skipped,
+      List<ServerFailure> failures, int stageRuns, long skipped, ValidationGate gate,
       Long resumedFromStep, List<String> serverHosts) {
-    int epochs = trainer.getMaxEpochs();
+    // Early stopping ends a fit after the epochs the gate saw.
+    int epochs = gate != null && gate.epochs() > 0 ? gate.epochs() : trainer.getMaxEpochs();
     double[] loss = new double[epochs];
     long steps = 0;
     long examples = 0;
@@ -739,10 +778,13 @@ final class TrainingRun {
         recovery = Double.isNaN(recovery) ? r : Math.max(recovery, r);
       }
     }
+    int stepsRun = epochs * (done.isEmpty() ? 0 : done.get(0).stepLoss().length
+        / trainer.getMaxEpochs());
     return new TrainingSummary(framework, topology.totalWorkers(), topology.totalServers(),
-        loss, meanByStep(done, WorkerResult::stepLoss),
-        meanByStep(done, WorkerResult::stepSeconds), steps, examples, seconds, workers,
-        divergence, counters[0], counters[1], counters[2], counters[3], failures.size(),
-        recovery, stageRuns, skipped, resumedFromStep, serverHosts);
+        loss, Arrays.copyOf(meanByStep(done, WorkerResult::stepLoss), stepsRun),
+        Arrays.copyOf(meanByStep(done, WorkerResult::stepSeconds), stepsRun), steps, examples,
+        seconds, workers, divergence, counters[0], counters[1], counters[2], counters[3],
+        failures.size(), recovery, stageRuns, skipped, resumedFromStep, serverHosts,
+        gate == null ? null : gate.summary());
   }
 }

@@ -44,14 +44,59 @@ import java.io.Serializable;
  * @param serverHosts the distinct hosts separate servers ran on (the addresses they
  *     advertised), replacements included, in the order they joined; empty for co-located
  *     servers, which run in the workers' executors
+ * @param validation the validation curve and early stopping, or null for a fit without a
+ *     validation set ({@code validationIndicatorCol}). With early stopping {@code epochLoss}
+ *     and {@code stepLoss} cover the epochs that ran
  */
 public record TrainingSummary(String framework, int numWorkers, int numServers,
     double[] epochLoss, double[] stepLoss, double[] stepSeconds, long totalSteps,
     long examples, double trainSeconds, java.util.List<WorkerStats> workers,
     double copyDivergence, long serverUpdates, long serverShares, long serverUpdateBytes,
     long serverSharesApplied, int serverFailures, double recoveryMillis, int stageRuns,
-    long skippedRows, Long resumedFromStep, java.util.List<String> serverHosts)
-    implements Serializable {
+    long skippedRows, Long resumedFromStep, java.util.List<String> serverHosts,
+    Validation validation) implements Serializable {
+
+  /** A summary without a validation set. */
+  public TrainingSummary(String framework, int numWorkers, int numServers,
+      double[] epochLoss, double[] stepLoss, double[] stepSeconds, long totalSteps,
+      long examples, double trainSeconds, java.util.List<WorkerStats> workers,
+      double copyDivergence, long serverUpdates, long serverShares, long serverUpdateBytes,
+      long serverSharesApplied, int serverFailures, double recoveryMillis, int stageRuns,
+      long skippedRows, Long resumedFromStep, java.util.List<String> serverHosts) {
+    this(framework, numWorkers, numServers, epochLoss, stepLoss, stepSeconds, totalSteps,
+        examples, trainSeconds, workers, copyDivergence, serverUpdates, serverShares,
+        serverUpdateBytes, serverSharesApplied, serverFailures, recoveryMillis, stageRuns,
+        skippedRows, resumedFromStep, serverHosts, null);
+  }
+
+  /**
+   * The held-out rows' figures at the end of every epoch the fit ran (index {@code e} is
+   * epoch {@code e + 1}).
+   *
+   * @param metric the name of the second figure: {@code areaUnderROC} for binary models
+   *     (read from a fine histogram of the scores, see the docs), {@code accuracy} for
+   *     multi-class ones, {@code rmse} for regression
+   * @param loss the model's mean loss over the validation rows (the loss training reports)
+   * @param metricValues the metric at the end of every epoch
+   * @param bestEpoch the epoch of the lowest validation loss, counted from 1 (an improvement
+   *     counting only when lower than the best by more than validationTol); 0 when no epoch
+   *     had a finite loss. With earlyStoppingRounds &gt; 0 the model is that epoch's
+   * @param stoppedEarly whether early stopping ended the fit before maxEpochs
+   * @param rows validation rows evaluated each epoch
+   */
+  public record Validation(String metric, double[] loss, double[] metricValues, int bestEpoch,
+      boolean stoppedEarly, long rows) implements Serializable {
+
+    /** Epochs the fit ran. */
+    public int epochs() {
+      return loss.length;
+    }
+
+    /** The lowest validation loss, NaN without a finite one. */
+    public double bestLoss() {
+      return bestEpoch == 0 ? Double.NaN : loss[bestEpoch - 1];
+    }
+  }
 
   /**
    * One worker's share of a training.

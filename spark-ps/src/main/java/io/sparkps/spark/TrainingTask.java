@@ -92,7 +92,7 @@ final class TrainingTask
   @Override
   public Iterator<WorkerResult> apply(Iterator<LabeledExample> partition) {
     int worker = TaskContext.getPartitionId();
-    ExampleBlock data = LabeledExample.block(partition, plan.numFeatures());
+    ExampleBlock[] blocks = LabeledExample.blocks(partition, plan.numFeatures());
     WorkerResult result;
     TaskContext ctx = TaskContext.get();
     try (Nd4jThreads threads = Nd4jThreads.limit(ctx.cpus());
@@ -101,17 +101,18 @@ final class TrainingTask
             AddressExchange.run(ctx.stageId(), ctx.stageAttemptNumber()), worker,
             ctx.attemptNumber())) {
       if (plan.colocated()) {
-        result = colocated(worker, data, reporter);
+        result = colocated(worker, blocks[0], blocks[1], reporter);
       } else {
         try (PsClient client = PsClient.connect(plan.cluster())) {
-          result = train(client, worker, data, reporter);
+          result = train(client, worker, blocks[0], blocks[1], reporter);
         }
       }
     }
     return CollectionConverters.asScala(List.of(result).iterator());
   }
 
-  private WorkerResult colocated(int worker, ExampleBlock data, FitReporter reporter) {
+  private WorkerResult colocated(int worker, ExampleBlock data, ExampleBlock heldOut,
+      FitReporter reporter) {
     BarrierTaskContext ctx = BarrierTaskContext.get();
     ClusterInfo base = plan.cluster();
     String host = ctx.getTaskInfos()[worker].address().replaceFirst(":[0-9]+$", "");
@@ -135,12 +136,14 @@ final class TrainingTask
               servers);
         }
         rendezvous(client, worker, 0);
-        WorkerResult result = train(client, worker, data, reporter);
+        WorkerResult result = train(client, worker, data, heldOut, reporter);
         rendezvous(client, worker, 1);
         if (worker == 0) {
-          plan.layout().flushAll(client);
-          result = result.gathered(plan.layout().pullMasters(client, rowSparse()),
-              plan.layout().maxCopyDivergence(client), plan.layout().updatesAndShares(client));
+          // The best epoch's values when early stopping kept a copy, else the final ones.
+          io.sparkps.client.ParamValues values = result.params() != null ? result.params()
+              : masters(client);
+          result = result.gathered(values, plan.layout().maxCopyDivergence(client),
+              plan.layout().updatesAndShares(client));
         }
         rendezvous(client, worker, 2);
         return result;
@@ -180,13 +183,23 @@ final class TrainingTask
         new float[RENDEZVOUS.length()]), client.timeoutMs());
   }
 
+  /** Every param's master copy, once every other copy's change reached it. */
+  private io.sparkps.client.ParamValues masters(PsClient client) {
+    plan.layout().flushAll(client);
+    return plan.layout().pullMasters(client, rowSparse());
+  }
+
   /** Which params the gathered model keeps row-sparse: the wide ones, in sparse training. */
   boolean[] rowSparse() {
     return plan.sparse() ? plan.byFeature() : new boolean[plan.byFeature().length];
   }
 
+  /**
+   * @param heldOut the partition's validation rows, evaluated at every epoch's end when the fit
+   *     has a validation set
+   */
   private WorkerResult train(PsClient client, int worker, ExampleBlock data,
-      FitReporter reporter) {
+      ExampleBlock heldOut, FitReporter reporter) {
     long start = System.nanoTime();
     int group = worker / plan.topology().nWorkersPerGroup();
     int steps = plan.stepsPerEpoch();
@@ -216,6 +229,7 @@ final class TrainingTask
     long examples = 0;
     long step = 0;
     long maxLead = 0;
+    io.sparkps.client.ParamValues kept = null;
     try {
       for (int epoch = 0; epoch < lastEpoch; epoch++) {
         double lossSum = 0;
@@ -241,21 +255,33 @@ final class TrainingTask
           reporter.stepped(epoch, epochSteps, lossExamples, lossSum, size, loss);
         }
         epochLoss[epoch] = lossExamples == 0 ? Double.NaN : lossSum / lossExamples;
-        if (step <= first) {
+        // An epoch that ended just where this task resumed may not have passed the gate: it
+        // passes it again (an epoch decided already is answered with its decision).
+        boolean gated = plan.channel().gated() && step >= first && step > from;
+        if (step <= first && !gated) {
           continue;
         }
         // The gate decides before the epoch's end is reported, so that the listeners' event
         // for it carries the decision's validation figures.
         EpochDecision decision = EpochDecision.GO_ON;
-        if (plan.channel().gated()) {
+        if (gated) {
           stepper.settle();
-          decision = reporter.gate(epoch, epochFigures(lossSum, lossExamples));
+          // Evaluated with the values the worker holds once the epoch's last step is answered.
+          decision = reporter.gate(epoch, plan.validation()
+              ? ValidationFigures.of(plan.model(), heldOut, stepper::scoring)
+              : epochFigures(lossSum, lossExamples));
+          if (decision.best() && plan.colocated() && worker == 0) {
+            // Co-located servers: the worker that gathers the params keeps the best epoch's.
+            kept = masters(client);
+          }
         }
-        reporter.epochEnded(epoch, epochSteps, lossExamples, lossSum);
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        LOG.info("spark-ps worker {} (group {}): epoch {}/{}, loss {}, {} examples/s", worker,
-            group, epoch + 1, plan.epochs(), String.format("%.5f", epochLoss[epoch]),
-            String.format("%.0f", examples / Math.max(elapsed, 1e-9)));
+        if (step > first) {
+          reporter.epochEnded(epoch, epochSteps, lossExamples, lossSum);
+          double elapsed = (System.nanoTime() - start) / 1e9;
+          LOG.info("spark-ps worker {} (group {}): epoch {}/{}, loss {}, {} examples/s", worker,
+              group, epoch + 1, plan.epochs(), String.format("%.5f", epochLoss[epoch]),
+              String.format("%.0f", examples / Math.max(elapsed, 1e-9)));
+        }
         if (!decision.goOn()) {
           LOG.info("spark-ps worker {}: the driver stops the training after epoch {}", worker,
               epoch + 1);
@@ -270,7 +296,7 @@ final class TrainingTask
     StepPhases phases = new StepPhases(stepper.batchNanos() / 1e9, stepper.pullNanos() / 1e9,
         stepper.computeNanos() / 1e9, stepper.pushNanos() / 1e9);
     return new WorkerResult(worker, group, step - first, first - from, examples, epochLoss,
-        stepLoss, stepSeconds, (System.nanoTime() - start) / 1e9, maxLead, phases, null,
+        stepLoss, stepSeconds, (System.nanoTime() - start) / 1e9, maxLead, phases, kept,
         Double.NaN, null);
   }
 
@@ -364,6 +390,11 @@ final class TrainingTask
       }
 
       @Override
+      ValidationFigures.Scoring scoring(Batch chunk) {
+        return new ValidationFigures.Scoring(chunk, params.values());
+      }
+
+      @Override
       public void close() {
         stub.leave();
       }
@@ -447,6 +478,13 @@ final class TrainingTask
       @Override
       long minClock() {
         return params.minClock();
+      }
+
+      @Override
+      ValidationFigures.Scoring scoring(Batch chunk) {
+        RowSparse.Compacted compacted = RowSparse.compact(chunk);
+        return new ValidationFigures.Scoring(compacted.batch(),
+            params.values(params.prefetch(client, compacted.features()), timeoutMs));
       }
     };
   }

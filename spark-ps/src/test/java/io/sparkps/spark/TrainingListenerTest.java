@@ -2,7 +2,7 @@ package io.sparkps.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkps.testing.SharedSpark;
@@ -59,9 +59,9 @@ class TrainingListenerTest {
   }
 
   private static PSTrainer trainer(String framework) {
-    // Hogwild: one co-located server per worker, in each of its two groups.
+    // Hogwild: one co-located server per worker group, and at most one per worker.
     return new PSTrainer().setFramework(framework).setNumWorkers(2)
-        .setNumServers(framework.equals("hogwild") ? 1 : 2)
+        .setNumServers(framework.contains("hogwild") ? 1 : 2)
         .setOptimizer("sgd").setStepSize(0.1).setBatchSize(25).setMaxEpochs(3).setSeed(3);
   }
 
@@ -69,7 +69,8 @@ class TrainingListenerTest {
   void everyFrameworkReportsOneEpochEndPerEpochAggregatedAsTheSummary() {
     SparkSession spark = SharedSpark.get();
     Dataset<Row> data = TestData.generated(spark, 600, 4, 17, 2);
-    for (String framework : List.of("sandblaster", "downpour", "allreduce", "hogwild")) {
+    for (String framework : List.of("sandblaster", "downpour", "allreduce", "hogwild",
+        "inmemory-hogwild")) {
       Recorder recorder = new Recorder();
       TrainingListener throwing = new TrainingListener() {
         @Override
@@ -108,6 +109,30 @@ class TrainingListenerTest {
       assertEquals(0.0, ends.get(2).etaSeconds(), 1e-9, framework);
       assertTrue(ends.get(0).etaSeconds() > 0, framework);
     }
+  }
+
+  @Test
+  void aFailedFitLeavesNoThreadOfItsDriverChannelOrListenersBehind() throws Exception {
+    SparkSession spark = SharedSpark.get();
+    Recorder recorder = new Recorder();
+    // A step size that makes the training diverge: the workers fail the fit.
+    PSTrainer trainer = trainer("allreduce").setStepSize(1e30).addListener(recorder);
+    assertThrows(RuntimeException.class,
+        () -> trainer.fit(TestData.generated(spark, 600, 4, 17, 2)));
+    assertTrue(recorder.events.get(0) instanceof TrainingStart);
+    assertFalse(recorder.events.stream().anyMatch(e -> e instanceof TrainingSummary));
+    List<String> left = List.of();
+    for (int i = 0; i < 100; i++) {
+      left = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+          .filter(n -> n.startsWith("ps-fit-") || n.startsWith("spark-ps-training-listeners")
+              || n.startsWith("spark-ps-epoch-gate"))
+          .toList();
+      if (left.isEmpty()) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    assertEquals(List.of(), left);
   }
 
   @Test
