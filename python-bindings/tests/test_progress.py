@@ -236,23 +236,41 @@ def test_fit_errors_still_raise_on_the_calling_thread(a9a):
     assert "ring" in str(raised.value)
 
 
-def test_mlflow_sink_logs_a_real_fit(a9a, mlflow_uri):
+def test_mlflow_sink_logs_a_real_fit_with_its_validation_curve(a9a, mlflow_uri):
+    """A real fit with validation rows: the events carry the validation figures the summary
+    records, and the MLflow run holds them per epoch next to the training loss."""
     from mlflow import MlflowClient
+    from pyspark.sql.functions import col, hash as hash_, lit, pmod
 
     train, _ = a9a
-    uri = mlflow_uri
-    sink = MLflowProgress(experiment_name="sparkps-fit", tracking_uri=uri)
-    model = (PSTrainer(framework="sandblaster", numWorkers=2, maxEpochs=2, stepSize=0.2)
-             .addCallback(sink).fit(train))
-    client = MlflowClient(uri)
+    held_out = train.withColumn(
+        "isVal", pmod(hash_(col("features").cast("string"), lit(7)), lit(5)) == 0)
+    sink, recorder = MLflowProgress(experiment_name="sparkps-fit", tracking_uri=mlflow_uri), []
+    model = (PSTrainer(framework="sandblaster", numWorkers=2, maxEpochs=2, stepSize=0.2,
+                       validationIndicatorCol="isVal")
+             .addCallback(sink).addCallback(recorder.append).fit(held_out))
+    v = model.summary.validation
+    ends = [p for p in recorder if p.epoch_ended]
+    assert [p.validation_metric for p in ends] == ["areaUnderROC"] * 2
+    assert [p.validation_loss for p in ends] == pytest.approx(v.loss, rel=1e-9)
+    assert [p.validation_value for p in ends] == pytest.approx(v.metric_values, rel=1e-9)
+
+    client = MlflowClient(mlflow_uri)
     run = client.get_run(sink.run_id)
     assert run.info.status == "FINISHED"
     assert run.data.params["stepSize"] == "0.2"
-    loss = client.get_metric_history(sink.run_id, "loss")
-    assert [m.step for m in loss] == [1, 2]
-    assert [m.value for m in loss] == pytest.approx(model.summary.epoch_loss, rel=1e-6)
-    assert [m.step for m in client.get_metric_history(sink.run_id, "examples_per_second")] \
-        == [1, 2]
+    assert run.data.params["validationIndicatorCol"] == "isVal"
+
+    def history(key):
+        points = client.get_metric_history(sink.run_id, key)
+        return [m.step for m in points], [m.value for m in points]
+
+    for key, expected in (("loss", model.summary.epoch_loss), ("validation_loss", v.loss),
+                          ("validation_areaUnderROC", v.metric_values)):
+        steps, values = history(key)
+        assert steps == [1, 2] and values == pytest.approx(expected), key
+    assert history("examples_per_second")[0] == [1, 2]
+    assert run.data.metrics["best_epoch"] == v.best_epoch
 
 
 def test_ctrl_c_during_a_fit_cancels_it_and_the_session_goes_on(a9a):
