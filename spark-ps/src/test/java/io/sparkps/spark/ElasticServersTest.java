@@ -106,7 +106,9 @@ class ElasticServersTest {
     long sliceBytes = Float.BYTES * slices.stream().mapToLong(SliceInfo::length).max()
         .orElseThrow();
 
-    Future<PSTrainerModel> fit = fitInBackground(sandblaster());
+    // The same fit, each step 2 ms slower (same gradients), so that it outlasts two resizes
+    // however quickly the machine trains.
+    Future<PSTrainerModel> fit = fitInBackground(sandblaster().setModel(new PacedModel(2)));
     PsCluster cluster = PsClusters.running(spark.sparkContext());
     Map<Integer, Long> first = cluster.livePids();
     awaitSteps(cluster, 200, fit);
